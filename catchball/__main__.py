@@ -1,0 +1,3 @@
+from catchball.cli import main
+
+main()

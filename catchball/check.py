@@ -1,0 +1,93 @@
+"""Run the rules over a goals repository: the one entry point for every command.
+
+The CLI only parses options and calls `run_check`; the same work can be done
+from Python:
+
+    from catchball.check import run_check
+    result = run_check("goals")
+    print(result.exit_code(strict=False), len(result.findings))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from catchball.findings import ERROR, INFO, WARNING, Finding, FindingCollector
+from catchball.graph import Cascade
+from catchball.load import Progress, load_goals
+from catchball.model import GoalSet
+from catchball.rules.registry import all_rules, resolve_selectors
+
+
+@dataclass(slots=True)
+class CheckResult:
+    goals: GoalSet
+    cascade: Cascade
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def summary(self) -> dict:
+        """The spec's JSON summary block."""
+        goals = self.goals
+        return {
+            "files": len(goals.files) + (1 if goals.settings_present else 0),
+            "aims": len(goals.aims),
+            "teams": len(goals.teams),
+            "people": len(goals.people),
+            "objectives": len(goals.objectives),
+            "errors": self.count(ERROR),
+            "warnings": self.count(WARNING),
+            "infos": self.count(INFO),
+        }
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 when an error finding (or, with strict, a warning) remains."""
+        if self.count(ERROR) or (strict and self.count(WARNING)):
+            return 1
+        return 0
+
+    def findings_for(self, element_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.id == element_id]
+
+
+def run_check(
+    path: str | None = None,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    cwd: Path | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Load the goals at `path`, run the selected rules, return sorted findings.
+
+    `select` and `ignore` take codes, names or prefixes (CB2); catchball.yaml's
+    `ignore` and `severity` apply too. Raises CatchballError when the command
+    cannot run.
+    """
+    selected = resolve_selectors(select, "--select") if select else None
+    ignored = resolve_selectors(ignore, "--ignore")
+    loaded = load_goals(path, cwd, progress)
+    settings = loaded.goals.settings
+    ignored |= set(settings.ignore)
+    cascade = Cascade(loaded.goals)
+    rules = all_rules()
+    collector = FindingCollector()
+    collector.extend(loaded.findings)
+    for code, rule in rules.items():
+        if code in ignored or (selected is not None and code not in selected):
+            continue
+        collector.extend(rule.check(cascade))
+    severity = dict(settings.severity)
+    findings = [
+        f if f.code not in severity else dataclasses.replace(f, severity=severity[f.code])
+        for f in collector.findings()
+        if f.code not in ignored and (selected is None or f.code in selected)
+    ]
+    findings.sort(key=Finding.sort_key)
+    return CheckResult(loaded.goals, cascade, findings, loaded.notes)

@@ -1,0 +1,67 @@
+"""Findings: frozen values that say what is wrong and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from catchball.model import Span
+from catchball.rules.catalog import CODES
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    message: str
+    id: str | None
+    file: str | None
+    line: int | None
+    column: int | None
+
+    def sort_key(self) -> tuple:
+        return (self.file or "", self.line or 0, self.column or 0, self.code, self.id or "", self.message)
+
+
+def new_finding(code: str, message: str, element_id: str | None, span: Span | None) -> Finding:
+    """A finding of `code` at its default severity, placed at `span`."""
+    name, severity = CODES[code]
+    if span is None:
+        return Finding(code, name, severity, message, element_id, None, None, None)
+    return Finding(code, name, severity, message, element_id, span.file, span.line, span.column)
+
+
+class FindingCollector:
+    """Gathers findings, merging several faults of one code on one element.
+
+    The spec asks for one finding per element and code whose message names
+    every fault; faults are joined with "; " in the order they were met.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple, list] = {}
+
+    def add(self, code: str, message: str, element_id: str | None, span: Span | None) -> None:
+        key = (code, element_id, span)
+        messages = self._by_key.get(key)
+        if messages is None:
+            self._by_key[key] = [message]
+        elif message not in messages:
+            messages.append(message)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            span = Span(f.file, f.line, f.column) if f.file is not None else None
+            self.add(f.code, f.message, f.id, span)
+
+    def findings(self) -> list[Finding]:
+        return [
+            new_finding(code, "; ".join(messages), element_id, span)
+            for (code, element_id, span), messages in self._by_key.items()
+        ]

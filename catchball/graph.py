@@ -1,0 +1,292 @@
+"""The cascade: aims, teams, people and objectives as one networkx graph.
+
+Nodes are ids only (an aim's or objective's id; ("team", id); ("person", id));
+the elements themselves stay in the GoalSet. Edges carry a `kind`:
+
+    objective -> aim/objective   "supports"
+    team      -> parent team     "parent"
+    person    -> team            "member"
+    objective -> team/person     "owned-by"
+
+Nobody outside this module touches networkx: every question the rules and
+views ask is a method here, and each is linear in the size of the goals.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import networkx as nx
+
+from catchball.model import Aim, GoalSet, Objective
+
+SUPPORTS, PARENT, MEMBER, OWNED_BY = "supports", "parent", "member", "owned-by"
+MAX_PATHS = 50  # line-of-sight paths shown for one element; they can multiply
+
+
+def team_node(team_id: str) -> tuple[str, str]:
+    return ("team", team_id)
+
+
+def person_node(person_id: str) -> tuple[str, str]:
+    return ("person", person_id)
+
+
+@dataclass(slots=True)
+class OrgTree:
+    """The org tree as read: its root, and where the `parent` links go wrong."""
+
+    root: str | None = None
+    extra_roots: list[str] = field(default_factory=list)  # roots after the first, in read order
+    cycles: list[list[str]] = field(default_factory=list)  # teams on each parent cycle
+    depth: dict[str, int] = field(default_factory=dict)  # only teams connected to the root
+    children: dict[str, list[str]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # pre-order from the root
+    _enter: dict[str, int] = field(default_factory=dict)
+    _leave: dict[str, int] = field(default_factory=dict)
+
+    def in_tree(self, team_id: str | None) -> bool:
+        return team_id in self.depth
+
+    def is_ancestor_or_self(self, upper: str, lower: str) -> bool:
+        """True when `upper` is `lower` or above it (both in the tree)."""
+        return self._enter[upper] <= self._enter[lower] and self._leave[lower] <= self._leave[upper]
+
+
+class Cascade:
+    """Questions about one GoalSet's cascade, answered from the graph."""
+
+    def __init__(self, goals: GoalSet) -> None:
+        self.goals = goals
+        self.graph = nx.DiGraph()
+        self._build()
+        self.org = _org_tree(goals)
+        self._traced: set[str] | None = None
+
+    # -- building --------------------------------------------------------
+
+    def _build(self) -> None:
+        g, goals = self.graph, self.goals
+        g.add_nodes_from(goals.aims, kind="aim")
+        g.add_nodes_from(goals.objectives, kind="objective")
+        g.add_nodes_from((team_node(t) for t in goals.teams), kind="team")
+        g.add_nodes_from((person_node(p) for p in goals.people), kind="person")
+        g.add_edges_from(
+            ((team_node(t.id), team_node(t.parent)) for t in goals.teams.values() if t.parent in goals.teams),
+            kind=PARENT,
+        )
+        g.add_edges_from(
+            ((person_node(p.id), team_node(p.team)) for p in goals.people.values() if p.team in goals.teams),
+            kind=MEMBER,
+        )
+        known = goals.aims.keys() | goals.objectives.keys()
+        g.add_edges_from(
+            ((o.id, target) for o in goals.objectives.values() for target in o.supports if target in known),
+            kind=SUPPORTS,
+        )
+        owned = []
+        for o in goals.objectives.values():
+            if o.team is not None and o.team in goals.teams:
+                owned.append((o.id, team_node(o.team)))
+            if o.person is not None and o.person in goals.people:
+                owned.append((o.id, person_node(o.person)))
+        g.add_edges_from(owned, kind=OWNED_BY)
+
+    # -- ownership and the org tree ---------------------------------------
+
+    def owner_team(self, goal_id: str) -> str | None:
+        """The team a goal sits at: the root for aims, the team or person's team for objectives."""
+        if goal_id in self.goals.aims:
+            return self.org.root
+        objective = self.goals.objectives.get(goal_id)
+        if objective is None or not objective.ownership_ok:
+            return None
+        if objective.person is not None:
+            person = self.goals.people.get(objective.person)
+            team = person.team if person else None
+        else:
+            team = objective.team
+        return team if team in self.goals.teams else None
+
+    def ancestors(self, team_id: str) -> list[str]:
+        """The team's parents up to the root, nearest first (empty off the tree)."""
+        chain = []
+        if not self.org.in_tree(team_id):
+            return chain
+        team = self.goals.teams[team_id].parent
+        while team is not None:
+            chain.append(team)
+            team = self.goals.teams[team].parent
+        return chain
+
+    def level_gap(self, from_team: str | None, to_team: str | None) -> int | None:
+        """How many levels `to_team` is above `from_team` (0 = same team), or None when not above."""
+        org = self.org
+        if not (org.in_tree(from_team) and org.in_tree(to_team)):
+            return None
+        if not org.is_ancestor_or_self(to_team, from_team):
+            return None
+        return org.depth[from_team] - org.depth[to_team]
+
+    def team_objectives(self, team_id: str) -> list[Objective]:
+        """Objectives the team owns itself, in read order."""
+        return self._owned_by(team_node(team_id))
+
+    def person_objectives(self, person_id: str) -> list[Objective]:
+        return self._owned_by(person_node(person_id))
+
+    def members(self, team_id: str) -> list[str]:
+        """People whose team is `team_id`, in read order."""
+        node = team_node(team_id)
+        if node not in self.graph:
+            return []
+        return [p for kind, p in self.graph.predecessors(node) if kind == "person"]
+
+    def _owned_by(self, node) -> list[Objective]:
+        if node not in self.graph:
+            return []
+        objectives = self.goals.objectives
+        return [objectives[o] for o in self.graph.predecessors(node) if isinstance(o, str)]
+
+    # -- tracing ------------------------------------------------------------
+
+    @property
+    def traced(self) -> set[str]:
+        """Ids of active objectives that trace to an active aim.
+
+        One reverse traversal from the active aims through active objectives:
+        linear in the number of links, however many objectives there are.
+        """
+        if self._traced is None:
+            goals, pred = self.goals, self.graph.pred
+            seen: set[str] = set()
+            queue = deque(a.id for a in goals.aims.values() if a.active)
+            while queue:
+                for source in pred[queue.popleft()]:
+                    if source in seen or not isinstance(source, str):
+                        continue
+                    objective = goals.objectives.get(source)
+                    if objective is not None and objective.active:
+                        seen.add(source)
+                        queue.append(source)
+            self._traced = seen
+        return self._traced
+
+    def traces(self, objective_id: str) -> bool:
+        return objective_id in self.traced
+
+    def targets(self, goal_id: str) -> list[str]:
+        """Existing goals this objective names in `supports`, in the order given."""
+        if goal_id not in self.graph:
+            return []
+        return [t for t in self.graph.successors(goal_id) if isinstance(t, str)]
+
+    def supporters(self, goal_id: str, active_only: bool = True) -> list[Objective]:
+        """Objectives that name this goal in `supports`, in read order."""
+        if goal_id not in self.graph:
+            return []
+        objectives = self.goals.objectives
+        found = [objectives[s] for s in self.graph.predecessors(goal_id) if s in objectives]
+        return [o for o in found if o.active] if active_only else found
+
+    def paths_to_aims(self, goal_id: str, limit: int = MAX_PATHS) -> list[list[str]]:
+        """Line of sight: each path of active links from the goal up to an active aim."""
+        paths: list[list[str]] = []
+        stack: list[list[str]] = [[goal_id]]
+        while stack and len(paths) < limit:
+            path = stack.pop()
+            head = path[-1]
+            aim = self.goals.aims.get(head)
+            if aim is not None:
+                if aim.active:
+                    paths.append(path)
+                continue
+            for target in reversed(self.targets(head)):
+                element = self.goals.goal(target)
+                if element is not None and element.active and target not in path:
+                    stack.append(path + [target])
+        return paths
+
+    def support_tree(self, goal_id: str) -> Iterator[tuple[int, Objective]]:
+        """Everything below a goal, depth first: (depth, objective), each objective once."""
+        seen = {goal_id}
+        stack = [(1, o) for o in reversed(self.supporters(goal_id))]
+        while stack:
+            depth, objective = stack.pop()
+            if objective.id in seen:
+                continue
+            seen.add(objective.id)
+            yield depth, objective
+            stack.extend((depth + 1, o) for o in reversed(self.supporters(objective.id)))
+
+    def support_cycles(self) -> list[list[str]]:
+        """Groups of active objectives whose `supports` links go round in a circle.
+
+        Tests for a cycle first (cheap); only when there is one does it find
+        the strongly connected components, never enumerating cycles.
+        """
+        objectives = self.goals.objectives
+        active = [o for o, element in objectives.items() if element.active]
+        links = self.graph.subgraph(active)
+        if nx.is_directed_acyclic_graph(links):
+            return []
+        groups = []
+        for component in nx.strongly_connected_components(links):
+            if len(component) > 1 or links.has_edge(next(iter(component)), next(iter(component))):
+                groups.append(component)
+        order = {goal_id: index for index, goal_id in enumerate(objectives)}
+        return sorted((sorted(c, key=order.__getitem__) for c in groups), key=lambda c: order[c[0]])
+
+
+def _org_tree(goals: GoalSet) -> OrgTree:
+    teams = goals.teams
+    org = OrgTree()
+    roots = [t.id for t in teams.values() if t.parent is None]
+    if roots:
+        org.root, org.extra_roots = roots[0], roots[1:]
+    for team in teams.values():
+        if team.parent in teams:
+            org.children.setdefault(team.parent, []).append(team.id)
+    org.cycles = _parent_cycles(goals)
+    if org.root is None:
+        return org
+    clock = 0
+    stack: list[tuple[str, int, bool]] = [(org.root, 0, False)]
+    while stack:
+        team, depth, leaving = stack.pop()
+        clock += 1
+        if leaving:
+            org._leave[team] = clock
+            continue
+        org._enter[team] = clock
+        org.depth[team] = depth
+        org.order.append(team)
+        stack.append((team, depth, True))
+        stack.extend((child, depth + 1, False) for child in reversed(org.children.get(team, [])))
+    return org
+
+
+def _parent_cycles(goals: GoalSet) -> list[list[str]]:
+    """Each cycle of `parent` links once, as its teams in read order."""
+    teams = goals.teams
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = done
+    cycles = []
+    for start in teams:
+        walk = []
+        team = start
+        while team in teams and state.get(team) is None:
+            state[team] = 1
+            walk.append(team)
+            team = teams[team].parent
+        if team in teams and state.get(team) == 1:
+            cycles.append(walk[walk.index(team):])
+        for visited in walk:
+            state[visited] = 2
+    order = {team_id: index for index, team_id in enumerate(teams)}
+    return [sorted(cycle, key=order.__getitem__) for cycle in cycles]
+
+
+def is_active(element: Aim | Objective | None) -> bool:
+    return element is not None and element.active

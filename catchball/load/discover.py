@@ -1,0 +1,97 @@
+"""Finding the goals root and the goals files below it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catchball.errors import NoGoalsError
+
+SETTINGS_FILE = "catchball.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True)
+class GoalsRoot:
+    """The goals root, how to show its paths, and what lies below it."""
+
+    path: Path
+    display: str  # the root as the user reaches it: given on the command line, or relative to cwd
+    files: list[str] = field(default_factory=list)  # relative POSIX paths in read order
+    skipped: list[str] = field(default_factory=list)  # notes on what was not read, and why
+
+    def display_path(self, relative: str) -> str:
+        return relative if self.display in ("", ".") else f"{self.display.rstrip('/')}/{relative}"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.path / SETTINGS_FILE
+
+
+def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:
+    """The goals root and its display form.
+
+    With no path: the nearest folder at or above cwd holding catchball.yaml,
+    failing that ./goals.
+    """
+    cwd = cwd or Path.cwd()
+    if given is not None:
+        path = Path(given)
+        display = given.rstrip("/") or "/"
+    else:
+        path = cwd / "goals"
+        for folder in (cwd, *cwd.parents):
+            if (folder / SETTINGS_FILE).is_file():
+                path = folder
+                break
+        display = os.path.relpath(path, cwd)
+    if not path.exists():
+        raise NoGoalsError(f"no such folder: {display}")
+    if not path.is_dir():
+        raise NoGoalsError(f"not a folder: {display} (give the goals root folder)")
+    return path, display
+
+
+def discover(given: str | None, cwd: Path | None = None) -> GoalsRoot:
+    """Every goals file below the root, sorted by relative path in byte order."""
+    path, display = find_root(given, cwd)
+    root = GoalsRoot(path, display)
+    real_root = path.resolve()
+    found = []
+    # os.walk does not follow symlinked folders, so a link loop cannot trap us.
+    for folder, dirs, files in os.walk(path, onerror=lambda exc: root.skipped.append(_walk_error(exc, path))):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for d in dirs:
+            if os.path.islink(os.path.join(folder, d)):
+                root.skipped.append(f"{_rel(os.path.join(folder, d), path)}: a symlinked folder, not followed")
+        for name in files:
+            if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
+                continue
+            full = os.path.join(folder, name)
+            relative = _rel(full, path)
+            if os.path.islink(full):
+                try:
+                    target = Path(full).resolve()
+                except (OSError, RuntimeError):  # a symlink loop
+                    root.skipped.append(f"{relative}: a symlink loop, not read")
+                    continue
+                if not target.is_relative_to(real_root):
+                    root.skipped.append(f"{relative}: a symlink to outside the goals root, not followed")
+                    continue
+                if not target.is_file():
+                    root.skipped.append(f"{relative}: a symlink that points to no file, not read")
+                    continue
+            found.append(relative)
+    found.sort(key=lambda rel: rel.encode("utf-8", "surrogateescape"))
+    root.files = found
+    return root
+
+
+def _rel(full: str, root: Path) -> str:
+    return Path(os.path.relpath(full, root)).as_posix()
+
+
+def _walk_error(exc: OSError, root: Path) -> str:
+    where = _rel(exc.filename, root) if exc.filename else str(root)
+    return f"{where}: cannot be listed ({exc.strerror or exc})"

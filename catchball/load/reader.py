@@ -1,0 +1,390 @@
+"""One goals file: YAML node tree -> model elements and findings.
+
+Pure and self-contained per file (bytes in, records out), so files can be
+read in any order or in parallel and merged afterwards in read order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from catchball.findings import Finding, FindingCollector
+from catchball.load import fields as F
+from catchball.load import yaml_nodes as Y
+from catchball.spelling import did_you_mean as suggest
+from catchball.model import Aim, Measure, Objective, Person, Span, Team
+
+_ID_RE = re.compile(F.ID_PATTERN)
+_CONSTRUCT = yaml.constructor.SafeConstructor()
+# Nodes a file may make us visit beyond its own size: aliases may share
+# nodes, but a document that expands far past its text is an alias bomb.
+ALIAS_ALLOWANCE = 10_000
+
+
+class AliasBomb(Exception):
+    """Expanding aliases would visit far more nodes than the file holds."""
+
+
+@dataclass(slots=True)
+class FileGoals:
+    """What one file holds, in file order."""
+
+    file: str
+    aims: list[Aim] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    objectives: list[Objective] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_goals_file(raw: bytes, display_path: str) -> FileGoals:
+    """Read one goals file's bytes; every fault becomes a finding."""
+    result = FileGoals(display_path)
+    text = Y.decode(raw)
+    root = text if isinstance(text, Y.ParseFault) else Y.compose(text)
+    if isinstance(root, Y.ParseFault):
+        result.findings.append(_invalid_yaml(root, display_path))
+        return result
+    if root is None:
+        return result
+    bad = Y.unsafe_tag(root)
+    if bad is not None:
+        mark = bad.start_mark
+        fault = Y.ParseFault(
+            f"tag {bad.tag!r} is not allowed: goals files use plain YAML only", mark.line + 1, mark.column + 1
+        )
+        result.findings.append(_invalid_yaml(fault, display_path))
+        return result
+    reader = _FileReader(display_path, budget=len(text) + ALIAS_ALLOWANCE)
+    try:
+        reader.read(root, result)
+    except AliasBomb:
+        fault = Y.ParseFault("aliases expand to far more than the file holds (alias bomb?): refused", 1, 1)
+        return FileGoals(display_path, findings=[_invalid_yaml(fault, display_path)])
+    result.findings.extend(reader.collector.findings())
+    return result
+
+
+def _invalid_yaml(fault: Y.ParseFault, file: str) -> Finding:
+    collector = FindingCollector()
+    collector.add("CB101", fault.message, None, Span(file, fault.line, fault.column))
+    return collector.findings()[0]
+
+
+class _FileReader:
+    def __init__(self, file: str, budget: int) -> None:
+        self.file = file
+        self.budget = budget
+        self.collector = FindingCollector()
+
+    # -- plumbing -------------------------------------------------------
+
+    def span(self, node: yaml.Node) -> Span:
+        return Span(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def spend(self, count: int = 1) -> None:
+        self.budget -= count
+        if self.budget < 0:
+            raise AliasBomb
+
+    def invalid(self, message: str, element_id: str | None, span: Span) -> None:
+        self.collector.add("CB102", message, element_id, span)
+
+    def pairs(self, node: yaml.MappingNode) -> tuple[dict, list]:
+        """Keys (as text) -> (key node, value node); and the repeated keys.
+
+        Merge keys (`<<: *defaults`) fill in keys the mapping does not set.
+        """
+        explicit: dict[str, tuple] = {}
+        repeated: list[tuple[str, yaml.Node, yaml.Node]] = []
+        merged: dict[str, tuple] = {}
+        for key_node, value_node in node.value:
+            self.spend()
+            if key_node.tag == Y.MERGE:
+                self._merge_into(merged, value_node)
+                continue
+            key = key_node.value if isinstance(key_node, Y.ScalarNode) else "<complex key>"
+            if key in explicit:
+                repeated.append((key, explicit[key][0], key_node))
+            explicit[key] = (key_node, value_node)
+        if merged:
+            merged.update(explicit)
+            return merged, repeated
+        return explicit, repeated
+
+    def _merge_into(self, merged: dict, value_node: yaml.Node) -> None:
+        sources = value_node.value if isinstance(value_node, Y.SequenceNode) else [value_node]
+        for source in sources:
+            if isinstance(source, Y.MappingNode):
+                inner, _ = self.pairs(source)
+                for key, pair in inner.items():
+                    merged.setdefault(key, pair)
+
+    def report_repeats(self, repeated: list, element_id: str | None) -> None:
+        for key, first, again in repeated:
+            self.collector.add(
+                "CB105",
+                f"key `{key}` is given twice (first on line {first.start_mark.line + 1}); the last value is used",
+                element_id,
+                self.span(again),
+            )
+
+    # -- the file -------------------------------------------------------
+
+    def read(self, root: yaml.Node, out: FileGoals) -> None:
+        if not isinstance(root, Y.MappingNode):
+            if not (isinstance(root, Y.ScalarNode) and root.tag == Y.NULL):
+                self.invalid(
+                    "a goals file must be a mapping with `aims`, `teams`, `people` or `objectives`",
+                    None,
+                    self.span(root),
+                )
+            return
+        top, repeated = self.pairs(root)
+        self.report_repeats(repeated, None)
+        defaults = {}
+        for key, (key_node, value_node) in top.items():
+            if key in F.FILE_DEFAULTS:
+                defaults[key] = self.value(F.FILE_DEFAULTS[key], key, value_node, None, self.span(value_node))
+            elif key not in F.SECTIONS:
+                self.unknown_key(key, key_node, F.TOP_LEVEL_KEYS, None, self.span(key_node), "at the top of a file")
+        if defaults.get("team") is not None and defaults.get("person") is not None:
+            self.invalid("a file may set a default `team` or `person`, not both", None, self.span(root))
+        for section, fields in F.SECTIONS.items():
+            if section not in top:
+                continue
+            value_node = top[section][1]
+            for element_node in self.element_nodes(section, value_node):
+                self.read_element(section, fields, element_node, defaults, out)
+
+    def element_nodes(self, section: str, node: yaml.Node) -> list:
+        if isinstance(node, Y.ScalarNode) and node.tag == Y.NULL:
+            return []
+        if not isinstance(node, Y.SequenceNode):
+            self.invalid(f"`{section}` must be a list of {F.ELEMENT_NOUN[section]} entries", None, self.span(node))
+            return []
+        elements = []
+        for item in node.value:
+            self.spend()
+            if isinstance(item, Y.MappingNode):
+                elements.append(item)
+            elif not (isinstance(item, Y.ScalarNode) and item.tag == Y.NULL):
+                noun = F.ELEMENT_NOUN[section]
+                self.invalid(f"each entry of `{section}` must be a mapping (an {noun} with `id`)", None, self.span(item))
+        return elements
+
+    def unknown_key(self, key, key_node, known, element_id, span, where) -> None:
+        hint = suggest(key, known)
+        if not hint and re.fullmatch(r"\d[\d ].*", key):
+            hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
+        self.collector.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
+
+    def read_element(self, section: str, fields: dict, node: yaml.MappingNode, defaults: dict, out: FileGoals) -> None:
+        noun = F.ELEMENT_NOUN[section]
+        span = self.span(node)
+        pairs, repeated = self.pairs(node)
+        element_id = None
+        if "id" in pairs:
+            element_id = self.value(fields["id"], "id", pairs["id"][1], None, span)
+        self.report_repeats(repeated, element_id)
+        values = {}
+        for key, (key_node, value_node) in pairs.items():
+            spec = fields.get(key)
+            if spec is None:
+                where = f"in {noun} {element_id}" if element_id else f"in this {noun}"
+                self.unknown_key(key, key_node, fields, element_id, span, where)
+            elif key != "id":
+                values[key] = self.value(spec, key, value_node, element_id, span)
+        values["id"] = element_id
+        label = f"{noun} {element_id}" if element_id else f"this {noun}"
+        missing = [k for k, spec in fields.items() if spec.required and values.get(k) is None]
+        for key in missing:
+            if key != "id" or "id" not in pairs:
+                self.invalid(f"{label} has no `{key}` (required)", element_id, span)
+        if element_id is None:
+            return  # without an id nothing can refer to it, and no rule can name it
+        build = getattr(self, f"build_{noun}")
+        build(values, span, defaults, out)
+
+    # -- element builders -----------------------------------------------
+
+    def build_aim(self, v: dict, span: Span, defaults: dict, out: FileGoals) -> None:
+        out.aims.append(
+            Aim(
+                id=v["id"], title=v.get("title"), span=span, dimension=v.get("dimension"),
+                owner=v.get("owner"), description=v.get("description"),
+                status=v.get("status") or "active", measures=v.get("measures") or (),
+            )
+        )
+
+    def build_team(self, v: dict, span: Span, defaults: dict, out: FileGoals) -> None:
+        out.teams.append(
+            Team(
+                id=v["id"], name=v.get("name"), span=span, parent=v.get("parent"), lead=v.get("lead"),
+                headcount=v.get("headcount"), description=v.get("description"),
+            )
+        )
+
+    def build_person(self, v: dict, span: Span, defaults: dict, out: FileGoals) -> None:
+        out.people.append(
+            Person(
+                id=v["id"], name=v.get("name"), span=span, team=v.get("team"), role=v.get("role"),
+                improvement_level=v.get("improvement-level"),
+            )
+        )
+
+    def build_objective(self, v: dict, span: Span, defaults: dict, out: FileGoals) -> None:
+        team, person, ok = v.get("team"), v.get("person"), True
+        label = f"objective {v['id']}"
+        if team is not None and person is not None:
+            self.invalid(f"{label} gives both `team` and `person`: an objective has one owner", v["id"], span)
+            ok = False
+        elif team is None and person is None:
+            team, person = defaults.get("team"), defaults.get("person")
+            if team is None and person is None:
+                self.invalid(f"{label} has no `team` or `person`, and the file sets no default", v["id"], span)
+                ok = False
+            elif team is not None and person is not None:
+                ok = False  # the file-level fault is already reported
+        out.objectives.append(
+            Objective(
+                id=v["id"], title=v.get("title"), span=span, team=team, person=person,
+                supports=v.get("supports") or (), owner=v.get("owner"), due=v.get("due"),
+                status=v.get("status") or "agreed", measures=v.get("measures") or (),
+                description=v.get("description"), ownership_ok=ok,
+            )
+        )
+
+    # -- values -----------------------------------------------------------
+
+    def value(self, spec: F.Field, key: str, node: yaml.Node, element_id: str | None, span: Span):
+        """The value of one field, or None (absent, or reported as CB102)."""
+        if isinstance(node, Y.ScalarNode) and (node.tag == Y.NULL or node.value == ""):
+            return None
+        kind = spec.kind
+        if kind == F.MEASURES:
+            return self.measures(node, element_id, span)
+        if kind == F.ID_LIST:
+            return self.id_list(key, node, element_id, span)
+        if not isinstance(node, Y.ScalarNode):
+            what = "a list" if isinstance(node, Y.SequenceNode) else "a mapping"
+            self.invalid(f"`{key}` must be {_KIND_WORDS[kind]}, not {what}", element_id, span)
+            return None
+        text = node.value
+        if kind == F.TEXT:
+            return text
+        if kind == F.ID:
+            if not _ID_RE.fullmatch(text):
+                self.invalid(f"`{key}` {text!r} is not a valid id (letters, digits, `-`, `_`, `.`)", element_id, span)
+            return text
+        if kind == F.CHOICE:
+            if text not in spec.choices:
+                self.invalid(
+                    f"`{key}` {text!r} is not one of {', '.join(spec.choices)}{suggest(text, spec.choices)}",
+                    element_id, span,
+                )
+                return None
+            return text
+        if kind in (F.NUMBER, F.COUNT):
+            return self.number(kind, key, node, element_id, span)
+        if kind == F.DATE:
+            return self.date(key, node, element_id, span)
+        raise AssertionError(kind)  # pragma: no cover - the field table is ours
+
+    def number(self, kind: str, key: str, node: yaml.ScalarNode, element_id, span):
+        number = None
+        try:
+            if node.tag == Y.INT:
+                number = _CONSTRUCT.construct_yaml_int(node)
+            elif node.tag == Y.FLOAT:
+                number = _CONSTRUCT.construct_yaml_float(node)
+            elif node.tag == Y.STR:
+                number = float(node.value.replace(",", ""))
+        except ValueError:
+            number = None
+        if kind == F.COUNT and number is not None and (number != int(number) or number < 0):
+            number = None
+        if number is None or number != number:  # NaN is no measure
+            self.invalid(f"`{key}` must be {_KIND_WORDS[kind]}, not {node.value!r}", element_id, span)
+            return None
+        return int(number) if kind == F.COUNT else number
+
+    def date(self, key: str, node: yaml.ScalarNode, element_id, span):
+        try:
+            if node.tag == Y.TIMESTAMP:
+                value = _CONSTRUCT.construct_yaml_timestamp(node)
+                return value.date() if isinstance(value, dt.datetime) else value
+            return dt.date.fromisoformat(node.value.strip())
+        except ValueError:
+            self.invalid(f"`{key}` must be a date (YYYY-MM-DD), not {node.value!r}", element_id, span)
+            return None
+
+    def id_list(self, key: str, node: yaml.Node, element_id, span) -> tuple[str, ...]:
+        items = node.value if isinstance(node, Y.SequenceNode) else [node]
+        ids = []
+        for item in items:
+            self.spend()
+            if not isinstance(item, Y.ScalarNode):
+                self.invalid(f"`{key}` must be an id or a list of ids", element_id, span)
+                continue
+            if item.tag == Y.NULL or item.value == "":
+                continue
+            if not _ID_RE.fullmatch(item.value):
+                self.invalid(f"`{key}` {item.value!r} is not a valid id", element_id, span)
+            ids.append(item.value)
+        return tuple(ids)
+
+    def measures(self, node: yaml.Node, element_id, span) -> tuple[Measure, ...]:
+        if not isinstance(node, Y.SequenceNode):
+            self.invalid("`measures` must be a list of measures, each with a `name`", element_id, span)
+            return ()
+        measures = []
+        for item in node.value:
+            self.spend()
+            if not isinstance(item, Y.MappingNode):
+                self.invalid("each measure must be a mapping with a `name`", element_id, span)
+                continue
+            pairs, repeated = self.pairs(item)
+            self.report_repeats(repeated, element_id)
+            values = {}
+            for key, (key_node, value_node) in pairs.items():
+                spec = F.MEASURE_FIELDS.get(key)
+                if spec is None:
+                    where = f"in a measure of {element_id}" if element_id else "in a measure"
+                    self.unknown_key(key, key_node, F.MEASURE_FIELDS, element_id, span, where)
+                else:
+                    values[key] = self.value(spec, f"measures: {key}", value_node, element_id, span)
+            if values.get("name") is None:
+                self.invalid(f"a measure (line {item.start_mark.line + 1}) has no `name` (required)", element_id, span)
+                continue
+            if (
+                values.get("direction") is None
+                and values.get("baseline") is not None
+                and values.get("baseline") == values.get("target")
+            ):
+                self.invalid(
+                    f"measure {values['name']!r}: baseline equals target, so `direction` (up or down) is required",
+                    element_id, span,
+                )
+            measures.append(
+                Measure(
+                    name=values["name"], span=self.span(item), unit=values.get("unit"),
+                    baseline=values.get("baseline"), target=values.get("target"), by=values.get("by"),
+                    direction=values.get("direction"),
+                )
+            )
+        return tuple(measures)
+
+
+_KIND_WORDS = {
+    F.TEXT: "text",
+    F.ID: "an id",
+    F.NUMBER: "a number",
+    F.COUNT: "a whole number of 0 or more",
+    F.DATE: "a date (YYYY-MM-DD)",
+    F.CHOICE: "one word",
+}

@@ -1,0 +1,121 @@
+"""Safe YAML parsing into a composed node tree, with positions.
+
+We never construct Python objects from YAML: we compose nodes (libyaml
+when available) and read them ourselves, so ids stay the text that was
+written, duplicate keys can be seen, and no tag can run code. Faults come
+back as ParseFault with the parser's own line and column (1-based).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+try:  # libyaml is several times faster; the pure-Python parser is the fallback.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+TAG_PREFIX = "tag:yaml.org,2002:"
+STR = TAG_PREFIX + "str"
+INT = TAG_PREFIX + "int"
+FLOAT = TAG_PREFIX + "float"
+BOOL = TAG_PREFIX + "bool"
+NULL = TAG_PREFIX + "null"
+TIMESTAMP = TAG_PREFIX + "timestamp"
+MAP = TAG_PREFIX + "map"
+SEQ = TAG_PREFIX + "seq"
+MERGE = TAG_PREFIX + "merge"
+# The core schema: anything else (python/*, custom !tags, binary, set) is refused.
+SAFE_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL, TIMESTAMP, MAP, SEQ, MERGE})
+
+ScalarNode = yaml.ScalarNode
+MappingNode = yaml.MappingNode
+SequenceNode = yaml.SequenceNode
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFault:
+    """Why a file could not be read as YAML, and where (1-based)."""
+
+    message: str
+    line: int
+    column: int
+
+
+def decode(raw: bytes) -> str | ParseFault:
+    """UTF-8 text (a BOM is accepted and dropped), or the fault."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ParseFault("file is UTF-16, not UTF-8: save it as UTF-8", 1, 1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of(raw, exc.start)
+        return ParseFault(f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, column)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _position_of(raw, len(text[:nul].encode("utf-8")))
+        return ParseFault("file holds a NUL byte: it is binary, not YAML text", line, column)
+    return text
+
+
+def _position_of(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def compose(text: str) -> yaml.Node | None | ParseFault:
+    """The single document's node tree (None for an empty file), or the fault."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return _fault_from(exc)
+    except yaml.YAMLError as exc:
+        return ParseFault(_one_line(str(exc)), 1, 1)
+    except RecursionError:
+        return ParseFault("nesting is too deep to read", 1, 1)
+    finally:
+        loader.dispose()
+
+
+def _fault_from(exc: yaml.MarkedYAMLError) -> ParseFault:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in (exc.context or ""):
+        problem = "the file holds more than one YAML document (`---`): keep one per file"
+    elif exc.context:
+        problem = f"{problem} ({exc.context})"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return ParseFault(_one_line(problem), line, column)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def unsafe_tag(root: yaml.Node) -> yaml.Node | None:
+    """The first node whose tag is outside the core schema, if any.
+
+    Iterative, and each node is looked at once even when aliases share it.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in SAFE_TAGS:
+            return node
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append(value)
+                stack.append(key)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return None

@@ -1,0 +1,146 @@
+"""The goals as frozen values, each carrying the place it was written.
+
+These are the loader's output and every later stage's input. Ids are kept as
+the text that was written; optional fields are None when absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ACTIVE_AIM = "active"
+RETIRED = "retired"
+AIM_STATUSES = (ACTIVE_AIM, RETIRED)
+
+PROPOSED = "proposed"
+CHALLENGED = "challenged"
+AGREED = "agreed"
+DROPPED = "dropped"
+OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DROPPED)
+
+IMPROVEMENT_LEVELS = ("foundation", "practitioner", "advanced", "expert")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where something was written: file as the user reaches it, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    name: str
+    span: Span
+    unit: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    by: dt.date | None = None
+    direction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Aim:
+    id: str
+    title: str | None
+    span: Span
+    dimension: str | None = None
+    owner: str | None = None
+    description: str | None = None
+    status: str = ACTIVE_AIM
+    measures: tuple[Measure, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.status != RETIRED
+
+    @property
+    def latest_by(self) -> dt.date | None:
+        dates = [m.by for m in self.measures if m.by is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: str
+    name: str | None
+    span: Span
+    parent: str | None = None
+    lead: str | None = None
+    headcount: int | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str | None
+    span: Span
+    team: str | None = None
+    role: str | None = None
+    improvement_level: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """A team objective (team set) or an individual one (person set).
+
+    `ownership_ok` is False when the objective named both a team and a person,
+    or neither: the loader has reported that, and alignment rules skip it.
+    """
+
+    id: str
+    title: str | None
+    span: Span
+    team: str | None = None
+    person: str | None = None
+    supports: tuple[str, ...] = ()
+    owner: str | None = None
+    due: dt.date | None = None
+    status: str = AGREED
+    measures: tuple[Measure, ...] = ()
+    description: str | None = None
+    ownership_ok: bool = True
+
+    @property
+    def active(self) -> bool:
+        return self.status != DROPPED
+
+    @property
+    def is_individual(self) -> bool:
+        return self.person is not None and self.team is None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """catchball.yaml, after validation."""
+
+    organisation: str | None = None
+    period: str | None = None
+    max_aims: int = 5
+    max_objectives: int = 5
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class GoalSet:
+    """Everything read from one goals root, in read order."""
+
+    root: Path
+    display_root: str
+    files: list[str] = field(default_factory=list)
+    aims: dict[str, Aim] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    objectives: dict[str, Objective] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    settings_present: bool = False  # catchball.yaml was read
+
+    def goal(self, goal_id: str) -> Aim | Objective | None:
+        """An aim or objective by id (they share one namespace)."""
+        return self.aims.get(goal_id) or self.objectives.get(goal_id)

@@ -1,0 +1,128 @@
+"""catchball.yaml: the organisation's settings, strictly checked.
+
+A fault here means the command cannot run as asked, so it is a
+SettingsError (exit 2), except an unknown key, which is a CB103 finding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from catchball.errors import SettingsError
+from catchball.findings import Finding, FindingCollector
+from catchball.load import yaml_nodes as Y
+from catchball.model import Settings, Span
+from catchball.rules.catalog import CODES
+from catchball.rules.registry import resolve_selectors
+from catchball.spelling import did_you_mean
+
+TOP_KEYS = ("organisation", "period", "rules")
+RULE_KEYS = ("max-aims", "max-objectives", "ignore", "severity")
+SEVERITY_WORDS = ("error", "warning", "info")
+
+
+def read_settings(path: Path, display: str) -> tuple[Settings, list[Finding]]:
+    """Settings from catchball.yaml (defaults when the file is absent)."""
+    if not path.is_file():
+        return Settings(), []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"{display}: cannot be read ({exc.strerror})") from None
+    text = Y.decode(raw)
+    root = text if isinstance(text, Y.ParseFault) else Y.compose(text)
+    if isinstance(root, Y.ParseFault):
+        raise SettingsError(f"{display}:{root.line}:{root.column}: {root.message}")
+    if root is None:
+        return Settings(), []
+    bad = Y.unsafe_tag(root)
+    if bad is not None:
+        raise SettingsError(f"{_where(display, bad)}: tag {bad.tag!r} is not allowed")
+    return _SettingsReader(display).read(root)
+
+
+def _where(display: str, node: yaml.Node) -> str:
+    return f"{display}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+
+
+class _SettingsReader:
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.collector = FindingCollector()
+
+    def fail(self, node: yaml.Node, message: str):
+        raise SettingsError(f"{_where(self.display, node)}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str, known: tuple) -> dict:
+        if not isinstance(node, Y.MappingNode):
+            self.fail(node, f"{what} must be a mapping")
+        result = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, Y.ScalarNode) else None
+            if key not in known:
+                span = Span(self.display, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                hint = did_you_mean(str(key), known)
+                self.collector.add("CB103", f"unknown key `{key}` in {what}{hint}", None, span)
+                continue
+            result[key] = value_node
+        return result
+
+    def read(self, root: yaml.Node) -> tuple[Settings, list[Finding]]:
+        top = self.mapping(root, "catchball.yaml", TOP_KEYS)
+        values = {}
+        for key in ("organisation", "period"):
+            if key in top and not _is_null(top[key]):
+                values[key] = self.text(top[key], key)
+        if "rules" in top and not _is_null(top["rules"]):
+            rules = self.mapping(top["rules"], "`rules`", RULE_KEYS)
+            for key, field in (("max-aims", "max_aims"), ("max-objectives", "max_objectives")):
+                if key in rules and not _is_null(rules[key]):
+                    values[field] = self.limit(rules[key], key)
+            if "ignore" in rules and not _is_null(rules["ignore"]):
+                values["ignore"] = self.ignore(rules["ignore"])
+            if "severity" in rules and not _is_null(rules["severity"]):
+                values["severity"] = self.severity(rules["severity"])
+        return Settings(**values), self.collector.findings()
+
+    def text(self, node: yaml.Node, key: str) -> str:
+        if not isinstance(node, Y.ScalarNode):
+            self.fail(node, f"`{key}` must be text")
+        return node.value
+
+    def limit(self, node: yaml.Node, key: str) -> int:
+        if not (isinstance(node, Y.ScalarNode) and node.tag == Y.INT):
+            self.fail(node, f"`{key}` must be a whole number, not {getattr(node, 'value', '…')!r}")
+        number = yaml.constructor.SafeConstructor().construct_yaml_int(node)
+        if number < 1:
+            self.fail(node, f"`{key}` must be 1 or more, not {number}")
+        return number
+
+    def ignore(self, node: yaml.Node) -> tuple[str, ...]:
+        items = node.value if isinstance(node, Y.SequenceNode) else [node]
+        words = []
+        for item in items:
+            if not isinstance(item, Y.ScalarNode):
+                self.fail(item, "`ignore` must be a list of rule codes")
+            words.append(item.value)
+        return tuple(sorted(resolve_selectors(words, f"{_where(self.display, node)}: ignore")))
+
+    def severity(self, node: yaml.Node) -> tuple[tuple[str, str], ...]:
+        if not isinstance(node, Y.MappingNode):
+            self.fail(node, "`severity` must map rule codes to error, warning or info")
+        overrides = []
+        for key_node, value_node in node.value:
+            code = getattr(key_node, "value", None)
+            if code not in CODES:
+                hint = did_you_mean(str(code), CODES)
+                self.fail(key_node, f"severity: unknown rule code {code!r}{hint}")
+            word = getattr(value_node, "value", None)
+            if not isinstance(value_node, Y.ScalarNode) or word not in SEVERITY_WORDS:
+                self.fail(value_node, f"severity of {code} must be error, warning or info, not {word!r}")
+            overrides.append((code, word))
+        return tuple(overrides)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, Y.ScalarNode) and (node.tag == Y.NULL or node.value == "")
