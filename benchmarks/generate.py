@@ -1,0 +1,1019 @@
+#!/usr/bin/env python3
+"""Generate a synthetic goals repository for N staff, for benchmarks and tests.
+
+    python benchmarks/generate.py --staff 20000 --out /tmp/goals-20k
+    python benchmarks/generate.py --staff 1500000 --out /tmp/goals-1m5 --force
+
+or from Python: ``generate(Path("/tmp/goals-20k"), 20_000)``.
+
+The organisation is an NHS-like trust: a ``board`` root team holding 4 or 5
+True North aims, divisions (about one per 3,500 staff), 5 to 10 directorates
+per division, and teams of about 20 staff, each with a lead. Every person has
+3 individual objectives; every team 3 to 5 team objectives with an owner,
+measures and a due date. Division objectives support the aims, directorate
+objectives support their division's, team objectives their directorate's and
+individual objectives their own team's. Layout (goals format v1)::
+
+    catchball.yaml  true-north.yaml  org.yaml (org/<division>.yaml when huge)
+    people/board.yaml  people/<division>.yaml  people/<division>/<directorate>.yaml
+    objectives/board.yaml  objectives/<division>.yaml
+    objectives/<division>/<directorate>.yaml
+    objectives/<division>/<directorate>/<team>.yaml   # team: default + person objectives
+
+Individual objectives carry an explicit ``person:`` inside a file whose
+default is ``team:``; the objective's own ``person`` is meant to win.
+
+Deliberate defects make every rule do real work. Their number scales with
+``defect_rate`` (0 gives a clean repository); each is injected exactly as
+counted in the returned ``defects`` dict, one defect per element, and
+objectives never build on a broken objective (an individual objective never
+supports an orphan team objective), so findings do not snowball. Which rule
+each kind should trigger is in ``DEFECT_RULES``. Not generated, because they
+would make the files invalid YAML or break the org tree for every other
+check: CB101, CB105, CB106, CB108 and CB303.
+
+The output is a pure function of (staff, seed, defect_rate): files are
+written in a fixed order from one seeded ``random.Random``. Files are written
+as they are produced, so memory stays small (the plan of the org tree, about
+70 bytes a team) even at 1.5 million staff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["generate", "DEFECT_RULES", "main"]
+
+ORGANISATION = "Northshire Hospitals NHS Foundation Trust"
+PERIOD = "2026/27"
+MAX_OBJECTIVES = 5
+STAFF_PER_DIVISION = 3500
+TEAM_SIZE = 20
+MIN_STAFF = 50
+# Above this, org.yaml would pass 5 MB; split it per division so no single
+# file caps a parallel loader (see NOTES.md on one huge file).
+ORG_SPLIT_STAFF = 500_000
+# Paths we own inside the output folder; --force clears only these.
+OWNED = ("catchball.yaml", "true-north.yaml", "org.yaml", "org", "people", "objectives")
+
+QUARTERS = ("2026-06-30", "2026-09-30", "2026-12-31", "2027-03-31")
+YEAR_END = "2027-03-31"
+LATE = {"2026-06-30": "2026-09-30", "2026-09-30": "2026-12-31",
+        "2026-12-31": "2027-03-31", "2027-03-31": "2027-06-30", "2027-06-30": "2027-09-30"}
+# Due dates an objective may have without being due after a target due on the key.
+NOT_AFTER = {due: tuple(d for d in QUARTERS if d <= due) for due in LATE}
+
+# Defect kind -> the finding it should produce in `catchball check`.
+DEFECT_RULES = {
+    "orphan": "CB201",
+    "dangling-support": "CB202 (+CB201: its only link)",
+    "support-cycle": "CB203 (one per cycle of 2-3 team objectives)",
+    "misaligned": "CB204",
+    "supports-dropped": "CB205 (+CB201: its only link)",
+    "skip-level": "CB206",
+    "uncascaded-aim": "CB301",
+    "silent-team": "CB302",
+    "over-max-objectives": "CB304",
+    "unmeasured": "CB401",
+    "unowned": "CB402",
+    "due-after-target": "CB403",
+    "incomplete-measure": "CB404",
+    "challenged": "CB501",
+    "proposed": "CB502",
+    "dropped": "none (exempt from checks)",
+    "unknown-key": "CB103",
+    "duplicate-id": "CB104",
+    "unknown-owner": "CB107",
+    "invalid-status": "CB102",
+}
+
+# Share of each pool, as a multiple of defect_rate. With a rate above 0 every
+# kind occurs at least once, so small repositories exercise every rule too.
+TEAM_DEFECTS = {  # per leaf team
+    "silent-team": 0.25, "over-max-objectives": 0.25,
+    "support-cycle": 0.125, "duplicate-id": 0.05,
+}
+TEAM_OBJECTIVE_DEFECTS = {  # per team objective other than a team's first
+    "orphan": 0.5, "dangling-support": 0.5, "misaligned": 0.5,
+    "skip-level": 0.5, "challenged": 1.0, "proposed": 2.0, "dropped": 1.0,
+    "unowned": 1.0, "unmeasured": 1.0, "incomplete-measure": 1.0,
+    "due-after-target": 1.0, "unknown-key": 0.5, "unknown-owner": 0.25,
+    "invalid-status": 0.25,
+}
+INDIVIDUAL_DEFECTS = {  # per individual objective of a team member
+    "orphan": 0.5, "dangling-support": 0.25, "misaligned": 0.25,
+    "skip-level": 0.25, "challenged": 0.5, "proposed": 1.0, "dropped": 0.5,
+    "due-after-target": 0.5, "unknown-key": 0.1,
+}
+UNKNOWN_KEYS = (("rag", "amber"), ("priority", "high"), ("rag", "red"),
+                ("descripton", "Agreed at the divisional away day"),
+                ("notes", "Carried over from 2025/26"))
+
+# --- vocabulary --------------------------------------------------------------
+
+FIRST = """Aisha Alan Alex Amir Amy Andrew Anna Ben Bethan Callum Carys Chloe
+Chris Claire Daniel David Deepa Eleanor Emma Fatima Gareth Grace Hannah Harry
+Helen Imran Isaac Jack James Jo Joanne Josh Kate Kemi Laura Liam Lucy Mark
+Mary Matt Megan Mohammed Nadia Naomi Neil Nia Oliver Olu Patrick Priya Rachel
+Raj Rebecca Rhys Ruth Sam Sarah Sean Sian Sophie Tom Tunde Victoria Zainab
+Zoe""".split()
+LAST = """Ahmed Ali Allen Atkinson Bailey Baker Begum Bell Brown Campbell Carter
+Chen Clarke Collins Cooper Davies Dixon Edwards Evans Fisher Green Griffiths
+Hall Harris Hughes Hussain Jackson James Jenkins Johnson Jones Kaur Kelly Khan
+King Lee Lewis Martin Mensah Mitchell Moore Morgan Morris Murphy Nowak O'Brien
+Okafor Owen Patel Phillips Price Roberts Robinson Rose Shah Singh Smith
+Stewart Taylor Thomas Thompson Turner Walker Ward Watson White Williams Wilson
+Wood Wright Young""".split()
+LEVELS = ("foundation", "foundation", "practitioner", "advanced", "expert")
+PLACES = """Northfield Eastgate Westbury Southmoor Kingsbridge Ashford Riverside
+Highcliffe Oakwood Millbrook Stonehaven Fairview Longmeadow Harbourne Elmstead
+Redhill Greenway Lakeside Woodhurst Marshfield Broadstone Cliftonville
+Hawthorn Beacon Chalkdown Fernhill Brackley Dunmore Ravensworth Tollgate""".split()
+
+# Unit kinds: (name, code, numbered, lead role, member roles).
+WARD = ("Ward", "W", True, "Ward Manager",
+        ("Staff Nurse", "Staff Nurse", "Healthcare Assistant", "Healthcare Assistant",
+         "Senior Staff Nurse", "Nursing Associate", "Ward Clerk", "Junior Doctor"))
+OUTPATIENTS = ("Outpatients", "OP", False, "Outpatient Sister",
+               ("Staff Nurse", "Healthcare Assistant", "Receptionist",
+                "Booking Coordinator", "Clinical Nurse Specialist"))
+THEATRES = ("Theatres", "TH", True, "Theatre Manager",
+            ("Scrub Practitioner", "Anaesthetic Practitioner", "Recovery Nurse",
+             "Theatre Support Worker", "Operating Department Practitioner"))
+DAY_UNIT = ("Day Unit", "DU", False, "Day Unit Manager",
+            ("Staff Nurse", "Healthcare Assistant", "Pre-assessment Nurse", "Receptionist"))
+MEDICAL = ("Medical Staff", "MS", False, "Clinical Director",
+           ("Consultant", "Consultant", "Specialty Doctor", "Registrar",
+            "Foundation Doctor", "Physician Associate"))
+ADMIN = ("Admin and Booking", "AB", True, "Service Manager",
+         ("Medical Secretary", "Booking Coordinator", "Pathway Coordinator",
+          "Administrator", "Waiting List Officer"))
+NURSES = ("Specialist Nurses", "SN", False, "Lead Nurse",
+          ("Clinical Nurse Specialist", "Advanced Nurse Practitioner", "Staff Nurse"))
+THERAPY = ("Therapies", "TY", True, "Therapy Lead",
+           ("Physiotherapist", "Occupational Therapist", "Therapy Assistant",
+            "Speech and Language Therapist", "Dietitian"))
+COMMUNITY = ("Neighbourhood Team", "NT", True, "Team Leader",
+             ("District Nurse", "Community Staff Nurse", "Healthcare Assistant",
+              "Community Physiotherapist", "Care Coordinator"))
+SERVICE = ("Service Team", "ST", True, "Team Leader",
+           ("Officer", "Senior Officer", "Administrator", "Analyst", "Assistant"))
+LAB = ("Laboratory", "LAB", True, "Laboratory Manager",
+       ("Biomedical Scientist", "Medical Laboratory Assistant", "Clinical Scientist"))
+SITE = ("Site Team", "SITE", True, "Site Supervisor",
+        ("Porter", "Domestic Assistant", "Catering Assistant", "Maintenance Technician",
+         "Estates Officer"))
+
+INPATIENT = (WARD, WARD, WARD, OUTPATIENTS, MEDICAL, ADMIN, NURSES, THERAPY, DAY_UNIT)
+SURGICAL = (WARD, WARD, THEATRES, THEATRES, OUTPATIENTS, MEDICAL, ADMIN, DAY_UNIT, NURSES)
+SUPPORT = (LAB, LAB, SERVICE, ADMIN, THERAPY, OUTPATIENTS)
+COMMUNITY_UNITS = (COMMUNITY, COMMUNITY, COMMUNITY, THERAPY, NURSES, ADMIN)
+CORPORATE = (SERVICE, SERVICE, SERVICE, ADMIN)
+ESTATES = (SITE, SITE, SITE, SERVICE)
+
+# Division types: (slug, name, code, units, [(slug, name, code)] directorates).
+DIVISION_TYPES = (
+    ("surgery", "Surgical Division", "SURG", SURGICAL, (
+        ("general-surgery", "General Surgery", "GS"),
+        ("trauma-orthopaedics", "Trauma and Orthopaedics", "TO"),
+        ("urology", "Urology", "URO"), ("ophthalmology", "Ophthalmology", "OPH"),
+        ("ent", "Ear, Nose and Throat", "ENT"),
+        ("anaesthetics", "Anaesthetics and Theatres", "ANA"),
+        ("critical-care", "Critical Care", "ICU"),
+        ("vascular", "Vascular Surgery", "VAS"), ("breast", "Breast Surgery", "BRS"))),
+    ("medicine", "Division of Medicine", "MED", INPATIENT, (
+        ("respiratory", "Respiratory Medicine", "RES"), ("cardiology", "Cardiology", "CAR"),
+        ("gastroenterology", "Gastroenterology", "GAS"),
+        ("elderly-care", "Care of the Elderly", "COE"), ("stroke", "Stroke", "STR"),
+        ("diabetes", "Diabetes and Endocrinology", "DIA"), ("renal", "Renal Medicine", "REN"),
+        ("acute-medicine", "Acute Medicine", "AMU"), ("dermatology", "Dermatology", "DER"))),
+    ("women-children", "Women and Children's Division", "WAC", INPATIENT, (
+        ("maternity", "Maternity", "MAT"), ("gynaecology", "Gynaecology", "GYN"),
+        ("paediatrics", "Paediatrics", "PAE"), ("neonatal", "Neonatal Care", "NEO"),
+        ("sexual-health", "Sexual Health", "SXH"))),
+    ("clinical-support", "Clinical Support Services", "CSS", SUPPORT, (
+        ("radiology", "Radiology", "RAD"), ("pathology", "Pathology", "PAT"),
+        ("pharmacy", "Pharmacy", "PHA"), ("therapies", "Therapy Services", "THS"),
+        ("outpatient-services", "Outpatient Services", "OPS"),
+        ("health-records", "Health Records", "HRC"))),
+    ("emergency", "Emergency and Acute Care", "EAC", INPATIENT, (
+        ("emergency-department", "Emergency Department", "ED"),
+        ("acute-assessment", "Acute Assessment", "AAU"),
+        ("same-day-care", "Same Day Emergency Care", "SDEC"),
+        ("patient-flow", "Patient Flow", "FLOW"),
+        ("urgent-treatment", "Urgent Treatment Centre", "UTC"))),
+    ("community", "Community Services", "COM", COMMUNITY_UNITS, (
+        ("district-nursing", "District Nursing", "DN"),
+        ("community-hospitals", "Community Hospitals", "CH"),
+        ("intermediate-care", "Intermediate Care", "IC"),
+        ("community-therapy", "Community Therapy", "CT"),
+        ("health-visiting", "Health Visiting", "HV"), ("podiatry", "Podiatry", "POD"))),
+    ("cancer", "Cancer Services", "CAN", INPATIENT, (
+        ("oncology", "Oncology", "ONC"), ("haematology", "Haematology", "HAE"),
+        ("chemotherapy", "Chemotherapy Day Unit", "CDU"),
+        ("radiotherapy", "Radiotherapy", "RTX"), ("palliative-care", "Palliative Care", "PAL"))),
+    ("mental-health", "Mental Health Services", "MH", COMMUNITY_UNITS, (
+        ("adult-inpatient", "Adult Inpatient Services", "AIS"),
+        ("crisis", "Crisis and Home Treatment", "CHT"),
+        ("community-mental-health", "Community Mental Health", "CMH"),
+        ("liaison-psychiatry", "Liaison Psychiatry", "LP"),
+        ("older-adults", "Older Adults Mental Health", "OAM"))),
+    ("estates", "Estates and Facilities", "EF", ESTATES, (
+        ("estates-maintenance", "Estates Maintenance", "EM"),
+        ("hotel-services", "Hotel Services", "HS"), ("portering", "Portering", "POR"),
+        ("capital-projects", "Capital Projects", "CP"),
+        ("sustainability", "Sustainability", "SUS"))),
+    ("corporate", "Corporate Services", "CORP", CORPORATE, (
+        ("finance", "Finance", "FIN"), ("people-services", "People Services", "HR"),
+        ("digital", "Digital Services", "DIG"), ("governance", "Quality and Governance", "GOV"),
+        ("procurement", "Procurement", "PRO"), ("communications", "Communications", "COMMS"))),
+)
+
+BOARD_ROLES = ("Chief Executive", "Chief Nurse", "Medical Director",
+               "Chief Operating Officer", "Director of Finance", "Director of People",
+               "Director of Strategy", "Chief Digital Officer")
+DIVISION_ROLES = ("Divisional Director", "Divisional Director of Nursing",
+                  "Divisional Clinical Director")
+DIRECTORATE_ROLES = ("Directorate Manager", "Clinical Lead")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One True North aim and the words objectives under it are made of."""
+
+    aim: str
+    title: str
+    dimension: str
+    owner_role: int  # index into BOARD_ROLES
+    description: str
+    aim_measures: tuple  # (name, unit, baseline, target, by, direction)
+    strategic: tuple  # titles for division and directorate objectives, {area}
+    team: tuple  # team objective titles, {unit}
+    individual: tuple  # individual objective titles, {unit}
+    measures: tuple  # (name, unit, low, high, target, direction); target None: a cut
+
+
+THEMES = (
+    Theme("TN-SAFE", "Zero avoidable harm to patients", "safe", 1,
+          "Every patient leaves us no worse than the illness that brought them in.",
+          (("Falls with harm per 1,000 occupied bed days", "per 1,000 bed days", 0.19, 0.11,
+            "2029-03-31", "down"),
+           ("Sepsis patients treated with antibiotics within one hour", "%", 68, 95,
+            "2028-03-31", "up")),
+          ("Reduce falls with harm across {area} by {pct}%",
+           "Screen {hi}% of eligible patients for sepsis within one hour across {area}",
+           "Halve category 2 pressure ulcers acquired in {area}",
+           "Cut medication administration errors in {area} by {pct}%",
+           "Complete VTE risk assessment for {hi}% of admissions in {area}",
+           "Escalate every NEWS2 score of 5 or more within 30 minutes across {area}"),
+          ("Cut inpatient falls on {unit} by {pct}% with daily safety huddles",
+           "Screen {hi}% of deteriorating patients on {unit} for sepsis within one hour",
+           "Reduce hospital-acquired pressure ulcers on {unit} by {pct}%",
+           "Reach {hi}% hand hygiene compliance in {unit}",
+           "Halve missed doses of critical medicines in {unit}",
+           "Complete VTE assessment within 14 hours for {hi}% of patients in {unit}"),
+          ("Complete a falls risk assessment for every patient I admit",
+           "Audit ten sets of notes a month for sepsis screening",
+           "Lead the weekly safety huddle in {unit}",
+           "Complete the deteriorating patient e-learning module by June",
+           "Carry out monthly hand hygiene observations in {unit}",
+           "Check skin integrity at every intentional rounding on my shifts",
+           "Run a PDSA cycle on lying and standing blood pressure checks",
+           "Double-check every controlled drug administration on my shifts"),
+          (("Inpatient falls with harm", "falls a quarter", 4, 12, None, "down"),
+           ("Sepsis screening within one hour", "%", 55, 80, 95, "up"),
+           ("Hospital-acquired pressure ulcers", "per month", 3, 9, None, "down"),
+           ("Hand hygiene compliance", "%", 70, 88, 98, "up"),
+           ("Missed critical medicine doses", "per 1,000 doses", 8, 20, None, "down"),
+           ("VTE risk assessment within 14 hours", "%", 70, 90, 95, "up"))),
+    Theme("TN-FLOW", "No one waits longer than they need to", "timely", 3,
+          "Patients get the right care in the right place without waiting.",
+          (("Emergency patients seen within four hours", "%", 71, 95, "2029-03-31", "up"),
+           ("Patients waiting over 52 weeks for treatment", "patients", 1840, 0,
+            "2028-03-31", "down")),
+          ("Discharge {pct}% of patients before noon across {area}",
+           "Cut average length of stay in {area} by half a day",
+           "Treat {hi}% of patients within 18 weeks of referral in {area}",
+           "Eliminate waits over 52 weeks in {area}",
+           "Bring outpatient did-not-attend rates in {area} below 6%",
+           "Start {hi}% of planned procedures in {area} on the booked day"),
+          ("Discharge {pct}% of patients from {unit} before noon",
+           "Use the discharge lounge for {pct}% of discharges from {unit}",
+           "Cut the did-not-attend rate in {unit} to 6%",
+           "Start {hi}% of lists in {unit} on time",
+           "Send clinic letters from {unit} within 7 days",
+           "Reduce delayed transfers of care from {unit} by {pct}%",
+           "Book follow-up appointments in {unit} within two weeks of clinic"),
+          ("Set an estimated discharge date at every board round",
+           "Order take-home medicines the day before discharge",
+           "Call patients two days before their clinic to confirm attendance",
+           "Prepare the next day's list by 4pm",
+           "Chase outstanding discharge summaries every morning",
+           "Attend the daily bed meeting for {unit}",
+           "Validate the waiting list for my clinics every month"),
+          (("Discharges before noon", "%", 12, 22, 35, "up"),
+           ("Average length of stay", "days", 5.2, 8.4, None, "down"),
+           ("Outpatient did-not-attend rate", "%", 8, 12, 6, "down"),
+           ("Lists starting on time", "%", 45, 70, 85, "up"),
+           ("Clinic letters sent within 7 days", "%", 50, 75, 90, "up"),
+           ("Delayed transfers of care", "patients a week", 6, 20, None, "down"))),
+    Theme("TN-PEOPLE", "The best place to work in the NHS", "people", 5,
+          "Staff are well led, safe, and want to stay.",
+          (("Staff who would recommend us as a place to work", "%", 58, 75,
+            "2029-03-31", "up"),
+           ("Sickness absence rate", "%", 5.6, 4.0, "2028-03-31", "down")),
+          ("Bring sickness absence in {area} below 4.5%",
+           "Cut the vacancy rate in {area} to 6%",
+           "Give every member of staff in {area} an appraisal this year",
+           "Raise staff survey engagement in {area} by {pct}%",
+           "Fill {hi}% of rota gaps in {area} six weeks ahead"),
+          ("Cut sickness absence in {unit} to 4.5%",
+           "Fill {hi}% of rota gaps in {unit} six weeks ahead",
+           "Complete appraisals for every member of {unit}",
+           "Reach {hi}% mandatory training compliance in {unit}",
+           "Hold a monthly listening event for {unit}",
+           "Retain {hi}% of newly qualified staff in {unit} after a year",
+           "Publish the {unit} rota eight weeks ahead"),
+          ("Complete my appraisal and personal development plan by September",
+           "Complete all mandatory training modules",
+           "Hold return-to-work conversations within 48 hours",
+           "Mentor a newly qualified colleague in {unit}",
+           "Attend Improvement Practitioner training",
+           "Take part in the staff survey and the {unit} listening event",
+           "Hold a health and wellbeing conversation with each person I supervise"),
+          (("Sickness absence rate", "%", 5.0, 7.5, 4.5, "down"),
+           ("Rota gaps filled six weeks ahead", "%", 50, 75, 90, "up"),
+           ("Appraisal completion", "%", 60, 85, 95, "up"),
+           ("Mandatory training compliance", "%", 70, 88, 95, "up"),
+           ("Vacancy rate", "%", 8, 14, 6, "down"),
+           ("First-year retention of new starters", "%", 70, 82, 90, "up"))),
+    Theme("TN-CARE", "Care we would want for our own families", "person-centred", 1,
+          "Patients and carers are listened to and involved in every decision.",
+          (("Friends and Family Test positive responses", "%", 89, 95, "2029-03-31", "up"),
+           ("Complaints answered within 25 working days", "%", 62, 90, "2028-03-31", "up")),
+          ("Answer {hi}% of complaints in {area} within 25 working days",
+           "Raise the Friends and Family Test score in {area} to {hi}%",
+           "Offer interpreter support at every appointment in {area}",
+           "Involve carers in discharge planning for every patient in {area}",
+           "Close the gap in missed appointments for patients from deprived areas"),
+          ("Answer complaints about {unit} within 25 working days",
+           "Raise the Friends and Family Test score in {unit} to {hi}%",
+           "Give every patient of {unit} a named nurse or key worker",
+           "Involve carers in {pct}% of discharge plans from {unit}",
+           "Offer open visiting on {unit}",
+           "Act on one 'You said, we did' theme each month in {unit}"),
+          ("Introduce myself with 'Hello, my name is' to every patient",
+           "Ask every patient what matters to them",
+           "Complete the dementia awareness module",
+           "Respond to concerns raised on my shift the same day",
+           "Learn key phrases in the two most spoken community languages",
+           "Collect five patient stories for the {unit} team"),
+          (("Complaints answered within 25 working days", "%", 50, 75, 90, "up"),
+           ("Friends and Family Test positive", "%", 85, 92, 96, "up"),
+           ("Patients with a named nurse or key worker", "%", 70, 90, 100, "up"),
+           ("Discharge plans involving carers", "%", 30, 60, 80, "up"))),
+    Theme("TN-VALUE", "Every pound spent on patient care", "value", 4,
+          "We live within our means and waste nothing that could fund care.",
+          (("Agency spend", "£m a year", 24.0, 8.0, "2029-03-31", "down"),
+           ("Theatre session utilisation", "%", 76, 90, "2028-03-31", "up")),
+          ("Cut agency spend in {area} by {pct}%",
+           "Use {hi}% of planned theatre session time in {area}",
+           "Deliver the {area} cost improvement plan in full",
+           "Reduce medicines waste in {area} by {pct}%",
+           "Cut bank and overtime spend in {area} by {pct}%"),
+          ("Cut agency shifts in {unit} by {pct}%",
+           "Reduce bank spend in {unit} by {pct}%",
+           "Cut drug and stock waste in {unit} by {pct}%",
+           "Use {hi}% of booked session time in {unit}",
+           "Switch {unit} to reusable equipment where it is safe",
+           "Stop ordering stock that {unit} does not use"),
+          ("Book bank shifts through e-rostering only",
+           "Check stock levels before every order",
+           "Return unused medicines to pharmacy each week",
+           "Suggest one waste-reduction idea each quarter",
+           "Review overtime requests against the rota every week",
+           "Switch off equipment at the end of every session"),
+          (("Agency spend", "£k a month", 20, 120, None, "down"),
+           ("Bank spend", "£k a month", 15, 80, None, "down"),
+           ("Medicines and stock waste", "£k a quarter", 5, 30, None, "down"),
+           ("Session utilisation", "%", 70, 82, 90, "up"),
+           ("Stock write-offs", "£k a year", 5, 25, None, "down"))),
+)
+PERCENTS = (10, 15, 20, 25, 30, 40, 50)
+HIGHS = (85, 90, 92, 95, 98)
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.'()&/%+£-]*")
+_RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+def q(text: str) -> str:
+    """Write text as a YAML scalar: plain when that reads back as the same string."""
+    if _PLAIN.fullmatch(text) and text[-1] != " " and text.lower() not in _RESERVED:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML double-quoted
+
+
+def num(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+# --- plan --------------------------------------------------------------------
+
+@dataclass
+class Team:
+    id: str
+    slug: str
+    name: str
+    code: str
+    unit: tuple
+    size: int  # people, lead included
+    objectives: int = 0  # team objectives
+    flag: str = ""  # a TEAM_DEFECTS kind or ""
+
+
+@dataclass
+class Directorate:
+    id: str
+    slug: str
+    name: str
+    code: str
+    size: int  # people, senior staff and teams
+    teams: list = field(default_factory=list)
+
+
+@dataclass
+class Division:
+    id: str
+    name: str
+    code: str
+    kind: tuple
+    size: int
+    directorates: list = field(default_factory=list)
+
+
+def _split(total: int, parts: int, rng: random.Random, spread: float) -> list:
+    """Split total into parts positive integers, each within about ±spread of the mean."""
+    weights = [1 + spread * (2 * rng.random() - 1) for _ in range(parts)]
+    scale = total / sum(weights)
+    sizes = [max(1, int(w * scale)) for w in weights]
+    i = 0
+    while sum(sizes) < total:
+        sizes[i % parts] += 1
+        i += 1
+    while sum(sizes) > total:
+        if sizes[i % parts] > 1:
+            sizes[i % parts] -= 1
+        i += 1
+    return sizes
+
+
+def _plan(staff: int, rng: random.Random) -> list:
+    """The org tree with sizes and names, no people or objectives yet."""
+    rest = staff - len(BOARD_ROLES)
+    n_div = max(1, round(rest / STAFF_PER_DIVISION))
+    divisions = []
+    for d, div_size in enumerate(_split(rest, n_div, rng, 0.35)):
+        kind = DIVISION_TYPES[d % len(DIVISION_TYPES)]
+        rep = d // len(DIVISION_TYPES)
+        slug, name, code, units, specialties = kind
+        if rep:
+            place = PLACES[(rep - 1) % len(PLACES)]
+            if rep > len(PLACES):
+                place += f" {(rep - 1) // len(PLACES) + 1}"
+            slug, name, code = f"{slug}-{rep + 1}", f"{name}, {place}", f"{code}{rep + 1}"
+        div = Division(slug, name, code, kind, div_size)
+        divisions.append(div)
+        body = div_size - len(DIVISION_ROLES)
+        n_dir = max(1, min(rng.randint(5, 10), body // 40))
+        for s, dir_size in enumerate(_split(body, n_dir, rng, 0.3)):
+            sslug, sname, scode = specialties[s % len(specialties)]
+            if s >= len(specialties):
+                n = s // len(specialties) + 1
+                sslug, sname, scode = f"{sslug}-{n}", f"{sname} {n}", f"{scode}{n}"
+            directorate = Directorate(f"{slug}-{sslug}", sslug, sname, f"{code}-{scode}",
+                                      dir_size)
+            div.directorates.append(directorate)
+            members = dir_size - len(DIRECTORATE_ROLES)
+            n_teams = max(1, round(members / TEAM_SIZE))
+            seen: dict = {}
+            for t, size in enumerate(_split(members, n_teams, rng, 0.3)):
+                unit = units[rng.randrange(len(units))]
+                uname, ucode, numbered = unit[0], unit[1], unit[2]
+                n = seen[ucode] = seen.get(ucode, 0) + 1
+                tname = f"{sname} {uname}" + (f" {n}" if numbered or n > 1 else "")
+                tslug = uname.lower().replace(" ", "-") + (f"-{n}" if numbered or n > 1 else "")
+                tcode = ucode + (str(n) if numbered or n > 1 else "")
+                directorate.teams.append(
+                    Team(f"{directorate.id}-{tslug}", tslug, tname,
+                         f"{directorate.code}-{tcode}", unit, size))
+    return divisions
+
+
+def _quota(pool: int, weights: dict, rate: float) -> dict:
+    counts = {}
+    for kind, weight in weights.items():
+        n = int(pool * weight * rate + 0.5)
+        counts[kind] = max(n, 1) if rate > 0 and pool else n
+    total = sum(counts.values())
+    if total > pool:  # only for tiny pools at absurd rates
+        for kind in counts:
+            counts[kind] = counts[kind] * pool // total
+    return counts
+
+
+class Sampler:
+    """Hands out exactly counts[kind] defects over a pool of known size, in one pass.
+
+    Each call is one pool element; the chance of each kind is its remaining
+    quota over the remaining elements, so the quotas are met exactly with no
+    list of chosen elements kept in memory.
+    """
+
+    def __init__(self, pool: int, counts: dict, rng: random.Random):
+        self.left = pool
+        self.kinds = [k for k, n in counts.items() if n]
+        self.quota = [counts[k] for k in self.kinds]
+        self.total = sum(self.quota)
+        self.rng = rng
+
+    def draw(self) -> str:
+        left = self.left
+        self.left = left - 1
+        if not self.total:
+            return ""
+        r = self.rng.random() * left
+        if r >= self.total:
+            return ""
+        for i, n in enumerate(self.quota):
+            if r < n:
+                self.quota[i] -= 1
+                self.total -= 1
+                return self.kinds[i]
+            r -= n
+        return ""  # pragma: no cover - float edge
+
+
+# --- writing -----------------------------------------------------------------
+
+class Writer:
+    """Writes files below the goals root and counts them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files = 0
+        self.bytes = 0
+        self._dirs: set = set()
+
+    def write(self, rel: str, parts: list) -> None:
+        path = self.root / rel
+        parent = path.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        data = "".join(parts).encode()
+        path.write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+
+
+class Generator:
+    def __init__(self, root: Path, staff: int, seed: int, rate: float):
+        self.rng = random.Random(seed)
+        self.out = Writer(root)
+        self.staff = staff
+        self.rate = rate
+        self.width = max(5, len(str(staff)))
+        self.next_person = 0
+        self.people = 0
+        self.team_objectives = 0
+        self.individual_objectives = 0
+        self.teams = 0
+        self.defects = dict.fromkeys(DEFECT_RULES, 0)
+
+    # -- helpers
+    def person(self) -> str:
+        self.next_person += 1
+        return f"p{self.next_person:0{self.width}d}"
+
+    def person_entry(self, pid: str, team: str, role: str) -> str:
+        rng = self.rng
+        name = q(f"{FIRST[rng.randrange(len(FIRST))]} {LAST[rng.randrange(len(LAST))]}")
+        level = ""
+        if rng.random() < 0.3:
+            level = f"\n    improvement-level: {LEVELS[rng.randrange(len(LEVELS))]}"
+        self.people += 1
+        return f"  - id: {pid}\n    name: {name}\n    team: {team}\n    role: {q(role)}{level}\n"
+
+    def fill(self, template: str, **names: str) -> str:
+        rng = self.rng
+        return template.format(pct=PERCENTS[rng.randrange(len(PERCENTS))],
+                               hi=HIGHS[rng.randrange(len(HIGHS))], **names)
+
+    def measures(self, theme: Theme, due: str, n: int, incomplete: bool = False) -> str:
+        rng = self.rng
+        out = ["    measures:\n"]
+        for i in rng.sample(range(len(theme.measures)), n):
+            name, unit, low, high, target, direction = theme.measures[i]
+            base = low + (high - low) * rng.random()
+            if isinstance(low, int) and isinstance(high, int):
+                base = round(base)
+            else:
+                base = round(base, 1)
+            if target is None:
+                target = round(base * (1 - PERCENTS[rng.randrange(len(PERCENTS))] / 100), 1)
+            baseline = "" if incomplete else f"        baseline: {num(base)}\n"
+            out.append(f"      - name: {q(name)}\n        unit: {q(unit)}\n{baseline}"
+                       f"        target: {num(target)}\n        by: {due}\n"
+                       f"        direction: {direction}\n")
+        return "".join(out)
+
+    def objective(self, oid: str, title: str, supports: list, owner: str | None,
+                  due: str, status: str, theme: Theme, n_measures: int = 1,
+                  extra: str = "", incomplete: bool = False, description: str = "") -> str:
+        parts = [f"  - id: {oid}\n    title: {q(title)}\n"]
+        if description:
+            parts.append(f"    description: {q(description)}\n")
+        if supports:
+            parts.append(f"    supports: [{', '.join(supports)}]\n")
+        if owner:
+            parts.append(f"    owner: {owner}\n")
+        parts.append(f"    due: {due}\n    status: {status}\n")
+        if n_measures:
+            parts.append(self.measures(theme, due, n_measures, incomplete))
+        parts.append(extra)
+        return "".join(parts)
+
+    def individual(self, oid: str, pid: str, title: str, supports: list, due: str,
+                   status: str = "agreed", extra: str = "") -> str:
+        self.individual_objectives += 1
+        sup = f"    supports: [{', '.join(supports)}]\n" if supports else ""
+        return (f"  - id: {oid}\n    person: {pid}\n    title: {q(title)}\n{sup}"
+                f"    due: {due}\n    status: {status}\n{extra}")
+
+    def unknown_key(self) -> str:
+        key, value = UNKNOWN_KEYS[self.rng.randrange(len(UNKNOWN_KEYS))]
+        return f"    {key}: {q(value)}\n"
+
+    def senior_objectives(self, people: list, targets: list, unit: str) -> list:
+        """Objectives of board, division and directorate staff: clean, own level."""
+        rng = self.rng
+        out = []
+        for p, pid in enumerate(people):
+            for k in range(1, 4):
+                oid, theme = targets[(p * 3 + k) % len(targets)]
+                title = self.fill(theme.individual[rng.randrange(len(theme.individual))],
+                                  unit=unit)
+                out.append(self.individual(f"P-{pid[1:]}-{k}", pid, title, [oid], YEAR_END))
+        return out
+
+    # -- the repository
+    def run(self) -> dict:
+        rng = self.rng
+        divisions = _plan(self.staff, rng)
+        leaf = [t for div in divisions for d in div.directorates for t in d.teams]
+        directorates = [d for div in divisions for d in div.directorates]
+        self.teams = 1 + len(divisions) + len(directorates) + len(leaf)
+
+        # Team-level defects go to distinct teams.
+        team_counts = _quota(len(leaf), TEAM_DEFECTS, self.rate)
+        chosen = iter(rng.sample(range(len(leaf)), min(len(leaf), sum(team_counts.values()))))
+        for kind, n in team_counts.items():
+            for _ in range(n):
+                i = next(chosen, None)
+                if i is not None:
+                    leaf[i].flag = kind
+                    self.defects[kind] += 1
+        team_pool = indiv_pool = 0
+        for t in leaf:
+            if t.flag == "over-max-objectives":
+                t.objectives = MAX_OBJECTIVES + rng.randint(1, 2)
+            elif t.flag != "silent-team":
+                t.objectives = rng.randint(3, 5)
+            if t.flag != "silent-team":
+                indiv_pool += 3 * t.size
+                if t.flag != "support-cycle":
+                    team_pool += t.objectives - 1
+        self.team_sampler = Sampler(team_pool, _quota(team_pool, TEAM_OBJECTIVE_DEFECTS,
+                                                      self.rate), rng)
+        self.indiv_sampler = Sampler(indiv_pool, _quota(indiv_pool, INDIVIDUAL_DEFECTS,
+                                                        self.rate), rng)
+        # A misaligned link goes to a cousin: the first objective of a team in
+        # the previous directorate (the next one, for the first).
+        self.cousin = {}
+        for i, d in enumerate(directorates):
+            other = directorates[i - 1] if i else directorates[min(1, len(directorates) - 1)]
+            if other is d:  # a single directorate: a sibling team will do
+                targets = [t for t in d.teams if t.flag != "silent-team"]
+                self.cousin[d.id] = [f"{t.code}-1" for t in targets]
+            else:
+                live = [t for t in other.teams if t.flag != "silent-team"]
+                self.cousin[d.id] = [f"{live[0].code}-1"] if live else [f"{other.code}-1"]
+
+        n_aims = rng.randint(4, 5)
+        themes = THEMES[:n_aims]
+        # The last aim is the uncascaded one: no objective supports it.
+        cascaded = themes[:-1] if self.rate > 0 else themes
+        if self.rate > 0:
+            self.defects["uncascaded-aim"] = 1
+
+        self.write_settings()
+        self.write_aims(themes)
+        board_people = [self.person() for _ in BOARD_ROLES]
+        split_org = self.staff >= ORG_SPLIT_STAFF
+        org = ["teams:\n", f"  - id: board\n    name: Trust Board\n    lead: {board_people[0]}\n"
+               f"    headcount: {self.staff}\n"]
+        self.out.write("people/board.yaml", ["people:\n"] + [
+            self.person_entry(pid, "board", role) for pid, role in zip(board_people, BOARD_ROLES)])
+        self.out.write("objectives/board.yaml", ["team: board\nobjectives:\n"] +
+                       self.senior_objectives(board_people, [(t.aim, t) for t in cascaded],
+                                              "the Trust"))
+        d_index = 0
+        for v, div in enumerate(divisions):
+            div_org = org if not split_org else ["teams:\n"]
+            d_index = self.write_division(div, v, cascaded, div_org, d_index)
+            if split_org:
+                self.out.write(f"org/{div.id}.yaml", div_org)
+        self.out.write("org.yaml", org)
+        return {
+            "files": self.out.files, "bytes": self.out.bytes,
+            "mb": round(self.out.bytes / 1e6, 1), "teams": self.teams,
+            "people": self.people, "aims": n_aims,
+            "objectives": self.team_objectives + self.individual_objectives,
+            "team_objectives": self.team_objectives,
+            "individual_objectives": self.individual_objectives,
+            "defects": self.defects,
+        }
+
+    def write_settings(self) -> None:
+        self.out.write("catchball.yaml", [
+            f"organisation: {q(ORGANISATION)}\nperiod: {PERIOD}\nrules:\n"
+            f"  max-aims: 5\n  max-objectives: {MAX_OBJECTIVES}\n"])
+
+    def write_aims(self, themes: tuple) -> None:
+        parts = ["aims:\n"]
+        for i, t in enumerate(themes):
+            parts.append(f"  - id: {t.aim}\n    title: {q(t.title)}\n    dimension: {t.dimension}\n"
+                         f"    owner: p{t.owner_role + 1:0{self.width}d}\n"
+                         f"    description: {q(t.description)}\n    status: active\n    measures:\n")
+            for name, unit, base, target, by, direction in t.aim_measures:
+                parts.append(f"      - name: {q(name)}\n        unit: {q(unit)}\n"
+                             f"        baseline: {num(base)}\n        target: {num(target)}\n"
+                             f"        by: {by}\n        direction: {direction}\n")
+        self.out.write("true-north.yaml", parts)
+
+    def write_division(self, div: Division, v: int, cascaded: tuple, org: list,
+                       d_index: int) -> int:
+        rng = self.rng
+        seniors = [self.person() for _ in DIVISION_ROLES]
+        org.append(f"  - id: {div.id}\n    name: {q(div.name)}\n    parent: board\n"
+                   f"    lead: {seniors[0]}\n    headcount: {div.size}\n")
+        self.out.write(f"people/{div.id}.yaml", ["people:\n"] + [
+            self.person_entry(pid, div.id, role) for pid, role in zip(seniors, DIVISION_ROLES)])
+        area = div.name.split(",")[0]
+        objectives = []
+        parts = [f"team: {div.id}\nobjectives:\n"]
+        for k in range(1, rng.randint(3, 5) + 1):
+            theme = cascaded[(v + k) % len(cascaded)]
+            oid = f"{div.code}-{k}"
+            objectives.append((oid, theme))
+            parts.append(self.objective(
+                oid, self.fill(theme.strategic[rng.randrange(len(theme.strategic))], area=area),
+                [theme.aim], seniors[rng.randrange(len(seniors))], YEAR_END, "agreed", theme,
+                2, description=f"{div.name} contribution to {theme.title.lower()}."))
+            self.team_objectives += 1
+        parts += self.senior_objectives(seniors, objectives, area)
+        self.out.write(f"objectives/{div.id}.yaml", parts)
+        for d in div.directorates:
+            self.write_directorate(div, d, objectives, org, d_index)
+            d_index += 1
+        return d_index
+
+    def write_directorate(self, div: Division, d: Directorate, div_objectives: list,
+                          org: list, d_index: int) -> None:
+        rng = self.rng
+        seniors = [self.person() for _ in DIRECTORATE_ROLES]
+        org.append(f"  - id: {d.id}\n    name: {q(d.name)}\n    parent: {div.id}\n"
+                   f"    lead: {seniors[0]}\n    headcount: {d.size}\n")
+        people = ["people:\n"] + [self.person_entry(pid, d.id, role)
+                                  for pid, role in zip(seniors, DIRECTORATE_ROLES)]
+        objectives = []
+        parts = [f"team: {d.id}\nobjectives:\n"]
+        for k in range(1, rng.randint(3, 5) + 1):
+            target, theme = div_objectives[(d_index + k) % len(div_objectives)]
+            oid = f"{d.code}-{k}"
+            objectives.append((oid, theme))
+            parts.append(self.objective(
+                oid, self.fill(theme.strategic[rng.randrange(len(theme.strategic))],
+                               area=d.name),
+                [target], seniors[rng.randrange(len(seniors))], YEAR_END, "agreed", theme,
+                rng.randint(1, 2)))
+            self.team_objectives += 1
+        parts += self.senior_objectives(seniors, objectives, d.name)
+        self.out.write(f"objectives/{div.id}/{d.slug}.yaml", parts)
+        for t in d.teams:
+            members = [self.person() for _ in range(t.size)]
+            org.append(f"  - id: {t.id}\n    name: {q(t.name)}\n    parent: {d.id}\n"
+                       f"    lead: {members[0]}\n    headcount: {t.size}\n")
+            lead_role, roles = t.unit[3], t.unit[4]
+            people.append(self.person_entry(members[0], t.id, lead_role))
+            for pid in members[1:]:
+                people.append(self.person_entry(pid, t.id, roles[rng.randrange(len(roles))]))
+            if t.flag != "silent-team":
+                self.write_team(div, d, t, members, objectives)
+        self.out.write(f"people/{div.id}/{d.slug}.yaml", people)
+
+    def write_team(self, div: Division, d: Directorate, t: Team, members: list,
+                   dir_objectives: list) -> None:
+        rng = self.rng
+        defects = self.defects
+        unit = t.name
+        parts = [f"team: {t.id}\nobjectives:\n"]
+        sound = []  # (id, theme, due): objectives people can build on
+        dropped = []
+        cycle = rng.randint(2, min(3, t.objectives - 1)) if t.flag == "support-cycle" else 0
+        for k in range(1, t.objectives + 1):
+            oid = f"{t.code}-{k}"
+            target, theme = dir_objectives[rng.randrange(len(dir_objectives))]
+            supports = [target]
+            owner = members[0] if rng.random() < 0.7 else members[rng.randrange(min(4, t.size))]
+            due = YEAR_END if k == 1 else QUARTERS[rng.randrange(1, 4)]
+            status, extra, n_measures, incomplete = "agreed", "", rng.randint(1, 2), False
+            kind = ""
+            if cycle and 2 <= k <= cycle + 1:
+                # k=2 keeps its link up, so the cycle is the only fault.
+                nxt = k + 1 if k <= cycle else 2
+                supports = ([target] if k == 2 else []) + [f"{t.code}-{nxt}"]
+                due = YEAR_END
+            elif k > 1 and t.flag != "support-cycle":
+                kind = self.team_sampler.draw()
+            if kind == "orphan":
+                supports = []
+            elif kind == "dangling-support":
+                supports = [f"{d.code}-{rng.randint(7, 9)}"]
+            elif kind == "misaligned":
+                cousins = [c for c in self.cousin[d.id] if not c.startswith(t.code + "-")]
+                if cousins:
+                    supports = [cousins[0]]
+                else:
+                    kind = ""
+            elif kind == "skip-level":
+                # Straight to the division's objective or to the aim.
+                supports = [f"{div.code}-1" if rng.random() < 0.5 else theme.aim]
+            elif kind == "challenged":
+                status = "challenged"
+            elif kind == "proposed":
+                status = "proposed"
+            elif kind == "dropped":
+                status = "dropped"
+            elif kind == "invalid-status":
+                status = "on-hold"
+            elif kind == "unowned":
+                owner = None
+            elif kind == "unknown-owner":
+                owner = f"p{self.staff + 1 + rng.randrange(900):0{self.width}d}"
+            elif kind == "unmeasured":
+                n_measures = 0
+            elif kind == "incomplete-measure":
+                incomplete = True
+            elif kind == "due-after-target":
+                due = LATE[YEAR_END]
+            elif kind == "unknown-key":
+                extra = self.unknown_key()
+            if kind:
+                defects[kind] += 1
+            title = self.fill(theme.team[rng.randrange(len(theme.team))], unit=unit)
+            parts.append(self.objective(oid, title, supports, owner, due, status, theme,
+                                        n_measures, extra, incomplete))
+            self.team_objectives += 1
+            if kind == "dropped":
+                dropped.append((oid, due))
+            elif kind in ("", "misaligned", "skip-level", "challenged", "proposed", "unowned",
+                          "unknown-owner", "unmeasured", "incomplete-measure",
+                          "due-after-target", "unknown-key"):
+                sound.append((oid, theme, due))
+        # People's objectives.
+        duplicate = members[1 if t.size > 1 else 0] if t.flag == "duplicate-id" else None
+        cousins = [c for c in self.cousin[d.id] if not c.startswith(t.code + "-")]
+        for pid in members:
+            num_id = pid[1:]
+            for k in range(1, 4):
+                kind = self.indiv_sampler.draw()
+                oid = f"P-{num_id}-{k}"
+                if pid == duplicate and k == 3:
+                    oid = f"P-{num_id}-2"  # a copy-paste slip; left out of checks
+                    kind = ""
+                target, theme, tdue = sound[rng.randrange(len(sound))]
+                supports = [target]
+                choices = NOT_AFTER[tdue]
+                due = choices[rng.randrange(len(choices))]
+                if not kind and len(sound) > 1 and rng.random() < 0.15:
+                    other = sound[rng.randrange(len(sound))]
+                    if other[0] != target:
+                        supports.append(other[0])
+                        if other[2] < due:
+                            due = other[2]
+                status, extra = "agreed", ""
+                if kind == "orphan":
+                    supports = []
+                elif kind == "dangling-support":
+                    supports = [f"{t.code}-{rng.randint(8, 9)}"]
+                elif kind == "misaligned":
+                    if cousins:
+                        supports = [cousins[0]]
+                    else:
+                        kind = ""
+                elif kind == "skip-level":
+                    supports = [f"{div.code}-1"]
+                elif kind == "challenged":
+                    status = "challenged"
+                elif kind == "proposed":
+                    status = "proposed"
+                elif kind == "dropped":
+                    status = "dropped"
+                elif kind == "due-after-target":
+                    due = LATE[tdue]
+                elif kind == "unknown-key":
+                    extra = self.unknown_key()
+                elif dropped and not (pid == duplicate and k == 3):
+                    # Someone had already built on an objective the team dropped.
+                    target, tdue = dropped.pop()
+                    supports, due = [target], min(due, tdue)
+                    kind = "supports-dropped"
+                if kind:
+                    defects[kind] += 1
+                title = self.fill(theme.individual[rng.randrange(len(theme.individual))],
+                                  unit=unit)
+                parts.append(self.individual(oid, pid, title, supports, due, status, extra))
+        self.out.write(f"objectives/{div.id}/{d.slug}/{t.slug}.yaml", parts)
+
+
+def generate(out_dir: Path, staff: int, seed: int = 1, defect_rate: float = 0.02,
+             *, force: bool = False) -> dict:
+    """Write a synthetic goals repository for `staff` people into `out_dir`.
+
+    Returns the counts: files, bytes, mb, teams, people, aims, objectives
+    (team_objectives + individual_objectives), seconds, and `defects`, the
+    number of each deliberate defect kind (see DEFECT_RULES). Raises
+    FileExistsError when out_dir holds anything and force is false; with
+    force, only the generator's own files and folders are replaced.
+    """
+    out_dir = Path(out_dir)
+    if staff < MIN_STAFF:
+        raise ValueError(f"staff must be at least {MIN_STAFF}")
+    if not 0 <= defect_rate <= 0.5:
+        raise ValueError("defect_rate must be between 0 and 0.5")
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise NotADirectoryError(str(out_dir))
+        if any(out_dir.iterdir()):
+            if not force:
+                raise FileExistsError(f"{out_dir} is not empty (use --force to replace)")
+            for name in OWNED:
+                path = out_dir / name
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                elif path.exists() or path.is_symlink():
+                    path.unlink()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    stats = Generator(out_dir, staff, seed, defect_rate).run()
+    stats["seconds"] = round(time.perf_counter() - start, 2)
+    return stats
+
+
+def main(argv: list | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Generate a synthetic goals repository (catchball benchmark input).")
+    parser.add_argument("--staff", type=int, required=True, help="number of people")
+    parser.add_argument("--out", type=Path, required=True, help="folder to write (goals root)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--defect-rate", type=float, default=0.02,
+                        help="scale of deliberate defects, 0 for none (default 0.02)")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a non-empty folder, replacing earlier output")
+    parser.add_argument("--json", action="store_true",
+                        help="print all counts, defects included, as JSON on stdout")
+    args = parser.parse_args(argv)
+    try:
+        stats = generate(args.out, args.staff, args.seed, args.defect_rate, force=args.force)
+    except (ValueError, OSError) as exc:
+        print(f"generate.py: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {stats['files']:,} files, {stats['bytes'] / 1e6:,.1f} MB, "
+          f"{stats['teams']:,} teams, {stats['people']:,} people, "
+          f"{stats['objectives']:,} objectives in {stats['seconds']:.1f} s", file=sys.stderr)
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The Typer application, its global options, and turning errors into exit code 2."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Annotated, Iterator, Optional
+
+import typer
+
+from catchball import __version__
+
+EXIT_ERROR = 2
+
+app = typer.Typer(
+    name="catchball",
+    help=(
+        "Check and show a Hoshin Kanri strategy cascade kept as YAML.\n\n"
+        "True North aims, the org tree and every team's and person's objectives live in a "
+        "goals repository; catchball checks that each objective has a line of sight to a "
+        "board aim and shows where the cascade is broken.\n\n"
+        "Start with:  catchball cascade goals"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"catchball {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """Check and show a Hoshin Kanri strategy cascade kept as YAML."""
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one line on stderr; return the exit to raise (code 2)."""
+    sys.stderr.write(f"catchball: error: {message}\n")
+    return typer.Exit(EXIT_ERROR)
+
+
+@contextmanager
+def command_errors() -> Iterator[None]:
+    """Turn CatchballError into one stderr line and exit code 2."""
+    from catchball.errors import CatchballError
+
+    try:
+        yield
+    except CatchballError as exc:
+        raise fail(str(exc)) from None
+
+
+def split_words(values: Optional[list[str]]) -> list[str]:
+    """Options given as `--ignore CB2 --ignore CB402,orphan` -> one list of words."""
+    words = []
+    for value in values or []:
+        words.extend(w.strip() for w in value.split(",") if w.strip())
+    return words
+
+
+def note(message: str) -> None:
+    """A human note on stderr (never mixed into machine output)."""
+    sys.stderr.write(f"catchball: {message}\n")
+
+
+PathArgument = Annotated[
+    Optional[str],
+    typer.Argument(
+        help="The goals root folder. Default: the nearest folder at or above here with catchball.yaml, else ./goals.",
+        show_default=False,
+    ),
+]

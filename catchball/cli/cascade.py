@@ -1,0 +1,45 @@
+"""`catchball cascade`: the main view."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from catchball.cli.app import PathArgument, app, command_errors, fail, note
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  catchball cascade goals\n\n"
+        "  catchball cascade --aim TN-SAFE --depth 2\n\n"
+        "  catchball cascade --team surgery --no-people"
+    ),
+)
+def cascade(
+    path: PathArgument = None,
+    aim: Annotated[Optional[str], typer.Option("--aim", help="Show only this True North aim.")] = None,
+    team: Annotated[Optional[str], typer.Option("--team", help="Show only this team's branch of the org tree.")] = None,
+    depth: Annotated[
+        Optional[int], typer.Option("--depth", min=1, help="Levels of objectives to show below each aim.")
+    ] = None,
+    no_people: Annotated[bool, typer.Option("--no-people", help="Leave out individual objectives.")] = False,
+) -> None:
+    """Show the cascade aim by aim down the org tree, with every problem where it sits. Always exits 0."""
+    from catchball.check import run_check
+    from catchball.spelling import did_you_mean
+    from catchball.views.cascade import CascadeOptions, CascadeView
+    from catchball.views.terminal import print_lines
+
+    with command_errors():
+        result = run_check(path)
+    goals = result.goals
+    if aim is not None and aim not in goals.aims:
+        raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")
+    if team is not None and team not in goals.teams:
+        raise fail(f"no team {team!r}{did_you_mean(team, goals.teams)}")
+    for message in result.notes:
+        note(message)
+    options = CascadeOptions(aim=aim, team=team, depth=depth, people=not no_people)
+    print_lines(CascadeView(result, options).lines())

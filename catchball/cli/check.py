@@ -1,0 +1,59 @@
+"""`catchball check`: the CI gate."""
+
+from __future__ import annotations
+
+import io
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from catchball.cli.app import PathArgument, app, command_errors, fail, note, split_words
+from catchball.formats import FORMAT_NAMES
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  catchball check goals\n\n"
+        "  catchball check --format json goals > findings.json\n\n"
+        "  catchball check --select CB2 --ignore CB206 --strict\n\n"
+        "  catchball check --format github   (in a GitHub Actions step)"
+    ),
+)
+def check(
+    path: PathArgument = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMAT_NAMES)}.")
+    ] = "text",
+    select: Annotated[
+        Optional[list[str]],
+        typer.Option("--select", help="Only these rules: codes, names or prefixes (CB2), comma-separated or repeated."),
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]],
+        typer.Option("--ignore", help="Skip these rules: codes, names or prefixes, comma-separated or repeated."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
+    output: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write the output to this file (atomically) instead of stdout.")
+    ] = None,
+) -> None:
+    """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
+    if format not in FORMAT_NAMES:
+        raise fail(f"unknown format {format!r}: choose one of {', '.join(FORMAT_NAMES)}")
+    from catchball.check import run_check
+    from catchball.formats import emitter
+    from catchball.output import write_atomic
+
+    with command_errors():
+        result = run_check(path, select=split_words(select), ignore=split_words(ignore))
+        for message in result.notes:
+            note(message)
+        if output is None:
+            emitter(format)(result, sys.stdout)
+        else:
+            buffer = io.StringIO()
+            emitter(format)(result, buffer)
+            write_atomic(output, buffer.getvalue())
+    raise typer.Exit(result.exit_code(strict))

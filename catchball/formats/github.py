@@ -1,0 +1,41 @@
+"""`--format github`: GitHub Actions workflow commands, one per finding.
+
+GitHub shows only the first ten annotations of each kind per step, so the
+full list follows as plain lines for the log.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from catchball.findings import Finding
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(f: Finding) -> str:
+    props = []
+    if f.file is not None:
+        props.append(f"file={escape_property(f.file)}")
+        props.append(f"line={f.line}")
+        props.append(f"col={f.column}")
+    props.append(f"title={escape_property(f'{f.code} {f.name}')}")
+    return f"::{COMMAND[f.severity]} {','.join(props)}::{escape_data(f.message)}"
+
+
+def emit(result, out: TextIO) -> None:
+    for f in result.findings:
+        out.write(command(f) + "\n")
+    for f in result.findings:
+        where = f"{f.file}:{f.line}:{f.column}: " if f.file else ""
+        out.write(f"{where}{f.code} [{f.severity}] {escape_data(f.message)}\n")
+    s = result.summary()
+    out.write(f"catchball: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos\n")

@@ -1,0 +1,56 @@
+"""Writing files safely: all or nothing, and never over a file we may not touch."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from catchball.errors import CatchballError
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` so that readers see the old file or the new, never half.
+
+    The text goes to a temporary file beside the target, is flushed to disk,
+    then renamed over it. A missing folder, a read-only target or a full disk
+    raise CatchballError and leave any previous file as it was.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise CatchballError(f"cannot write {target}: folder {folder} does not exist")
+    if target.is_dir():
+        raise CatchballError(f"cannot write {target}: it is a folder")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise CatchballError(f"cannot write {target}: the file is read-only")
+    data = text.encode("utf-8")
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise CatchballError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except OSError as exc:
+        _remove_quietly(temporary)
+        raise CatchballError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,1 @@
+"""Terminal views of the cascade. Views build lines; `terminal` prints them."""

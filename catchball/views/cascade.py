@@ -1,0 +1,275 @@
+"""`catchball cascade`: True North aim by aim, down the org tree, problems in place.
+
+Every active objective appears: under the aims it serves, or in "Not
+connected to True North". Every finding appears: on its element's line, or
+in "Other findings".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterator
+
+from catchball.metrics import headline
+from catchball.model import Aim, Objective
+from catchball.views.lines import STATUS_STYLE, Line, finding_line
+
+
+@dataclass(frozen=True)
+class CascadeOptions:
+    aim: str | None = None  # only this aim
+    team: str | None = None  # only this team's branch of the org tree
+    depth: int | None = None  # objective levels below each aim
+    people: bool = True  # show individual objectives
+
+
+class CascadeView:
+    def __init__(self, result, options: CascadeOptions) -> None:
+        self.result = result
+        self.cascade = result.cascade
+        self.goals = result.goals
+        self.options = options
+        self.by_element: dict[str, list] = defaultdict(list)
+        for f in result.findings:
+            if f.id is not None:
+                self.by_element[f.id].append(f)
+        self.shown_findings: set[int] = set()
+        self.placed: dict[str, str] = {}  # objective id -> where it was first shown
+        self.branch = self._branch_teams(options.team)
+        self.relevant = self._relevant_goals() if self.branch is not None else None
+        self.team_order = {t: i for i, t in enumerate(self.cascade.org.order)}
+
+    # -- scope ---------------------------------------------------------------
+
+    def _branch_teams(self, team_id: str | None) -> set[str] | None:
+        if team_id is None:
+            return None
+        org = self.cascade.org
+        branch, stack = set(), [team_id]
+        while stack:
+            team = stack.pop()
+            branch.add(team)
+            stack.extend(org.children.get(team, []))
+        return branch
+
+    def in_scope(self, objective: Objective) -> bool:
+        if not self.options.people and objective.is_individual:
+            return False
+        return self.relevant is None or objective.id in self.relevant
+
+    def _relevant_goals(self) -> set[str]:
+        """The branch's objectives and everything above them (for context)."""
+        relevant: set[str] = set()
+        stack = [o.id for o in self.goals.objectives.values() if self.cascade.owner_team(o.id) in self.branch]
+        while stack:
+            goal_id = stack.pop()
+            if goal_id in relevant:
+                continue
+            relevant.add(goal_id)
+            stack.extend(self.cascade.targets(goal_id))
+        return relevant
+
+    # -- lines ---------------------------------------------------------------
+
+    def lines(self) -> Iterator[Line]:
+        yield from self.title()
+        aims = [a for a in self.goals.aims.values() if a.active]
+        if self.options.aim is not None:
+            aims = [a for a in aims if a.id == self.options.aim]
+        if self.relevant is not None:
+            aims = [a for a in aims if a.id in self.relevant]
+        for aim in aims:
+            yield from self.aim_lines(aim)
+        if self.options.aim is None:
+            yield from self.retired_aims()
+            yield from self.orphans()
+            yield from self.other_findings()
+        yield from self.footer()
+
+    def title(self) -> Iterator[Line]:
+        settings = self.goals.settings
+        name = settings.organisation or "True North"
+        period = f" · {settings.period}" if settings.period else ""
+        yield Line(0).add(f"{name}{period}", "bold")
+        scope = []
+        if self.options.team:
+            scope.append(f"team {self.options.team} and its branch")
+        if self.options.aim:
+            scope.append(f"aim {self.options.aim}")
+        yield Line(0).add(
+            f"True North cascade{' — ' + ', '.join(scope) if scope else ''} ({self.goals.display_root})", "dim"
+        )
+        yield Line(0)
+
+    def element_findings(self, element_id: str, depth: int) -> Iterator[Line]:
+        for f in self.by_element.get(element_id, ()):
+            self.shown_findings.add(id(f))
+            yield finding_line(depth, f)
+
+    def aim_lines(self, aim: Aim) -> Iterator[Line]:
+        line = Line(0).add(f"◆ {aim.id}", "bold magenta").add(f"  {aim.title or ''}", "bold")
+        extras = [x for x in (aim.dimension, f"owner {self.person_name(aim.owner)}" if aim.owner else None) if x]
+        if extras:
+            line.add(f"  [{' · '.join(extras)}]", "dim")
+        yield line
+        yield from self.element_findings(aim.id, 1)
+        for measure in aim.measures:
+            yield measure_line(1, measure)
+        supporters = self.supporters_in_scope(aim.id)
+        if not supporters:
+            yield Line(1).add("no objectives support this aim yet", "italic dim")
+        yield from self.grouped(supporters, 1, aim.id, level=1, parent_team=None)
+        yield Line(0)
+
+    def supporters_in_scope(self, goal_id: str) -> list[Objective]:
+        return [o for o in self.cascade.supporters(goal_id) if self.in_scope(o)]
+
+    def grouped(
+        self, objectives: list[Objective], depth: int, parent_id: str, level: int, parent_team: str | None
+    ) -> Iterator[Line]:
+        """Objectives under a parent, grouped by owner team (org-tree order), people within team.
+
+        A group from the parent's own team (its people, usually) needs no team heading.
+        """
+        if self.options.depth is not None and level > self.options.depth:
+            if objectives:
+                yield Line(depth).add(f"… {len(objectives)} more objectives below (raise --depth)", "dim")
+            return
+        groups: dict[str | None, list[Objective]] = defaultdict(list)
+        for objective in objectives:
+            groups[self.cascade.owner_team(objective.id)].append(objective)
+        for team_id in sorted(groups, key=lambda t: self.team_order.get(t, len(self.team_order))):
+            inner = depth
+            if team_id != parent_team or team_id is None:
+                yield self.team_line(depth, team_id)
+                inner = depth + 1
+            members = groups[team_id]
+            for objective in (o for o in members if not o.is_individual):
+                yield from self.objective_lines(objective, inner, parent_id, level)
+            by_person: dict[str, list[Objective]] = defaultdict(list)
+            for objective in (o for o in members if o.is_individual):
+                by_person[objective.person].append(objective)
+            for person_id, personal in by_person.items():
+                yield Line(inner).add(f"👤 {self.person_name(person_id)}", "blue")
+                for objective in personal:
+                    yield from self.objective_lines(objective, inner + 1, parent_id, level)
+
+    def team_line(self, depth: int, team_id: str | None) -> Line:
+        if team_id is None:
+            return Line(depth).add("(team unknown)", "bold red")
+        team = self.goals.teams[team_id]
+        return Line(depth).add(team.name or team_id, "bold cyan").add(f" ({team_id})", "dim")
+
+    def objective_lines(self, objective: Objective, depth: int, parent_id: str, level: int) -> Iterator[Line]:
+        first = objective.id not in self.placed
+        yield self.objective_line(objective, depth, show_link=not first, placed_under=self.placed.get(objective.id))
+        if not first:
+            return
+        self.placed[objective.id] = parent_id
+        yield from self.element_findings(objective.id, depth + 1)
+        team = self.cascade.owner_team(objective.id)
+        yield from self.grouped(self.supporters_in_scope(objective.id), depth + 1, objective.id, level + 1, team)
+
+    def objective_line(self, objective: Objective, depth: int, show_link: bool = False, placed_under=None) -> Line:
+        line = Line(depth).add(f"{objective.id}", "bold").add(f"  {objective.title or ''}")
+        details = []
+        if objective.owner and not objective.is_individual:
+            details.append(self.person_name(objective.owner))
+        if objective.due:
+            details.append(f"due {objective.due.isoformat()}")
+        if details:
+            line.add(f"  {' · '.join(details)}", "dim")
+        line.add("  ").add(objective.status, STATUS_STYLE.get(objective.status))
+        if show_link:
+            line.add(f"  (shown in full under {placed_under})", "dim")
+        return line
+
+    def person_name(self, person_id: str | None) -> str:
+        person = self.goals.people.get(person_id) if person_id else None
+        return person.name if person and person.name else (person_id or "")
+
+    def retired_aims(self) -> Iterator[Line]:
+        retired = [a for a in self.goals.aims.values() if not a.active]
+        if retired:
+            yield Line(0).add("Retired aims: ", "dim").add(", ".join(f"{a.id} {a.title or ''}" for a in retired), "dim")
+            yield Line(0)
+
+    def orphans(self) -> Iterator[Line]:
+        traced = self.cascade.traced
+        orphans = [
+            o for o in self.goals.objectives.values() if o.active and o.id not in traced and self.in_branch(o)
+        ]
+        if not self.options.people:
+            orphans = [o for o in orphans if not o.is_individual]
+        if not orphans:
+            return
+        yield Line(0).add(f"Not connected to True North ({len(orphans)})", "bold red")
+        groups: dict[str | None, list[Objective]] = defaultdict(list)
+        for objective in orphans:
+            groups[self.cascade.owner_team(objective.id)].append(objective)
+        for team_id in sorted(groups, key=lambda t: self.team_order.get(t, len(self.team_order))):
+            yield self.team_line(1, team_id)
+            for objective in groups[team_id]:
+                line = self.objective_line(objective, 2)
+                if objective.is_individual:
+                    line.add(f"  👤 {self.person_name(objective.person)}", "blue")
+                yield line
+                yield from self.element_findings(objective.id, 3)
+        yield Line(0)
+
+    def in_branch(self, objective: Objective) -> bool:
+        return self.branch is None or self.cascade.owner_team(objective.id) in self.branch
+
+    def other_findings(self) -> Iterator[Line]:
+        rest = [f for f in self.result.findings if id(f) not in self.shown_findings and self.finding_in_branch(f)]
+        if not rest:
+            return
+        yield Line(0).add(f"Other findings ({len(rest)})", "bold")
+        for f in rest:
+            where = f"{f.file}:{f.line}:{f.column}  " if f.file else ""
+            yield finding_line(1, f).add(f"  {where}", "dim")
+        yield Line(0)
+
+    def finding_in_branch(self, finding) -> bool:
+        if self.branch is None:
+            return True
+        goals = self.goals
+        if finding.id in goals.teams:
+            return finding.id in self.branch
+        if finding.id in goals.people:
+            return goals.people[finding.id].team in self.branch
+        if finding.id in goals.objectives:
+            return self.cascade.owner_team(finding.id) in self.branch
+        return False
+
+    def footer(self) -> Iterator[Line]:
+        h = headline(self.result)
+        yield Line(0).add("─" * 60, "dim")
+        line = Line(0).add("Line of sight ", "bold")
+        line.add(f"{h.traced_objectives}/{h.active_objectives} active objectives trace to True North")
+        line.add(f" ({h.traced_share:.0%})", "green" if h.traced_share >= 0.95 else "yellow")
+        yield line
+        yield Line(0).add("Aims with support ", "bold").add(f"{h.supported_aims}/{h.active_aims}")
+        yield Line(0).add("Teams engaged ", "bold").add(f"{h.engaged_teams}/{h.teams_below_root}")
+        findings = Line(0).add("Findings ", "bold")
+        findings.add(f"{h.errors} errors", "bold red" if h.errors else "green")
+        findings.add(", ").add(f"{h.warnings} warnings", "yellow" if h.warnings else "green")
+        findings.add(f", {h.infos} infos  ").add("(catchball check for the full list)", "dim")
+        yield findings
+
+
+def measure_line(depth: int, measure) -> Line:
+    unit = f" {measure.unit}" if measure.unit else ""
+    baseline = _number(measure.baseline)
+    target = _number(measure.target)
+    text = f"{measure.name}: {baseline} → {target}{unit}"
+    if measure.by:
+        text += f" by {measure.by.isoformat()}"
+    return Line(depth).add("▸ ", "magenta").add(text, "italic")
+
+
+def _number(value) -> str:
+    if value is None:
+        return "?"
+    return f"{value:g}" if isinstance(value, float) else str(value)
