@@ -247,7 +247,11 @@ DIRECTORATE_ROLES = ("Directorate Manager", "Clinical Lead")
 
 @dataclass(frozen=True)
 class Theme:
-    """One True North aim and the words objectives under it are made of."""
+    """One True North aim and the words objectives under it are made of.
+
+    Strategic and team titles are (template, i): measures[i] is the measure
+    that goes with the title, so an objective's measure fits its words.
+    """
 
     aim: str
     title: str
@@ -255,10 +259,11 @@ class Theme:
     owner_role: int  # index into BOARD_ROLES
     description: str
     aim_measures: tuple  # (name, unit, baseline, target, by, direction)
-    strategic: tuple  # titles for division and directorate objectives, {area}
-    team: tuple  # team objective titles, {unit}
+    strategic: tuple  # division and directorate objectives, {area}
+    team: tuple  # team objectives, {unit}
     individual: tuple  # individual objective titles, {unit}
     measures: tuple  # (name, unit, low, high, target, direction); target None: a cut
+    why: tuple  # descriptions of team objectives
 
 
 THEMES = (
@@ -268,18 +273,18 @@ THEMES = (
             "2029-03-31", "down"),
            ("Sepsis patients treated with antibiotics within one hour", "%", 68, 95,
             "2028-03-31", "up")),
-          ("Reduce falls with harm across {area} by {pct}%",
-           "Screen {hi}% of eligible patients for sepsis within one hour across {area}",
-           "Halve category 2 pressure ulcers acquired in {area}",
-           "Cut medication administration errors in {area} by {pct}%",
-           "Complete VTE risk assessment for {hi}% of admissions in {area}",
-           "Escalate every NEWS2 score of 5 or more within 30 minutes across {area}"),
-          ("Cut inpatient falls on {unit} by {pct}% with daily safety huddles",
-           "Screen {hi}% of deteriorating patients on {unit} for sepsis within one hour",
-           "Reduce hospital-acquired pressure ulcers on {unit} by {pct}%",
-           "Reach {hi}% hand hygiene compliance in {unit}",
-           "Halve missed doses of critical medicines in {unit}",
-           "Complete VTE assessment within 14 hours for {hi}% of patients in {unit}"),
+          (("Reduce falls with harm across {area} by {pct}%", 0),
+           ("Screen {hi}% of eligible patients for sepsis within one hour across {area}", 1),
+           ("Halve category 2 pressure ulcers acquired in {area}", 2),
+           ("Cut medication administration errors in {area} by {pct}%", 4),
+           ("Complete VTE risk assessment for {hi}% of admissions in {area}", 5),
+           ("Escalate every NEWS2 score of 5 or more within 30 minutes across {area}", 1)),
+          (("Cut inpatient falls in {unit} by {pct}% with daily safety huddles", 0),
+           ("Screen {hi}% of deteriorating patients in {unit} for sepsis within one hour", 1),
+           ("Reduce hospital-acquired pressure ulcers in {unit} by {pct}%", 2),
+           ("Reach {hi}% hand hygiene compliance in {unit}", 3),
+           ("Halve missed doses of critical medicines in {unit}", 4),
+           ("Complete VTE assessment within 14 hours for {hi}% of patients in {unit}", 5)),
           ("Complete a falls risk assessment for every patient I admit",
            "Audit ten sets of notes a month for sepsis screening",
            "Lead the weekly safety huddle in {unit}",
@@ -293,25 +298,28 @@ THEMES = (
            ("Hospital-acquired pressure ulcers", "per month", 3, 9, None, "down"),
            ("Hand hygiene compliance", "%", 70, 88, 98, "up"),
            ("Missed critical medicine doses", "per 1,000 doses", 8, 20, None, "down"),
-           ("VTE risk assessment within 14 hours", "%", 70, 90, 95, "up"))),
+           ("VTE risk assessment within 14 hours", "%", 70, 90, 95, "up")),
+          ("Falls and late sepsis screening were the top incident themes here last year.",
+           "The safety cross showed harm clustering on night shifts and at weekends.",
+           "Our last two serious incidents both involved a missed escalation.")),
     Theme("TN-FLOW", "No one waits longer than they need to", "timely", 3,
           "Patients get the right care in the right place without waiting.",
           (("Emergency patients seen within four hours", "%", 71, 95, "2029-03-31", "up"),
            ("Patients waiting over 52 weeks for treatment", "patients", 1840, 0,
             "2028-03-31", "down")),
-          ("Discharge {pct}% of patients before noon across {area}",
-           "Cut average length of stay in {area} by half a day",
-           "Treat {hi}% of patients within 18 weeks of referral in {area}",
-           "Eliminate waits over 52 weeks in {area}",
-           "Bring outpatient did-not-attend rates in {area} below 6%",
-           "Start {hi}% of planned procedures in {area} on the booked day"),
-          ("Discharge {pct}% of patients from {unit} before noon",
-           "Use the discharge lounge for {pct}% of discharges from {unit}",
-           "Cut the did-not-attend rate in {unit} to 6%",
-           "Start {hi}% of lists in {unit} on time",
-           "Send clinic letters from {unit} within 7 days",
-           "Reduce delayed transfers of care from {unit} by {pct}%",
-           "Book follow-up appointments in {unit} within two weeks of clinic"),
+          (("Discharge {pct}% of patients before noon across {area}", 0),
+           ("Cut average length of stay in {area} by half a day", 1),
+           ("Treat {hi}% of patients within 18 weeks of referral in {area}", 6),
+           ("Eliminate waits over 52 weeks in {area}", 7),
+           ("Bring outpatient did-not-attend rates in {area} below 6%", 2),
+           ("Start {hi}% of planned procedures in {area} on the booked day", 3)),
+          (("Discharge {pct}% of patients from {unit} before noon", 0),
+           ("Use the discharge lounge for {pct}% of discharges from {unit}", 9),
+           ("Cut the did-not-attend rate in {unit} to 6%", 2),
+           ("Start {hi}% of lists in {unit} on time", 3),
+           ("Send clinic letters from {unit} within 7 days", 4),
+           ("Reduce delayed transfers of care from {unit} by {pct}%", 5),
+           ("Book follow-up appointments in {unit} within two weeks of clinic", 8)),
           ("Set an estimated discharge date at every board round",
            "Order take-home medicines the day before discharge",
            "Call patients two days before their clinic to confirm attendance",
@@ -324,24 +332,31 @@ THEMES = (
            ("Outpatient did-not-attend rate", "%", 8, 12, 6, "down"),
            ("Lists starting on time", "%", 45, 70, 85, "up"),
            ("Clinic letters sent within 7 days", "%", 50, 75, 90, "up"),
-           ("Delayed transfers of care", "patients a week", 6, 20, None, "down"))),
+           ("Delayed transfers of care", "patients a week", 6, 20, None, "down"),
+           ("Patients treated within 18 weeks of referral", "%", 60, 78, 92, "up"),
+           ("Patients waiting over 52 weeks", "patients", 20, 200, 0, "down"),
+           ("Follow-ups booked within two weeks of clinic", "%", 55, 75, 90, "up"),
+           ("Discharges through the discharge lounge", "%", 10, 25, 40, "up")),
+          ("Most discharges happen after 4pm, so the emergency department queues by evening.",
+           "Patients medically fit for discharge wait on average a day and a half to leave.",
+           "One clinic slot in nine is lost to a patient who did not attend.")),
     Theme("TN-PEOPLE", "The best place to work in the NHS", "people", 5,
           "Staff are well led, safe, and want to stay.",
           (("Staff who would recommend us as a place to work", "%", 58, 75,
             "2029-03-31", "up"),
            ("Sickness absence rate", "%", 5.6, 4.0, "2028-03-31", "down")),
-          ("Bring sickness absence in {area} below 4.5%",
-           "Cut the vacancy rate in {area} to 6%",
-           "Give every member of staff in {area} an appraisal this year",
-           "Raise staff survey engagement in {area} by {pct}%",
-           "Fill {hi}% of rota gaps in {area} six weeks ahead"),
-          ("Cut sickness absence in {unit} to 4.5%",
-           "Fill {hi}% of rota gaps in {unit} six weeks ahead",
-           "Complete appraisals for every member of {unit}",
-           "Reach {hi}% mandatory training compliance in {unit}",
-           "Hold a monthly listening event for {unit}",
-           "Retain {hi}% of newly qualified staff in {unit} after a year",
-           "Publish the {unit} rota eight weeks ahead"),
+          (("Bring sickness absence in {area} below 4.5%", 0),
+           ("Cut the vacancy rate in {area} to 6%", 4),
+           ("Give every member of staff in {area} an appraisal this year", 2),
+           ("Raise staff survey engagement in {area} by {pct}%", 6),
+           ("Fill {hi}% of rota gaps in {area} six weeks ahead", 1)),
+          (("Cut sickness absence in {unit} to 4.5%", 0),
+           ("Fill {hi}% of rota gaps in {unit} six weeks ahead", 1),
+           ("Complete appraisals for every member of {unit}", 2),
+           ("Reach {hi}% mandatory training compliance in {unit}", 3),
+           ("Hold a monthly listening event for {unit}", 7),
+           ("Retain {hi}% of newly qualified staff in {unit} after a year", 5),
+           ("Publish the {unit} rota eight weeks ahead", 8)),
           ("Complete my appraisal and personal development plan by September",
            "Complete all mandatory training modules",
            "Hold return-to-work conversations within 48 hours",
@@ -354,22 +369,28 @@ THEMES = (
            ("Appraisal completion", "%", 60, 85, 95, "up"),
            ("Mandatory training compliance", "%", 70, 88, 95, "up"),
            ("Vacancy rate", "%", 8, 14, 6, "down"),
-           ("First-year retention of new starters", "%", 70, 82, 90, "up"))),
+           ("First-year retention of new starters", "%", 70, 82, 90, "up"),
+           ("Staff survey engagement score", "score out of 10", 6.2, 6.9, 7.2, "up"),
+           ("Listening events held", "events a year", 0, 4, 12, "up"),
+           ("Rotas published eight weeks ahead", "%", 30, 60, 100, "up")),
+          ("Sickness absence and short-notice rota changes were the top themes in exit interviews.",
+           "The staff survey put us in the bottom fifth for feeling valued.",
+           "A quarter of newly qualified staff leave within their first year.")),
     Theme("TN-CARE", "Care we would want for our own families", "person-centred", 1,
           "Patients and carers are listened to and involved in every decision.",
           (("Friends and Family Test positive responses", "%", 89, 95, "2029-03-31", "up"),
            ("Complaints answered within 25 working days", "%", 62, 90, "2028-03-31", "up")),
-          ("Answer {hi}% of complaints in {area} within 25 working days",
-           "Raise the Friends and Family Test score in {area} to {hi}%",
-           "Offer interpreter support at every appointment in {area}",
-           "Involve carers in discharge planning for every patient in {area}",
-           "Close the gap in missed appointments for patients from deprived areas"),
-          ("Answer complaints about {unit} within 25 working days",
-           "Raise the Friends and Family Test score in {unit} to {hi}%",
-           "Give every patient of {unit} a named nurse or key worker",
-           "Involve carers in {pct}% of discharge plans from {unit}",
-           "Offer open visiting on {unit}",
-           "Act on one 'You said, we did' theme each month in {unit}"),
+          (("Answer {hi}% of complaints in {area} within 25 working days", 0),
+           ("Raise the Friends and Family Test score in {area} to {hi}%", 1),
+           ("Offer interpreter support at every appointment in {area}", 4),
+           ("Involve carers in discharge planning for every patient in {area}", 3),
+           ("Close the gap in missed appointments for patients from deprived areas", 5)),
+          (("Answer complaints about {unit} within 25 working days", 0),
+           ("Raise the Friends and Family Test score in {unit} to {hi}%", 1),
+           ("Give every patient of {unit} a named nurse or key worker", 2),
+           ("Involve carers in {pct}% of discharge plans from {unit}", 3),
+           ("Offer open visiting every day in {unit}", 6),
+           ("Act on one 'You said, we did' theme each month in {unit}", 7)),
           ("Introduce myself with 'Hello, my name is' to every patient",
            "Ask every patient what matters to them",
            "Complete the dementia awareness module",
@@ -379,22 +400,30 @@ THEMES = (
           (("Complaints answered within 25 working days", "%", 50, 75, 90, "up"),
            ("Friends and Family Test positive", "%", 85, 92, 96, "up"),
            ("Patients with a named nurse or key worker", "%", 70, 90, 100, "up"),
-           ("Discharge plans involving carers", "%", 30, 60, 80, "up"))),
+           ("Discharge plans involving carers", "%", 30, 60, 80, "up"),
+           ("Appointments with an interpreter when needed", "%", 60, 85, 100, "up"),
+           ("Did-not-attend gap, most against least deprived areas", "percentage points",
+            3.0, 6.0, None, "down"),
+           ("Days a week with open visiting", "days", 2, 4, 7, "up"),
+           ("'You said, we did' actions completed", "actions a quarter", 0, 2, 3, "up")),
+          ("Communication is the theme of half of the complaints we receive.",
+           "Carers told us they hear about discharge on the day it happens.",
+           "Patients from our most deprived postcodes miss twice as many appointments.")),
     Theme("TN-VALUE", "Every pound spent on patient care", "value", 4,
           "We live within our means and waste nothing that could fund care.",
           (("Agency spend", "£m a year", 24.0, 8.0, "2029-03-31", "down"),
            ("Theatre session utilisation", "%", 76, 90, "2028-03-31", "up")),
-          ("Cut agency spend in {area} by {pct}%",
-           "Use {hi}% of planned theatre session time in {area}",
-           "Deliver the {area} cost improvement plan in full",
-           "Reduce medicines waste in {area} by {pct}%",
-           "Cut bank and overtime spend in {area} by {pct}%"),
-          ("Cut agency shifts in {unit} by {pct}%",
-           "Reduce bank spend in {unit} by {pct}%",
-           "Cut drug and stock waste in {unit} by {pct}%",
-           "Use {hi}% of booked session time in {unit}",
-           "Switch {unit} to reusable equipment where it is safe",
-           "Stop ordering stock that {unit} does not use"),
+          (("Cut agency spend in {area} by {pct}%", 0),
+           ("Use {hi}% of planned theatre session time in {area}", 3),
+           ("Deliver the {area} cost improvement plan in full", 5),
+           ("Reduce medicines waste in {area} by {pct}%", 2),
+           ("Cut bank and overtime spend in {area} by {pct}%", 1)),
+          (("Cut agency shifts in {unit} by {pct}%", 0),
+           ("Reduce bank spend in {unit} by {pct}%", 1),
+           ("Cut drug and stock waste in {unit} by {pct}%", 2),
+           ("Use {hi}% of booked session time in {unit}", 3),
+           ("Switch {unit} to reusable equipment where it is safe", 6),
+           ("Stop ordering stock that {unit} does not use", 4)),
           ("Book bank shifts through e-rostering only",
            "Check stock levels before every order",
            "Return unused medicines to pharmacy each week",
@@ -405,7 +434,22 @@ THEMES = (
            ("Bank spend", "£k a month", 15, 80, None, "down"),
            ("Medicines and stock waste", "£k a quarter", 5, 30, None, "down"),
            ("Session utilisation", "%", 70, 82, 90, "up"),
-           ("Stock write-offs", "£k a year", 5, 25, None, "down"))),
+           ("Stock write-offs", "£k a year", 5, 25, None, "down"),
+           ("Cost improvement plan delivered", "%", 40, 70, 100, "up"),
+           ("Single-use items bought", "£k a quarter", 10, 40, None, "down")),
+          ("Agency shifts cost us twice what a substantive shift does.",
+           "A fifth of the stock we order expires on the shelf.",
+           "Late starts and early finishes lose an hour from most sessions.")),
+)
+EVIDENCE = (
+    "Evidence: audit results shared at the monthly team meeting.",
+    "Agreed at my appraisal; reviewed at one-to-ones every month.",
+    "Progress shows on the ward quality dashboard.",
+    "Reviewed at the weekly huddle against the team objective.",
+    "Done when the quarterly audit shows no gaps.",
+    "My manager and I check progress at each supervision.",
+    "Success is the measure moving for three months running.",
+    "Shared with the practice educator for my revalidation portfolio.",
 )
 PERCENTS = (10, 15, 20, 25, 30, 40, 50)
 HIGHS = (85, 90, 92, 95, 98)
@@ -617,18 +661,27 @@ class Generator:
         return template.format(pct=PERCENTS[rng.randrange(len(PERCENTS))],
                                hi=HIGHS[rng.randrange(len(HIGHS))], **names)
 
-    def measures(self, theme: Theme, due: str, n: int, incomplete: bool = False) -> str:
+    def pick(self, pairs: tuple, **names: str) -> tuple:
+        """A title from (template, measure) pairs, filled in, and its measure."""
+        template, measure = pairs[self.rng.randrange(len(pairs))]
+        return self.fill(template, **names), measure
+
+    def measures(self, theme: Theme, first: int, due: str, n: int,
+                 incomplete: bool = False) -> str:
         rng = self.rng
         out = ["    measures:\n"]
-        for i in rng.sample(range(len(theme.measures)), n):
+        chosen = [first]
+        if n > 1:
+            other = rng.randrange(len(theme.measures) - 1)
+            chosen.append(other + (other >= first))
+        for i in chosen:
             name, unit, low, high, target, direction = theme.measures[i]
             base = low + (high - low) * rng.random()
-            if isinstance(low, int) and isinstance(high, int):
-                base = round(base)
-            else:
-                base = round(base, 1)
-            if target is None:
-                target = round(base * (1 - PERCENTS[rng.randrange(len(PERCENTS))] / 100), 1)
+            whole = isinstance(low, int) and isinstance(high, int)
+            base = round(base) if whole else round(base, 1)
+            if target is None:  # a cut of 10% to 50%
+                cut = base * (1 - PERCENTS[rng.randrange(len(PERCENTS))] / 100)
+                target = min(round(cut), base - 1) if whole else round(cut, 1)
             baseline = "" if incomplete else f"        baseline: {num(base)}\n"
             out.append(f"      - name: {q(name)}\n        unit: {q(unit)}\n{baseline}"
                        f"        target: {num(target)}\n        by: {due}\n"
@@ -636,8 +689,9 @@ class Generator:
         return "".join(out)
 
     def objective(self, oid: str, title: str, supports: list, owner: str | None,
-                  due: str, status: str, theme: Theme, n_measures: int = 1,
+                  due: str, status: str, theme: Theme, measure: int, n_measures: int = 1,
                   extra: str = "", incomplete: bool = False, description: str = "") -> str:
+        """A team objective (division, directorate or team) as YAML text."""
         parts = [f"  - id: {oid}\n    title: {q(title)}\n"]
         if description:
             parts.append(f"    description: {q(description)}\n")
@@ -647,15 +701,20 @@ class Generator:
             parts.append(f"    owner: {owner}\n")
         parts.append(f"    due: {due}\n    status: {status}\n")
         if n_measures:
-            parts.append(self.measures(theme, due, n_measures, incomplete))
+            parts.append(self.measures(theme, measure, due, n_measures, incomplete))
         parts.append(extra)
         return "".join(parts)
 
     def individual(self, oid: str, pid: str, title: str, supports: list, due: str,
                    status: str = "agreed", extra: str = "") -> str:
+        """An individual objective as YAML text."""
         self.individual_objectives += 1
         sup = f"    supports: [{', '.join(supports)}]\n" if supports else ""
-        return (f"  - id: {oid}\n    person: {pid}\n    title: {q(title)}\n{sup}"
+        rng = self.rng
+        why = ""
+        if rng.random() < 0.6:
+            why = f"    description: {q(EVIDENCE[rng.randrange(len(EVIDENCE))])}\n"
+        return (f"  - id: {oid}\n    person: {pid}\n    title: {q(title)}\n{why}{sup}"
                 f"    due: {due}\n    status: {status}\n{extra}")
 
     def unknown_key(self) -> str:

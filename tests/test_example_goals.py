@@ -1,0 +1,28 @@
+"""The shipped example, goals/, shows exactly the handful of problems it was written with."""
+
+from pathlib import Path
+
+from catchball.check import run_check
+from tests.conftest import codes
+
+GOALS = Path(__file__).resolve().parent.parent / "goals"
+
+
+def test_example_goals_has_its_deliberate_problems_and_no_others():
+    result = run_check(str(GOALS))
+    assert sorted(codes(result)) == sorted(
+        [
+            ("CB201", "DIG-3"),
+            ("CB204", "W9-3"),
+            ("CB501", "ED-3"),
+            ("CB502", "PPL-4"),
+            ("CB502", "W3-3"),
+            ("CB502", "P-SF-2"),
+            ("CB301", "TN-EQUITY"),
+            ("CB401", "RAD-3"),
+            ("CB302", "pathology"),
+        ]
+    )
+    assert result.exit_code() == 1
+    assert result.summary()["objectives"] >= 50
+    assert 15 <= result.summary()["teams"] <= 25
