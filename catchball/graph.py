@@ -142,7 +142,7 @@ class Cascade:
         node = team_node(team_id)
         if node not in self.graph:
             return []
-        return [p for kind, p in self.graph.predecessors(node) if kind == "person"]
+        return [p[1] for p in self.graph.predecessors(node) if isinstance(p, tuple) and p[0] == "person"]
 
     def _owned_by(self, node) -> list[Objective]:
         if node not in self.graph:

@@ -82,6 +82,14 @@ HEALTHY = {
 }
 
 
+HEALTHY = {path: textwrap.dedent(text).lstrip("\n") for path, text in HEALTHY.items()}
+
+
+def block(text: str, indent: int = 0) -> str:
+    """Dedent a YAML snippet written inline in a test, then indent it by `indent` spaces."""
+    return textwrap.indent(textwrap.dedent(text).lstrip("\n"), " " * indent)
+
+
 def write_repo(root: Path, files: dict[str, str | bytes | None]) -> Path:
     """Write {relative path: YAML text (dedented) or bytes}; None removes a file."""
     root.mkdir(parents=True, exist_ok=True)

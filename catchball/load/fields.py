@@ -43,7 +43,7 @@ AIM_FIELDS = {
     "id": Field(ID, required=True),
     "title": Field(TEXT, required=True),
     "dimension": Field(TEXT),
-    "owner": Field(ID),
+    "owner": Field(TEXT),  # a person id, or free text when no people are defined
     "description": Field(TEXT),
     "status": Field(CHOICE, choices=AIM_STATUSES),
     "measures": Field(MEASURES),
@@ -53,7 +53,7 @@ TEAM_FIELDS = {
     "id": Field(ID, required=True),
     "name": Field(TEXT, required=True),
     "parent": Field(ID),
-    "lead": Field(ID),
+    "lead": Field(TEXT),
     "headcount": Field(COUNT),
     "description": Field(TEXT),
 }
@@ -72,7 +72,7 @@ OBJECTIVE_FIELDS = {
     "team": Field(ID),
     "person": Field(ID),
     "supports": Field(ID_LIST),
-    "owner": Field(ID),
+    "owner": Field(TEXT),
     "due": Field(DATE),
     "status": Field(CHOICE, choices=OBJECTIVE_STATUSES),
     "measures": Field(MEASURES),
