@@ -41,6 +41,7 @@ as they are produced, so memory stays small (the plan of the org tree, about
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -261,7 +262,7 @@ class Theme:
     aim_measures: tuple  # (name, unit, baseline, target, by, direction)
     strategic: tuple  # division and directorate objectives, {area}
     team: tuple  # team objectives, {unit}
-    individual: tuple  # individual objective titles, {unit}
+    individual: tuple  # (individual objective title with {unit}, its own measure)
     measures: tuple  # (name, unit, low, high, target, direction); target None: a cut
     why: tuple  # descriptions of team objectives
 
@@ -285,14 +286,22 @@ THEMES = (
            ("Reach {hi}% hand hygiene compliance in {unit}", 3),
            ("Halve missed doses of critical medicines in {unit}", 4),
            ("Complete VTE assessment within 14 hours for {hi}% of patients in {unit}", 5)),
-          ("Complete a falls risk assessment for every patient I admit",
-           "Audit ten sets of notes a month for sepsis screening",
-           "Lead the weekly safety huddle in {unit}",
-           "Complete the deteriorating patient e-learning module by June",
-           "Carry out monthly hand hygiene observations in {unit}",
-           "Check skin integrity at every intentional rounding on my shifts",
-           "Run a PDSA cycle on lying and standing blood pressure checks",
-           "Double-check every controlled drug administration on my shifts"),
+          (("Complete a falls risk assessment for every patient I admit",
+            ("Admissions with a falls risk assessment", "%", 60, 85, 100, "up")),
+           ("Audit ten sets of notes a month for sepsis screening",
+            ("Notes audited for sepsis screening", "sets a month", 0, 4, 10, "up")),
+           ("Lead the weekly safety huddle in {unit}",
+            ("Safety huddles led", "huddles a quarter", 2, 6, 12, "up")),
+           ("Complete the deteriorating patient e-learning module by June",
+            ("Deteriorating patient module completed", "%", 0, 40, 100, "up")),
+           ("Carry out monthly hand hygiene observations in {unit}",
+            ("Hand hygiene observations completed", "a quarter", 0, 2, 3, "up")),
+           ("Check skin integrity at every intentional rounding on my shifts",
+            ("Roundings with a skin check recorded", "%", 60, 85, 100, "up")),
+           ("Run a PDSA cycle on lying and standing blood pressure checks",
+            ("Patients over 65 with lying and standing blood pressure", "%", 20, 50, 90, "up")),
+           ("Double-check every controlled drug administration on my shifts",
+            ("Controlled drug entries with two signatures", "%", 85, 97, 100, "up"))),
           (("Inpatient falls with harm", "falls a quarter", 4, 12, None, "down"),
            ("Sepsis screening within one hour", "%", 55, 80, 95, "up"),
            ("Hospital-acquired pressure ulcers", "per month", 3, 9, None, "down"),
@@ -320,13 +329,20 @@ THEMES = (
            ("Send clinic letters from {unit} within 7 days", 4),
            ("Reduce delayed transfers of care from {unit} by {pct}%", 5),
            ("Book follow-up appointments in {unit} within two weeks of clinic", 8)),
-          ("Set an estimated discharge date at every board round",
-           "Order take-home medicines the day before discharge",
-           "Call patients two days before their clinic to confirm attendance",
-           "Prepare the next day's list by 4pm",
-           "Chase outstanding discharge summaries every morning",
-           "Attend the daily bed meeting for {unit}",
-           "Validate the waiting list for my clinics every month"),
+          (("Set an estimated discharge date at every board round",
+            ("Patients with an estimated discharge date", "%", 50, 80, 100, "up")),
+           ("Order take-home medicines the day before discharge",
+            ("Take-home medicines ordered the day before", "%", 20, 50, 80, "up")),
+           ("Call patients two days before their clinic to confirm attendance",
+            ("Patients called before clinic", "%", 30, 60, 95, "up")),
+           ("Prepare the next day's list by 4pm",
+            ("Lists ready by 4pm", "%", 50, 80, 95, "up")),
+           ("Chase outstanding discharge summaries every morning",
+            ("Discharge summaries sent within 24 hours", "%", 60, 85, 95, "up")),
+           ("Attend the daily bed meeting for {unit}",
+            ("Bed meetings attended", "%", 50, 80, 95, "up")),
+           ("Validate the waiting list for my clinics every month",
+            ("Waiting list entries validated", "%", 40, 75, 100, "up"))),
           (("Discharges before noon", "%", 12, 22, 35, "up"),
            ("Average length of stay", "days", 5.2, 8.4, None, "down"),
            ("Outpatient did-not-attend rate", "%", 8, 12, 6, "down"),
@@ -357,13 +373,20 @@ THEMES = (
            ("Hold a monthly listening event for {unit}", 7),
            ("Retain {hi}% of newly qualified staff in {unit} after a year", 5),
            ("Publish the {unit} rota eight weeks ahead", 8)),
-          ("Complete my appraisal and personal development plan by September",
-           "Complete all mandatory training modules",
-           "Hold return-to-work conversations within 48 hours",
-           "Mentor a newly qualified colleague in {unit}",
-           "Attend Improvement Practitioner training",
-           "Take part in the staff survey and the {unit} listening event",
-           "Hold a health and wellbeing conversation with each person I supervise"),
+          (("Complete my appraisal and personal development plan by September",
+            ("Development plan actions completed", "actions", 0, 2, 5, "up")),
+           ("Complete all mandatory training modules",
+            ("Mandatory training modules in date", "%", 60, 90, 100, "up")),
+           ("Hold return-to-work conversations within 48 hours",
+            ("Return-to-work conversations within 48 hours", "%", 40, 75, 100, "up")),
+           ("Mentor a newly qualified colleague in {unit}",
+            ("Mentoring sessions held", "sessions a quarter", 0, 2, 6, "up")),
+           ("Attend Improvement Practitioner training",
+            ("Improvement training days attended", "days", 0, 1, 5, "up")),
+           ("Take part in the staff survey and the {unit} listening event",
+            ("Listening events attended", "events", 0, 1, 4, "up")),
+           ("Hold a health and wellbeing conversation with each person I supervise",
+            ("Wellbeing conversations held", "%", 10, 50, 100, "up"))),
           (("Sickness absence rate", "%", 5.0, 7.5, 4.5, "down"),
            ("Rota gaps filled six weeks ahead", "%", 50, 75, 90, "up"),
            ("Appraisal completion", "%", 60, 85, 95, "up"),
@@ -373,7 +396,7 @@ THEMES = (
            ("Staff survey engagement score", "score out of 10", 6.2, 6.9, 7.2, "up"),
            ("Listening events held", "events a year", 0, 4, 12, "up"),
            ("Rotas published eight weeks ahead", "%", 30, 60, 100, "up")),
-          ("Sickness absence and short-notice rota changes were the top themes in exit interviews.",
+          ("Sickness absence and late rota changes were the top themes in exit interviews.",
            "The staff survey put us in the bottom fifth for feeling valued.",
            "A quarter of newly qualified staff leave within their first year.")),
     Theme("TN-CARE", "Care we would want for our own families", "person-centred", 1,
@@ -391,12 +414,18 @@ THEMES = (
            ("Involve carers in {pct}% of discharge plans from {unit}", 3),
            ("Offer open visiting every day in {unit}", 6),
            ("Act on one 'You said, we did' theme each month in {unit}", 7)),
-          ("Introduce myself with 'Hello, my name is' to every patient",
-           "Ask every patient what matters to them",
-           "Complete the dementia awareness module",
-           "Respond to concerns raised on my shift the same day",
-           "Learn key phrases in the two most spoken community languages",
-           "Collect five patient stories for the {unit} team"),
+          (("Introduce myself with 'Hello, my name is' to every patient",
+            ("Patients who knew my name at the bedside audit", "%", 50, 80, 100, "up")),
+           ("Ask every patient what matters to them",
+            ("Care plans recording what matters to the patient", "%", 20, 60, 90, "up")),
+           ("Complete the dementia awareness module",
+            ("Dementia awareness module completed", "%", 0, 50, 100, "up")),
+           ("Respond to concerns raised on my shift the same day",
+            ("Concerns answered the same day", "%", 50, 80, 100, "up")),
+           ("Learn key phrases in the two most spoken community languages",
+            ("Language sessions completed", "sessions", 0, 2, 8, "up")),
+           ("Collect five patient stories for the {unit} team",
+            ("Patient stories collected", "stories", 0, 1, 5, "up"))),
           (("Complaints answered within 25 working days", "%", 50, 75, 90, "up"),
            ("Friends and Family Test positive", "%", 85, 92, 96, "up"),
            ("Patients with a named nurse or key worker", "%", 70, 90, 100, "up"),
@@ -424,12 +453,18 @@ THEMES = (
            ("Use {hi}% of booked session time in {unit}", 3),
            ("Switch {unit} to reusable equipment where it is safe", 6),
            ("Stop ordering stock that {unit} does not use", 4)),
-          ("Book bank shifts through e-rostering only",
-           "Check stock levels before every order",
-           "Return unused medicines to pharmacy each week",
-           "Suggest one waste-reduction idea each quarter",
-           "Review overtime requests against the rota every week",
-           "Switch off equipment at the end of every session"),
+          (("Book bank shifts through e-rostering only",
+            ("Bank shifts booked through e-rostering", "%", 60, 85, 100, "up")),
+           ("Check stock levels before every order",
+            ("Orders checked against stock", "%", 40, 70, 100, "up")),
+           ("Return unused medicines to pharmacy each week",
+            ("Weeks with unused medicines returned", "%", 30, 60, 100, "up")),
+           ("Suggest one waste-reduction idea each quarter",
+            ("Waste-reduction ideas suggested", "ideas", 0, 1, 4, "up")),
+           ("Review overtime requests against the rota every week",
+            ("Overtime hours", "hours a month", 20, 60, None, "down")),
+           ("Switch off equipment at the end of every session",
+            ("Sessions ending with equipment switched off", "%", 40, 70, 95, "up"))),
           (("Agency spend", "£k a month", 20, 120, None, "down"),
            ("Bank spend", "£k a month", 15, 80, None, "down"),
            ("Medicines and stock waste", "£k a quarter", 5, 30, None, "down"),
@@ -458,6 +493,7 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.'()&/%+£-]*")
 _RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def q(text: str) -> str:
     """Write text as a YAML scalar: plain when that reads back as the same string."""
     if _PLAIN.fullmatch(text) and text[-1] != " " and text.lower() not in _RESERVED:
@@ -498,7 +534,6 @@ class Division:
     id: str
     name: str
     code: str
-    kind: tuple
     size: int
     directorates: list = field(default_factory=list)
 
@@ -533,7 +568,7 @@ def _plan(staff: int, rng: random.Random) -> list:
             if rep > len(PLACES):
                 place += f" {(rep - 1) // len(PLACES) + 1}"
             slug, name, code = f"{slug}-{rep + 1}", f"{name}, {place}", f"{code}{rep + 1}"
-        div = Division(slug, name, code, kind, div_size)
+        div = Division(slug, name, code, div_size)
         divisions.append(div)
         body = div_size - len(DIVISION_ROLES)
         n_dir = max(1, min(rng.randint(5, 10), body // 40))
@@ -629,8 +664,11 @@ class Writer:
 
 
 class Generator:
+    """One run: plans the org, then writes it division by division."""
+
     def __init__(self, root: Path, staff: int, seed: int, rate: float):
         self.rng = random.Random(seed)
+        self.random = self.rng.random
         self.out = Writer(root)
         self.staff = staff
         self.rate = rate
@@ -643,44 +681,42 @@ class Generator:
         self.defects = dict.fromkeys(DEFECT_RULES, 0)
 
     # -- helpers
+    def choice(self, seq):
+        # random() is C code; randrange() costs several Python calls per pick.
+        return seq[int(self.random() * len(seq))]
+
     def person(self) -> str:
         self.next_person += 1
         return f"p{self.next_person:0{self.width}d}"
 
     def person_entry(self, pid: str, team: str, role: str) -> str:
         rng = self.rng
-        name = q(f"{FIRST[rng.randrange(len(FIRST))]} {LAST[rng.randrange(len(LAST))]}")
+        name = q(f"{self.choice(FIRST)} {self.choice(LAST)}")
         level = ""
         if rng.random() < 0.3:
-            level = f"\n    improvement-level: {LEVELS[rng.randrange(len(LEVELS))]}"
+            level = f"\n    improvement-level: {self.choice(LEVELS)}"
         self.people += 1
         return f"  - id: {pid}\n    name: {name}\n    team: {team}\n    role: {q(role)}{level}\n"
 
     def fill(self, template: str, **names: str) -> str:
         rng = self.rng
-        return template.format(pct=PERCENTS[rng.randrange(len(PERCENTS))],
-                               hi=HIGHS[rng.randrange(len(HIGHS))], **names)
+        return template.format(pct=self.choice(PERCENTS), hi=self.choice(HIGHS), **names)
 
     def pick(self, pairs: tuple, **names: str) -> tuple:
         """A title from (template, measure) pairs, filled in, and its measure."""
-        template, measure = pairs[self.rng.randrange(len(pairs))]
+        template, measure = self.choice(pairs)
         return self.fill(template, **names), measure
 
-    def measures(self, theme: Theme, first: int, due: str, n: int,
-                 incomplete: bool = False) -> str:
+    def measures(self, measures: list, due: str, incomplete: bool = False) -> str:
+        """A measures list; baselines drawn between low and high."""
         rng = self.rng
         out = ["    measures:\n"]
-        chosen = [first]
-        if n > 1:
-            other = rng.randrange(len(theme.measures) - 1)
-            chosen.append(other + (other >= first))
-        for i in chosen:
-            name, unit, low, high, target, direction = theme.measures[i]
+        for name, unit, low, high, target, direction in measures:
             base = low + (high - low) * rng.random()
             whole = isinstance(low, int) and isinstance(high, int)
             base = round(base) if whole else round(base, 1)
             if target is None:  # a cut of 10% to 50%
-                cut = base * (1 - PERCENTS[rng.randrange(len(PERCENTS))] / 100)
+                cut = base * (1 - self.choice(PERCENTS) / 100)
                 target = min(round(cut), base - 1) if whole else round(cut, 1)
             baseline = "" if incomplete else f"        baseline: {num(base)}\n"
             out.append(f"      - name: {q(name)}\n        unit: {q(unit)}\n{baseline}"
@@ -701,24 +737,31 @@ class Generator:
             parts.append(f"    owner: {owner}\n")
         parts.append(f"    due: {due}\n    status: {status}\n")
         if n_measures:
-            parts.append(self.measures(theme, measure, due, n_measures, incomplete))
+            chosen = [theme.measures[measure]]
+            if n_measures > 1:
+                other = self.rng.randrange(len(theme.measures) - 1)
+                chosen.append(theme.measures[other + (other >= measure)])
+            parts.append(self.measures(chosen, due, incomplete))
         parts.append(extra)
         return "".join(parts)
 
-    def individual(self, oid: str, pid: str, title: str, supports: list, due: str,
-                   status: str = "agreed", extra: str = "") -> str:
-        """An individual objective as YAML text."""
+    def individual(self, oid: str, pid: str, theme: Theme, unit: str, supports: list,
+                   due: str, status: str = "agreed", extra: str = "") -> str:
+        """An individual objective as YAML text; some carry a description and a measure."""
         self.individual_objectives += 1
-        sup = f"    supports: [{', '.join(supports)}]\n" if supports else ""
         rng = self.rng
+        template, measure = self.choice(theme.individual)
+        title = self.fill(template, unit=unit)
+        sup = f"    supports: [{', '.join(supports)}]\n" if supports else ""
         why = ""
-        if rng.random() < 0.6:
-            why = f"    description: {q(EVIDENCE[rng.randrange(len(EVIDENCE))])}\n"
+        if rng.random() < 0.7:
+            why = f"    description: {q(self.choice(EVIDENCE))}\n"
+        measures = self.measures([measure], due) if rng.random() < 0.4 else ""
         return (f"  - id: {oid}\n    person: {pid}\n    title: {q(title)}\n{why}{sup}"
-                f"    due: {due}\n    status: {status}\n{extra}")
+                f"    due: {due}\n    status: {status}\n{measures}{extra}")
 
     def unknown_key(self) -> str:
-        key, value = UNKNOWN_KEYS[self.rng.randrange(len(UNKNOWN_KEYS))]
+        key, value = self.choice(UNKNOWN_KEYS)
         return f"    {key}: {q(value)}\n"
 
     def senior_objectives(self, people: list, targets: list, unit: str) -> list:
@@ -728,13 +771,13 @@ class Generator:
         for p, pid in enumerate(people):
             for k in range(1, 4):
                 oid, theme = targets[(p * 3 + k) % len(targets)]
-                title = self.fill(theme.individual[rng.randrange(len(theme.individual))],
-                                  unit=unit)
-                out.append(self.individual(f"P-{pid[1:]}-{k}", pid, title, [oid], YEAR_END))
+                out.append(self.individual(f"P-{pid[1:]}-{k}", pid, theme, unit, [oid],
+                                           YEAR_END))
         return out
 
     # -- the repository
     def run(self) -> dict:
+        """Write the whole repository; return the counts (see generate())."""
         rng = self.rng
         divisions = _plan(self.staff, rng)
         leaf = [t for div in divisions for d in div.directorates for t in d.teams]
@@ -758,8 +801,9 @@ class Generator:
                 t.objectives = rng.randint(3, 5)
             if t.flag != "silent-team":
                 indiv_pool += 3 * t.size
-                if t.flag != "support-cycle":
-                    team_pool += t.objectives - 1
+            if not t.flag or t.flag == "duplicate-id":
+                # Cycle and over-max teams stay clean so that their one rule fires alone.
+                team_pool += t.objectives - 1
         self.team_sampler = Sampler(team_pool, _quota(team_pool, TEAM_OBJECTIVE_DEFECTS,
                                                       self.rate), rng)
         self.indiv_sampler = Sampler(indiv_pool, _quota(indiv_pool, INDIVIDUAL_DEFECTS,
@@ -787,10 +831,11 @@ class Generator:
         self.write_aims(themes)
         board_people = [self.person() for _ in BOARD_ROLES]
         split_org = self.staff >= ORG_SPLIT_STAFF
-        org = ["teams:\n", f"  - id: board\n    name: Trust Board\n    lead: {board_people[0]}\n"
-               f"    headcount: {self.staff}\n"]
+        org = ["teams:\n", f"  - id: board\n    name: Trust Board\n"
+               f"    lead: {board_people[0]}\n    headcount: {self.staff}\n"]
         self.out.write("people/board.yaml", ["people:\n"] + [
-            self.person_entry(pid, "board", role) for pid, role in zip(board_people, BOARD_ROLES)])
+            self.person_entry(pid, "board", role)
+            for pid, role in zip(board_people, BOARD_ROLES)])
         self.out.write("objectives/board.yaml", ["team: board\nobjectives:\n"] +
                        self.senior_objectives(board_people, [(t.aim, t) for t in cascaded],
                                               "the Trust"))
@@ -818,10 +863,12 @@ class Generator:
 
     def write_aims(self, themes: tuple) -> None:
         parts = ["aims:\n"]
-        for i, t in enumerate(themes):
-            parts.append(f"  - id: {t.aim}\n    title: {q(t.title)}\n    dimension: {t.dimension}\n"
+        for t in themes:
+            parts.append(f"  - id: {t.aim}\n    title: {q(t.title)}\n"
+                         f"    dimension: {t.dimension}\n"
                          f"    owner: p{t.owner_role + 1:0{self.width}d}\n"
-                         f"    description: {q(t.description)}\n    status: active\n    measures:\n")
+                         f"    description: {q(t.description)}\n"
+                         "    status: active\n    measures:\n")
             for name, unit, base, target, by, direction in t.aim_measures:
                 parts.append(f"      - name: {q(name)}\n        unit: {q(unit)}\n"
                              f"        baseline: {num(base)}\n        target: {num(target)}\n"
@@ -835,18 +882,21 @@ class Generator:
         org.append(f"  - id: {div.id}\n    name: {q(div.name)}\n    parent: board\n"
                    f"    lead: {seniors[0]}\n    headcount: {div.size}\n")
         self.out.write(f"people/{div.id}.yaml", ["people:\n"] + [
-            self.person_entry(pid, div.id, role) for pid, role in zip(seniors, DIVISION_ROLES)])
-        area = div.name.split(",")[0]
+            self.person_entry(pid, div.id, role)
+            for pid, role in zip(seniors, DIVISION_ROLES)])
+        area = "the " + div.name.split(",")[0]
         objectives = []
         parts = [f"team: {div.id}\nobjectives:\n"]
         for k in range(1, rng.randint(3, 5) + 1):
             theme = cascaded[(v + k) % len(cascaded)]
             oid = f"{div.code}-{k}"
             objectives.append((oid, theme))
+            title, measure = self.pick(theme.strategic, area=area)
+            aim = theme.title[0].lower() + theme.title[1:]
             parts.append(self.objective(
-                oid, self.fill(theme.strategic[rng.randrange(len(theme.strategic))], area=area),
-                [theme.aim], seniors[rng.randrange(len(seniors))], YEAR_END, "agreed", theme,
-                2, description=f"{div.name} contribution to {theme.title.lower()}."))
+                oid, title, [theme.aim], self.choice(seniors), YEAR_END,
+                "agreed", theme, measure, 2,
+                description=f"The {div.name} contribution to {aim}."))
             self.team_objectives += 1
         parts += self.senior_objectives(seniors, objectives, area)
         self.out.write(f"objectives/{div.id}.yaml", parts)
@@ -869,11 +919,11 @@ class Generator:
             target, theme = div_objectives[(d_index + k) % len(div_objectives)]
             oid = f"{d.code}-{k}"
             objectives.append((oid, theme))
+            title, measure = self.pick(theme.strategic, area=d.name)
             parts.append(self.objective(
-                oid, self.fill(theme.strategic[rng.randrange(len(theme.strategic))],
-                               area=d.name),
-                [target], seniors[rng.randrange(len(seniors))], YEAR_END, "agreed", theme,
-                rng.randint(1, 2)))
+                oid, title, [target], self.choice(seniors), YEAR_END,
+                "agreed", theme, measure, rng.randint(1, 2),
+                description=self.choice(theme.why)))
             self.team_objectives += 1
         parts += self.senior_objectives(seniors, objectives, d.name)
         self.out.write(f"objectives/{div.id}/{d.slug}.yaml", parts)
@@ -884,7 +934,7 @@ class Generator:
             lead_role, roles = t.unit[3], t.unit[4]
             people.append(self.person_entry(members[0], t.id, lead_role))
             for pid in members[1:]:
-                people.append(self.person_entry(pid, t.id, roles[rng.randrange(len(roles))]))
+                people.append(self.person_entry(pid, t.id, self.choice(roles)))
             if t.flag != "silent-team":
                 self.write_team(div, d, t, members, objectives)
         self.out.write(f"people/{div.id}/{d.slug}.yaml", people)
@@ -900,9 +950,9 @@ class Generator:
         cycle = rng.randint(2, min(3, t.objectives - 1)) if t.flag == "support-cycle" else 0
         for k in range(1, t.objectives + 1):
             oid = f"{t.code}-{k}"
-            target, theme = dir_objectives[rng.randrange(len(dir_objectives))]
+            target, theme = self.choice(dir_objectives)
             supports = [target]
-            owner = members[0] if rng.random() < 0.7 else members[rng.randrange(min(4, t.size))]
+            owner = members[0] if rng.random() < 0.7 else self.choice(members[:4])
             due = YEAR_END if k == 1 else QUARTERS[rng.randrange(1, 4)]
             status, extra, n_measures, incomplete = "agreed", "", rng.randint(1, 2), False
             kind = ""
@@ -911,7 +961,7 @@ class Generator:
                 nxt = k + 1 if k <= cycle else 2
                 supports = ([target] if k == 2 else []) + [f"{t.code}-{nxt}"]
                 due = YEAR_END
-            elif k > 1 and t.flag != "support-cycle":
+            elif k > 1 and (not t.flag or t.flag == "duplicate-id"):
                 kind = self.team_sampler.draw()
             if kind == "orphan":
                 supports = []
@@ -948,9 +998,10 @@ class Generator:
                 extra = self.unknown_key()
             if kind:
                 defects[kind] += 1
-            title = self.fill(theme.team[rng.randrange(len(theme.team))], unit=unit)
+            title, measure = self.pick(theme.team, unit=unit)
+            why = self.choice(theme.why) if rng.random() < 0.5 else ""
             parts.append(self.objective(oid, title, supports, owner, due, status, theme,
-                                        n_measures, extra, incomplete))
+                                        measure, n_measures, extra, incomplete, why))
             self.team_objectives += 1
             if kind == "dropped":
                 dropped.append((oid, due))
@@ -969,12 +1020,12 @@ class Generator:
                 if pid == duplicate and k == 3:
                     oid = f"P-{num_id}-2"  # a copy-paste slip; left out of checks
                     kind = ""
-                target, theme, tdue = sound[rng.randrange(len(sound))]
+                target, theme, tdue = self.choice(sound)
                 supports = [target]
                 choices = NOT_AFTER[tdue]
-                due = choices[rng.randrange(len(choices))]
+                due = self.choice(choices)
                 if not kind and len(sound) > 1 and rng.random() < 0.15:
-                    other = sound[rng.randrange(len(sound))]
+                    other = self.choice(sound)
                     if other[0] != target:
                         supports.append(other[0])
                         if other[2] < due:
@@ -1008,9 +1059,8 @@ class Generator:
                     kind = "supports-dropped"
                 if kind:
                     defects[kind] += 1
-                title = self.fill(theme.individual[rng.randrange(len(theme.individual))],
-                                  unit=unit)
-                parts.append(self.individual(oid, pid, title, supports, due, status, extra))
+                parts.append(self.individual(oid, pid, theme, unit, supports, due, status,
+                                             extra))
         self.out.write(f"objectives/{div.id}/{d.slug}/{t.slug}.yaml", parts)
 
 
@@ -1057,7 +1107,8 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--defect-rate", type=float, default=0.02,
                         help="scale of deliberate defects, 0 for none (default 0.02)")
     parser.add_argument("--force", action="store_true",
-                        help="write into a non-empty folder, replacing earlier output")
+                        help="write into a non-empty folder: replaces catchball.yaml, "
+                        "true-north.yaml, org.yaml, org/, people/ and objectives/ there")
     parser.add_argument("--json", action="store_true",
                         help="print all counts, defects included, as JSON on stdout")
     args = parser.parse_args(argv)
