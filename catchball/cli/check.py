@@ -18,7 +18,9 @@ from catchball.formats import FORMAT_NAMES
         "  catchball check goals\n\n"
         "  catchball check --format json goals > findings.json\n\n"
         "  catchball check --select CB2 --ignore CB206 --strict\n\n"
-        "  catchball check --format github   (in a GitHub Actions step)"
+        "  catchball check --format github   (in a GitHub Actions step)\n\n"
+        "  catchball check --format sarif --output catchball.sarif goals   (text to the log, SARIF to the file)\n\n"
+        "  catchball check --diff origin/main --new-only goals   (fail only on what this change introduces)"
     ),
 )
 def check(
@@ -36,18 +38,45 @@ def check(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write the output to this file (atomically) instead of stdout.")
+        Optional[str],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the output to this file (atomically) instead of stdout; the text report then goes to stderr.",
+        ),
     ] = None,
+    diff: Annotated[
+        Optional[str],
+        typer.Option(
+            "--diff",
+            metavar="REV",
+            help="Also check the goals as they were at git revision REV; report the findings this change "
+            "introduces and resolves, and the strategy drift.",
+        ),
+    ] = None,
+    new_only: Annotated[
+        bool,
+        typer.Option("--new-only", help="With --diff: report and fail only on findings the change introduces."),
+    ] = False,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
     if format not in FORMAT_NAMES:
         raise fail(f"unknown format {format!r}: choose one of {', '.join(FORMAT_NAMES)}")
-    from catchball.check import run_check
-    from catchball.formats import emitter
+    if new_only and diff is None:
+        raise fail("--new-only needs --diff REV (the revision to compare with)")
     from catchball.output import write_atomic
 
     with command_errors():
-        result = run_check(path, select=split_words(select), ignore=split_words(ignore))
+        if diff is None:
+            from catchball.check import run_check
+            from catchball.formats import emitter
+
+            result = run_check(path, select=split_words(select), ignore=split_words(ignore))
+        else:
+            from catchball.diff import run_diff
+            from catchball.formats.changes import emitter
+
+            result = run_diff(path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only)
         for message in result.notes:
             note(message)
         if output is None:
@@ -56,4 +85,7 @@ def check(
             buffer = io.StringIO()
             emitter(format)(result, buffer)
             write_atomic(output, buffer.getvalue())
+            if format != "text":
+                # One run gives both: the file for the tool, the text for whoever reads the log.
+                emitter("text")(result, sys.stderr)
     raise typer.Exit(result.exit_code(strict))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable, TextIO
 
-FORMAT_NAMES = ("text", "json", "github", "sarif", "junit", "gitlab")
+FORMAT_NAMES = ("text", "json", "github", "sarif", "junit", "gitlab", "markdown")
 
 Emitter = Callable[..., None]
 

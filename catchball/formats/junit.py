@@ -1,0 +1,90 @@
+"""`--format junit`: JUnit XML for Jenkins, GitLab and other test reporters.
+
+The shape ruff writes: `<testsuites>` holding one `<testsuite>` per file,
+with one `<testcase>` per finding. Errors and warnings carry a `<failure>`
+(its `type` is the severity); info findings are passing test cases with the
+message in `<system-out>`, since they note where the conversation stands
+rather than a fault. Every file that was read gets a suite, and a file with
+no findings a passing test case, so a clean repository shows green tests
+instead of none.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TextIO
+
+from catchball.findings import INFO, Finding
+from catchball.formats.placement import place
+
+# Characters XML 1.0 cannot hold even escaped (file names may contain them).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def class_name(file: str) -> str:
+    """goals/objectives/surgery.yaml -> goals.objectives.surgery (how reporters group tests)."""
+    stem = re.sub(r"\.ya?ml$", "", file)
+    return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
+
+
+def testcase(suite: ET.Element, file: str, f: Finding, line: int, column: int) -> None:
+    label = f"{f.code} {f.name}" + (f" ({f.id})" if f.id is not None else "")
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        name=clean(label),
+        classname=clean(class_name(file)),
+        file=clean(file),
+        line=str(line),
+    )
+    detail = clean(f"{file}:{line}:{column}: {f.code} [{f.severity}] {f.message}")
+    if f.severity == INFO:
+        ET.SubElement(case, "system-out").text = detail
+    else:
+        failure = ET.SubElement(case, "failure", message=clean(f.message), type=f.severity)
+        failure.text = detail
+
+
+def document(result) -> ET.Element:
+    by_file: dict[str, list] = {}
+    for file in result.goals.files:
+        by_file.setdefault(file, [])
+    for f in result.findings:
+        file, line, column = place(result, f)
+        by_file.setdefault(file or "catchball", []).append((f, line, column))
+    root = ET.Element("testsuites", name="catchball")
+    total = failed = 0
+    for file in sorted(by_file):
+        entries = by_file[file]
+        failures = sum(1 for f, _, _ in entries if f.severity != INFO)
+        tests = len(entries) or 1
+        suite = ET.SubElement(
+            root, "testsuite", name=clean(file), tests=str(tests), failures=str(failures), errors="0", skipped="0"
+        )
+        if not entries:
+            ET.SubElement(suite, "testcase", name="no findings", classname=clean(class_name(file)), file=clean(file))
+        for f, line, column in entries:
+            testcase(suite, file, f, line, column)
+        total += tests
+        failed += failures
+    if not by_file:
+        suite = ET.SubElement(root, "testsuite", name="catchball", tests="1", failures="0", errors="0", skipped="0")
+        ET.SubElement(suite, "testcase", name="no findings", classname="catchball")
+        total = 1
+    root.set("tests", str(total))
+    root.set("failures", str(failed))
+    root.set("errors", "0")
+    return root
+
+
+def emit(result, out: TextIO) -> None:
+    root = document(result)
+    ET.indent(root, space="  ")
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")

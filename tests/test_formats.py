@@ -1,0 +1,322 @@
+"""Golden tests of every `catchball check` output format, and `--output` for each.
+
+Every format's output for the small fixed repository tests/repos/ci-sample
+(a few findings of each severity, a YAML error, a file name with a space and
+a comma, a key with `%`, `:`, `,`, `<`, `&` and quotes) is compared with
+tests/golden/<format>.<ext>, run from the project root as CI would.
+
+After a deliberate change to a format, regenerate the golden files with
+
+    CATCHBALL_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_formats.py
+
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from catchball import __version__
+from catchball.check import run_check
+from catchball.formats import FORMAT_NAMES, emitter
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE = "tests/repos/ci-sample"
+GOLDEN = PROJECT / "tests" / "golden"
+EXTENSION = {
+    "text": "txt",
+    "json": "json",
+    "github": "txt",
+    "sarif": "json",
+    "junit": "xml",
+    "gitlab": "json",
+    "markdown": "md",
+}
+UPDATE = os.environ.get("CATCHBALL_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture
+def at_project(monkeypatch):
+    monkeypatch.chdir(PROJECT)
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+def render(name: str, path: str = SAMPLE) -> str:
+    buffer = io.StringIO()
+    emitter(name)(run_check(path), buffer)
+    return buffer.getvalue()
+
+
+def stable(name: str, text: str) -> str:
+    """The output with the version (which changes on every release) replaced."""
+    return text.replace(f'"{__version__}"', '"<version>"') if name == "sarif" else text
+
+
+def test_every_format_has_a_golden_file():
+    assert set(EXTENSION) == set(FORMAT_NAMES)
+
+
+@pytest.mark.parametrize("name", FORMAT_NAMES)
+def test_format_matches_its_golden_file(at_project, name):
+    golden = GOLDEN / f"{name}.{EXTENSION[name]}"
+    text = stable(name, render(name))
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8", newline="\n")
+    assert golden.exists(), f"no golden file {golden.name}: run with CATCHBALL_UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", FORMAT_NAMES)
+def test_output_option_writes_the_same_text_atomically_and_logs_text(at_project, cli, tmp_path, name):
+    target = tmp_path / f"out.{EXTENSION[name]}"
+    target.write_text("old contents that must be replaced whole\n")
+    result = cli("check", "--format", name, "--output", target, SAMPLE)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8") == render(name)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary file left behind"
+    if name == "text":
+        assert result.stderr == ""
+    else:  # one run: the file for the tool, the text report for the CI log
+        assert "tests/repos/ci-sample/objectives/surgery.yaml:9:5 CB201" in result.stderr
+        assert "4 errors, 3 warnings, 1 infos" in result.stderr
+
+
+def test_output_into_a_missing_folder_exits_2(at_project, cli, tmp_path):
+    result = cli("check", "--format", "sarif", "--output", tmp_path / "no" / "x.sarif", SAMPLE)
+    assert result.exit_code == 2
+    assert "folder" in result.stderr and "does not exist" in result.stderr
+
+
+# -- GitHub annotations ------------------------------------------------------
+
+
+def test_github_escapes_properties_and_messages(at_project):
+    lines = render("github").splitlines()
+    unknown = next(line for line in lines if line.startswith("::warning") and "CB103" in line)
+    # In properties `,` and `:` are escaped (the file name holds a comma); in the message only `%`, CR, LF.
+    assert unknown.startswith(
+        "::warning file=tests/repos/ci-sample/objectives/ward 7%2C nights.yaml,line=3,col=5,title=CB103 unknown-key::"
+    )
+    assert unknown.endswith('::unknown key `review: 50%25, <done> & "checked"` in objective W7-1')
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == 8 and all("\n" not in c and "\r" not in c for c in commands)
+
+
+# -- SARIF --------------------------------------------------------------------
+
+
+def sarif_validator():
+    import jsonschema
+
+    schema = json.loads((PROJECT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+
+def assert_valid_sarif(document: dict) -> None:
+    from rfc3986_validator import validate_rfc3986
+
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in sarif_validator().iter_errors(document)]
+    assert errors == []
+    for result in document["runs"][0]["results"]:
+        for location in result.get("locations", []):
+            uri = location["physicalLocation"]["artifactLocation"]["uri"]
+            assert validate_rfc3986(uri, rule="URI_reference"), uri
+
+
+def test_sarif_validates_against_the_official_schema(at_project):
+    assert_valid_sarif(json.loads(render("sarif")))
+
+
+def test_the_schema_check_would_catch_a_broken_document(at_project):
+    document = json.loads(render("sarif"))
+    document["runs"][0]["results"][0]["level"] = "fatal"
+    del document["runs"][0]["tool"]["driver"]["name"]
+    assert len(list(sarif_validator().iter_errors(document))) == 2
+
+
+def test_sarif_lists_every_rule_with_its_documentation(at_project):
+    from catchball.rules.registry import all_rules
+
+    driver = json.loads(render("sarif"))["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "catchball" and driver["version"] == __version__
+    assert [r["id"] for r in driver["rules"]] == list(all_rules())
+    orphan = driver["rules"][[r["id"] for r in driver["rules"]].index("CB201")]
+    assert orphan["name"] == "orphan"
+    assert orphan["shortDescription"]["text"] == "An active objective does not trace to an active True North aim."
+    assert orphan["fullDescription"]["text"].startswith("Following `supports` links upwards")
+    for section in ("What it checks:", "Why it matters:", "Example:", "How to fix:"):
+        assert section in orphan["help"]["text"]
+    assert "```yaml" in orphan["help"]["markdown"]
+    assert orphan["helpUri"].endswith("docs/rules.md#cb201-orphan")
+    assert orphan["defaultConfiguration"] == {"level": "error"}
+    levels = {r["id"]: r["defaultConfiguration"]["level"] for r in driver["rules"]}
+    assert (levels["CB402"], levels["CB502"]) == ("warning", "note")
+
+
+def test_sarif_results_point_at_the_element_with_a_relative_uri(at_project):
+    run = json.loads(render("sarif"))["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    results = run["results"]
+    assert len(results) == 8
+    for r in results:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+    dangling = next(r for r in results if r["ruleId"] == "CB202")
+    assert dangling["level"] == "error"
+    assert dangling["message"]["text"].startswith("objective W7-1 supports `SURG-9`")
+    location = dangling["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {
+        "uri": "tests/repos/ci-sample/objectives/ward%207%2C%20nights.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert location["region"] == {"startLine": 3, "startColumn": 5}
+    assert next(r for r in results if r["ruleId"] == "CB502")["level"] == "note"
+
+
+def test_sarif_uses_the_severity_set_in_catchball_yaml(make_repo):
+    from catchball.formats.sarif import document
+
+    root = make_repo({"catchball.yaml": "rules: {severity: {CB402: error}}\n", "objectives/surgery.yaml": "team: surgery\nobjectives:\n  - {id: SURG-1, title: x, supports: TN-SAFE, measures: [{name: m, baseline: 1, target: 2}]}\n"})
+    run = document(run_check(str(root)))["runs"][0]
+    unowned = [r for r in run["results"] if r["ruleId"] == "CB402"]
+    assert [r["level"] for r in unowned] == ["error"]
+    rule = run["tool"]["driver"]["rules"][unowned[0]["ruleIndex"]]
+    assert rule["defaultConfiguration"]["level"] == "warning"
+
+
+def test_sarif_places_a_finding_without_a_file_at_catchball_yaml(make_repo):
+    from catchball.formats.sarif import document
+
+    files = {
+        "catchball.yaml": "organisation: No Teams Trust\n",
+        "true-north.yaml": "aims:\n  - {id: TN-1, title: Safe, measures: [{name: m, baseline: 1, target: 2}]}\n",
+    }
+    result = run_check(str(make_repo(files, base={})))
+    assert any(f.code == "CB108" and f.file is None for f in result.findings)
+    doc = document(result)
+    assert_valid_sarif(doc)
+    no_teams = next(r for r in doc["runs"][0]["results"] if r["ruleId"] == "CB108")
+    location = no_teams["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].endswith("/catchball.yaml")
+    assert location["region"] == {"startLine": 1, "startColumn": 1}
+
+
+def test_sarif_uses_a_file_uri_for_an_absolute_path(make_repo):
+    from catchball.formats.sarif import artifact_location, document
+
+    root = make_repo({"objectives/ward-7.yaml": "team: ward-7\nobjectives:\n  - {id: W7-1, title: x}\n"})
+    doc = document(run_check(str(root)))
+    assert_valid_sarif(doc)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+    assert uris and all(u.startswith("file:///") for u in uris)
+    assert artifact_location("/a b/c.yaml") == {"uri": "file:///a%20b/c.yaml"}
+
+
+def test_sarif_of_a_clean_repository_has_no_results(make_repo):
+    from catchball.formats.sarif import document
+
+    doc = document(run_check(str(make_repo())))
+    assert_valid_sarif(doc)
+    assert doc["runs"][0]["results"] == []
+
+
+# -- JUnit --------------------------------------------------------------------
+
+
+def test_junit_is_well_formed_with_one_suite_per_file(at_project):
+    root = ET.fromstring(render("junit"))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    names = [s.get("name") for s in suites]
+    assert names == sorted(names) and "tests/repos/ci-sample/org.yaml" in names
+    assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
+    assert int(root.get("failures")) == sum(len(s.findall("testcase/failure")) for s in suites) == 7
+    ward = next(s for s in suites if s.get("name").endswith("ward 7, nights.yaml"))
+    messages = [f.get("message") for f in ward.findall("testcase/failure")]
+    assert 'unknown key `review: 50%, <done> & "checked"` in objective W7-1' in messages
+    org = next(s for s in suites if s.get("name").endswith("org.yaml"))
+    assert [c.get("name") for c in org.findall("testcase")] == ["no findings"]
+    proposed = root.find(".//testcase[@name='CB502 proposed (SURG-3)']")
+    assert proposed.find("failure") is None and "CB502 [info]" in proposed.find("system-out").text
+
+
+def test_junit_of_a_clean_repository_passes(make_repo):
+    from catchball.formats.junit import document
+
+    root = document(run_check(str(make_repo())))
+    assert root.get("failures") == "0" and int(root.get("tests")) >= 1
+    assert root.findall(".//failure") == []
+
+
+def test_junit_replaces_characters_xml_cannot_hold(make_repo):
+    import dataclasses
+
+    from catchball.formats.junit import emit
+
+    result = run_check(str(make_repo({"objectives/ward-7.yaml": "team: ward-7\nobjectives:\n  - {id: W7-1, title: x}\n"})))
+    result.findings[0] = dataclasses.replace(result.findings[0], message="bell \x07 and \x1b escape")
+    buffer = io.StringIO()
+    emit(result, buffer)
+    failure = ET.fromstring(buffer.getvalue()).find(".//failure")
+    assert failure.get("message") == "bell \ufffd and \ufffd escape"
+
+
+# -- GitLab Code Quality ------------------------------------------------------
+
+
+def test_gitlab_report_has_the_fields_gitlab_requires(at_project):
+    issues = json.loads(render("gitlab"))
+    assert len(issues) == 8
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
+        assert set(issue["location"]) == {"path", "lines"} and issue["location"]["lines"]["begin"] >= 1
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    severities = {i["check_name"]: i["severity"] for i in issues}
+    assert (severities["CB201"], severities["CB402"], severities["CB502"]) == ("major", "minor", "info")
+
+
+def test_gitlab_fingerprints_survive_moved_lines_and_renamed_files(make_repo, tmp_path):
+    from catchball.formats.gitlab import issues
+
+    surgery = (
+        "team: surgery\nobjectives:\n"
+        "  - {id: SURG-1, title: x, supports: TN-SAFE, owner: dd, measures: [{name: m, baseline: 1, target: 2}]}\n"
+        "  - {id: SURG-2, title: y, owner: dd, measures: [{name: m, baseline: 1, target: 2}]}\n"
+    )
+    before = issues(run_check(str(make_repo({"objectives/surgery.yaml": surgery}))))
+    moved = {"objectives/surgery.yaml": None, "objectives/surgical-division.yaml": "\n\n# moved\n" + surgery}
+    after = issues(run_check(str(make_repo(moved))))
+    assert [i["fingerprint"] for i in after] == [i["fingerprint"] for i in before]
+    assert [i["location"]["lines"]["begin"] for i in after] != [i["location"]["lines"]["begin"] for i in before]
+
+
+def test_gitlab_fingerprints_differ_for_the_same_rule_and_id_twice(make_repo):
+    from catchball.formats.gitlab import issues
+
+    twice = "team: surgery\nobjectives:\n  - {id: SURG-1, title: again}\n"
+    result = run_check(str(make_repo({"objectives/a.yaml": twice, "objectives/b.yaml": twice})))
+    duplicates = [i for i in issues(result) if i["check_name"] == "CB104"]
+    assert len(duplicates) == 2
+    assert duplicates[0]["fingerprint"] != duplicates[1]["fingerprint"]
+
+
+# -- Markdown -----------------------------------------------------------------
+
+
+def test_markdown_escapes_text_from_the_goals(at_project):
+    from markdown_it import MarkdownIt
+
+    text = render("markdown")
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    rows = [t for t in tokens if t.type == "tr_open"]
+    assert len(rows) == 1 + 8  # header and one row per finding: no row was split by a `|`
+    assert "&lt;done&gt; &amp;" in text
+    assert not any(t.type.startswith("html") for t in tokens)
