@@ -7,7 +7,7 @@ from typing import Iterator
 from catchball.findings import Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
-from catchball.spelling import did_you_mean
+from catchball.spelling import Suggestions
 
 
 def _label(cascade: Cascade, goal_id: str) -> str:
@@ -69,12 +69,15 @@ def dangling_support(cascade: Cascade) -> Iterator[Finding]:
     """
     goals = cascade.goals
     known = goals.aims.keys() | goals.objectives.keys()
+    suggestions = None
     for objective in goals.objectives.values():
         if not objective.active:
             continue
         for target in objective.supports:
             if target not in known:
-                message = f"objective {objective.id} supports `{target}`, which is not defined{did_you_mean(target, known)}"
+                suggestions = suggestions or Suggestions(known)
+                hint = suggestions.hint(target)
+                message = f"objective {objective.id} supports `{target}`, which is not defined{hint}"
                 yield new_finding("CB202", message, objective.id, objective.span)
 
 

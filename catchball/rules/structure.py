@@ -12,7 +12,7 @@ from typing import Iterator
 from catchball.findings import Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
-from catchball.spelling import did_you_mean
+from catchball.spelling import Suggestions
 
 
 @rule("CB101")
@@ -165,21 +165,21 @@ def unknown_team(cascade: Cascade) -> Iterator[Finding]:
     to `teams`.
     """
     goals = cascade.goals
-    teams = goals.teams
-    for team in teams.values():
-        if team.parent is not None and team.parent not in teams:
+    teams = Suggestions(goals.teams)
+    for team in goals.teams.values():
+        if team.parent is not None and team.parent not in goals.teams:
             yield _unknown(team.id, team.span, f"team {team.id}: parent `{team.parent}`", team.parent, teams)
     for person in goals.people.values():
-        if person.team is not None and person.team not in teams:
+        if person.team is not None and person.team not in goals.teams:
             yield _unknown(person.id, person.span, f"person {person.id}: team `{person.team}`", person.team, teams)
     for objective in goals.objectives.values():
-        if objective.team is not None and objective.team not in teams:
+        if objective.team is not None and objective.team not in goals.teams:
             label = f"objective {objective.id}: team `{objective.team}`"
             yield _unknown(objective.id, objective.span, label, objective.team, teams)
 
 
-def _unknown(element_id, span, label, name, teams) -> Finding:
-    return new_finding("CB106", f"{label} is not a defined team{did_you_mean(name, teams)}", element_id, span)
+def _unknown(element_id, span, label, name, teams: Suggestions) -> Finding:
+    return new_finding("CB106", f"{label} is not a defined team{teams.hint(name)}", element_id, span)
 
 
 @rule("CB107")
@@ -207,24 +207,25 @@ def unknown_person(cascade: Cascade) -> Iterator[Finding]:
     """
     goals = cascade.goals
     people = goals.people
+    names = Suggestions(people)
     checked = bool(people)
     for aim in goals.aims.values():
         if checked and aim.owner is not None and aim.owner not in people:
-            yield _unknown_person(aim.id, aim.span, f"aim {aim.id}: owner `{aim.owner}`", aim.owner, people)
+            yield _unknown_person(aim.id, aim.span, f"aim {aim.id}: owner `{aim.owner}`", aim.owner, names)
     for team in goals.teams.values():
         if checked and team.lead is not None and team.lead not in people:
-            yield _unknown_person(team.id, team.span, f"team {team.id}: lead `{team.lead}`", team.lead, people)
+            yield _unknown_person(team.id, team.span, f"team {team.id}: lead `{team.lead}`", team.lead, names)
     for objective in goals.objectives.values():
         if objective.person is not None and objective.person not in people:
             label = f"objective {objective.id}: person `{objective.person}`"
-            yield _unknown_person(objective.id, objective.span, label, objective.person, people)
+            yield _unknown_person(objective.id, objective.span, label, objective.person, names)
         if checked and objective.owner is not None and objective.owner not in people:
             label = f"objective {objective.id}: owner `{objective.owner}`"
-            yield _unknown_person(objective.id, objective.span, label, objective.owner, people)
+            yield _unknown_person(objective.id, objective.span, label, objective.owner, names)
 
 
-def _unknown_person(element_id, span, label, name, people) -> Finding:
-    return new_finding("CB107", f"{label} is not a defined person{did_you_mean(name, people)}", element_id, span)
+def _unknown_person(element_id, span, label, name, names) -> Finding:
+    return new_finding("CB107", f"{label} is not a defined person{names.hint(name)}", element_id, span)
 
 
 @rule("CB108")

@@ -1,0 +1,20 @@
+import difflib
+
+from catchball.spelling import Suggestions, did_you_mean
+
+
+def test_small_sets_compare_with_everything():
+    assert did_you_mean("suports", ["supports", "status"]) == " (did you mean `supports`?)"
+    assert did_you_mean("zzz", ["supports"]) == ""
+
+
+def test_large_sets_find_as_close_a_word_as_comparing_with_all():
+    known = [f"{team}-{i}" for team in ("SURG", "MED", "WARD", "ED", "PHARM") for i in range(10_000)]
+    known += ["TN-SAFE", "TN-PEOPLE"]
+    suggestions = Suggestions(known)
+    for typo in ("SURG-12345", "SRUG-1234", "XURG-777", "MED-99999", "TN-SAEF"):
+        best = difflib.get_close_matches(typo, known, n=1, cutoff=0.6)[0]
+        found = suggestions.closest(typo)
+        ratio = lambda word: difflib.SequenceMatcher(None, word, typo).ratio()  # noqa: E731
+        assert ratio(found) == ratio(best), (typo, found, best)
+    assert suggestions.closest("completely-different-thing") is None
