@@ -38,8 +38,8 @@ def emit_text(result, out: TextIO) -> None:
     changes = result.diff
     console = Console(file=out, highlight=False, soft_wrap=True)
 
-    def findings(title: str, items, style: str) -> None:
-        console.print(f"[{style}]{escape(title)} ({len(items)})[/]")
+    def findings(title: str, items, style: str, note: str = "") -> None:
+        console.print(f"[{style}]{escape(title)} ({len(items)})[/]{escape(note)}")
         for f in items:
             where = f"{f.file}:{f.line}:{f.column}" if f.file else "-"
             console.print(f"  {escape(where)} [{STYLE[f.severity]}]{f.code}[/] {escape(f.message)} [dim]({f.name})[/]")
@@ -50,7 +50,7 @@ def emit_text(result, out: TextIO) -> None:
         console.print(f"No goals at {escape(changes.base)}: every finding is new.")
     console.print()
     findings("Introduced by this change", changes.introduced, "bold")
-    findings(f"Resolved by this change (positions at {changes.base})", changes.resolved, "bold green")
+    findings("Resolved by this change", changes.resolved, "bold green", f", shown where they were at {changes.base}")
     if result.new_only:
         console.print(f"[dim]Unchanged: {len(changes.unchanged)} findings were already there at {escape(changes.base)}.[/]")
         console.print()

@@ -71,7 +71,7 @@ def emit(result, out: TextIO) -> None:
         if not changes.base_found:
             lines += [f"No goals at {cell(changes.base)}: every finding is new.", ""]
         lines += ["### Introduced by this change", ""] + findings_table(changes.introduced)
-        lines += [f"### Resolved by this change (positions at {cell(changes.base)})", ""]
+        lines += ["### Resolved by this change", "", f"Shown where they were at {cell(changes.base)}.", ""]
         lines += findings_table(changes.resolved)
         if not result.new_only and changes.unchanged:
             lines += [
