@@ -37,7 +37,7 @@ REQUIRED_ID = "^[A-Za-z0-9_.\\-]+$"
 NUMBER_TEXT = "^\\s*([-+]?(\\d[\\d,]*(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?)?\\s*$"  # "1,000" is 1000
 COUNT_TEXT = "^\\s*(\\d[\\d,]*(\\.0*)?)?\\s*$"
 DATE_TEXT = "^(\\d{4}-\\d{2}-\\d{2}([Tt ].*)?)?$"
-SELECTOR = "^([Cc][Bb][1-5]?[0-9]{0,2}|[Aa][Ll][Ll])$"  # a code, a prefix such as CB2, or ALL
+SELECTOR = "^([Cc][Bb]([1-5][0-9]{0,2})?|[Aa][Ll][Ll])$"  # a code, a prefix such as CB2, or ALL
 
 # What each field means, shown by editors on hover. A test checks that every
 # field of the field table has a description here and that nothing is left over.
