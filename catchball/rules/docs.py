@@ -153,6 +153,18 @@ def rules_page() -> str:
         "Select rules with `--select` and `--ignore` (codes, names or prefixes such as `CB2`), or switch "
         "them off for the whole repository with `rules: {ignore: [...]}` in `catchball.yaml`.",
         "",
+        "```console",
+        "$ catchball rules",
+        *listing(rules).splitlines()[:3],
+        "...",
+        "$ catchball rules orphan",
+        *explanation(rules["CB201"]).splitlines()[:3],
+        "...",
+        "$ catchball rules --format json > rules.json",
+        "```",
+        "",
+        "`catchball rules CODE --format markdown` prints one rule's section of this page.",
+        "",
         local_table,
     ]
     for family in FAMILIES:
