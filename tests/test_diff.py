@@ -347,3 +347,20 @@ def test_the_working_tree_is_left_as_it_was(repo):
     repo.diff()
     assert git(repo.top, "status", "--porcelain") == status
     assert git(repo.top, "stash", "list") == ""
+
+
+def test_goals_root_found_from_the_current_folder(repo, monkeypatch):
+    monkeypatch.chdir(repo.root / "objectives")  # catchball.yaml is one folder up
+    repo.write({"objectives/people/ward-7.yaml": DANGLING})
+    changes = run_diff(None, "HEAD").diff
+    assert [f.file for f in changes.introduced] == ["../objectives/people/ward-7.yaml"] * 2
+
+
+def test_symlinks_at_rev_are_read_like_the_working_tree(repo):
+    (repo.root / "objectives" / "alias.yaml").symlink_to("surgery.yaml")
+    (repo.root / "outside.yaml").symlink_to("../../../../etc/hostname")
+    repo.commit("symlinks")
+    result = repo.diff()
+    assert result.diff.introduced == [] and result.diff.resolved == []
+    assert ("CB104", "SURG-1") in keyed(result.diff.unchanged)  # the link was read at HEAD too
+    assert any("outside.yaml" in note for note in result.notes)
