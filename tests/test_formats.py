@@ -183,7 +183,11 @@ def test_sarif_results_point_at_the_element_with_a_relative_uri(at_project):
 def test_sarif_uses_the_severity_set_in_catchball_yaml(make_repo):
     from catchball.formats.sarif import document
 
-    root = make_repo({"catchball.yaml": "rules: {severity: {CB402: error}}\n", "objectives/surgery.yaml": "team: surgery\nobjectives:\n  - {id: SURG-1, title: x, supports: TN-SAFE, measures: [{name: m, baseline: 1, target: 2}]}\n"})
+    surgery = (
+        "team: surgery\nobjectives:\n"
+        "  - {id: SURG-1, title: x, supports: TN-SAFE, measures: [{name: m, baseline: 1, target: 2}]}\n"
+    )
+    root = make_repo({"catchball.yaml": "rules: {severity: {CB402: error}}\n", "objectives/surgery.yaml": surgery})
     run = document(run_check(str(root)))["runs"][0]
     unowned = [r for r in run["results"] if r["ruleId"] == "CB402"]
     assert [r["level"] for r in unowned] == ["error"]
