@@ -21,6 +21,11 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def one_line(text: str) -> str:
+    """A message for the plain log lines: only line breaks need care there."""
+    return " ".join(text.splitlines())
+
+
 def command(f: Finding) -> str:
     props = []
     if f.file is not None:
@@ -36,6 +41,6 @@ def emit(result, out: TextIO) -> None:
         out.write(command(f) + "\n")
     for f in result.findings:
         where = f"{f.file}:{f.line}:{f.column}: " if f.file else ""
-        out.write(f"{where}{f.code} [{f.severity}] {escape_data(f.message)}\n")
+        out.write(f"{where}{f.code} [{f.severity}] {one_line(f.message)}\n")
     s = result.summary()
     out.write(f"catchball: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos\n")
