@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from catchball.cli.app import app
-from catchball.cli import check, cascade, init, rules, schema  # noqa: F401  (they register their commands)
+from catchball.cli import check, cascade, init, report, rules, schema, status, trace  # noqa: F401  (they register their commands)
 
 
 def main() -> None:

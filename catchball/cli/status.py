@@ -1,0 +1,48 @@
+"""`catchball status`: where the catchball round stands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from catchball.cli.app import PathArgument, app, command_errors, fail, note
+
+STATUS_FORMATS = ("text", "json")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  catchball status goals\n\n"
+        "  catchball status --format json | jq '.ball[].label'"
+    ),
+)
+def status(
+    path: PathArgument = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+) -> None:
+    """Show where the catchball round stands: each team's objectives by status, silent teams, who holds the ball.
+
+    A proposed objective waits on the lead of the level above; a challenged one on its owner. Always exits 0.
+    """
+    if format not in STATUS_FORMATS:
+        raise fail(f"unknown format {format!r}: choose one of {', '.join(STATUS_FORMATS)}")
+    from catchball.check import run_check
+    from catchball.status import round_status, status_document
+
+    with command_errors():
+        result = run_check(path)
+    for message in result.notes:
+        note(message)
+    state = round_status(result.cascade)
+    if format == "json":
+        json.dump(status_document(result, state), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    from catchball.views.status import StatusView
+    from catchball.views.terminal import print_lines
+
+    print_lines(StatusView(result, state).lines())

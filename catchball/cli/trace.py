@@ -1,0 +1,62 @@
+"""`catchball trace`: line of sight for one aim or objective."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from catchball.cli.app import PathArgument, app, command_errors, fail, note
+
+TRACE_FORMATS = ("text", "json")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  catchball trace P-LH-1 goals\n\n"
+        "  catchball trace TN-SAFE   (everything that supports an aim)\n\n"
+        "  catchball trace W9-3 --format json | jq '.paths | length'"
+    ),
+)
+def trace(
+    goal_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an aim or objective.", show_default=False)],
+    path: PathArgument = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+) -> None:
+    """Show the line of sight of an aim or objective: every path up to True North, and everything below it.
+
+    Findings on any element shown appear in place. Exits 0, or 2 for an unknown id.
+    """
+    if format not in TRACE_FORMATS:
+        raise fail(f"unknown format {format!r}: choose one of {', '.join(TRACE_FORMATS)}")
+    from catchball.check import run_check
+    from catchball.spelling import did_you_mean
+    from catchball.trace import line_of_sight, trace_document
+
+    with command_errors():
+        result = run_check(path)
+    goals = result.goals
+    if goals.goal(goal_id) is None:
+        raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")
+    for message in result.notes:
+        note(message)
+    sight = line_of_sight(result.cascade, goal_id)
+    if format == "json":
+        json.dump(trace_document(result, sight), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    from catchball.views.terminal import print_lines
+    from catchball.views.trace import TraceView
+
+    print_lines(TraceView(result, sight).lines())
+
+
+def _hint(goals, goal_id: str, did_you_mean) -> str:
+    if goal_id in goals.teams:
+        return f" ({goal_id} is a team: try `catchball cascade --team {goal_id}` or `catchball status`)"
+    if goal_id in goals.people:
+        return f" ({goal_id} is a person: trace one of their objectives)"
+    return did_you_mean(goal_id, [*goals.aims, *goals.objectives])

@@ -1,0 +1,446 @@
+"""The report's context: everything a template sees, as plain data.
+
+Only dicts, lists, strings, numbers, booleans and None: never model objects,
+so a template cannot reach into catchball, and the structure is a stable,
+documented interface (docs/templates.md). Change it only by adding keys;
+`version` counts incompatible changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import deque
+from dataclasses import dataclass
+
+from catchball import __version__
+from catchball.errors import CatchballError
+from catchball.findings import ERROR, INFO, SEVERITIES, WARNING
+from catchball.formats.json import finding_record
+from catchball.status import STATUSES, ball_records, round_status, team_record
+from catchball.trace import below_tree, dead_end_record, display_name, element_record, findings_by_id, line_of_sight
+
+CONTEXT_VERSION = 1
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    team: str | None = None  # a team pack: this team's branch only
+    people: bool = True  # False: no individual objectives and no names (--no-people)
+    date: dt.date | None = None  # None: SOURCE_DATE_EPOCH if set, else today
+    revision: bool = True  # look up the goals revision in git
+
+
+def report_date(given: dt.date | None = None, environ=None) -> dt.date:
+    """The date printed on the report: `given`, else SOURCE_DATE_EPOCH (seconds, UTC), else today."""
+    if given is not None:
+        return given
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise CatchballError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+
+
+def build_context(result, options: ReportOptions | None = None) -> dict:
+    """The context for `result` (a CheckResult); raises CatchballError for an unknown team."""
+    return _Context(result, options or ReportOptions()).build()
+
+
+class _Context:
+    def __init__(self, result, options: ReportOptions) -> None:
+        self.result = result
+        self.options = options
+        self.people = options.people
+        self.cascade = result.cascade
+        self.goals = result.goals
+        self.org = self.cascade.org
+        goals = self.goals
+        if options.team is not None and options.team not in goals.teams:
+            from catchball.spelling import did_you_mean
+
+            raise CatchballError(f"no team {options.team!r}{did_you_mean(options.team, goals.teams)}")
+        self.scope_root = options.team if options.team is not None else self.org.root
+        self.scope = self._branch(options.team) if options.team is not None else None
+        self.index = findings_by_id(result.findings)
+        self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
+        self.in_scope_ids = {o.id for o in self.objectives}
+        self.columns = self._columns()
+        self.cascades = {a.id: self._aim_cascade(a.id) for a in goals.aims.values() if a.active}
+
+    # -- scope -------------------------------------------------------------------------
+
+    def _branch(self, team_id: str) -> set[str]:
+        branch, stack = set(), [team_id]
+        while stack:
+            team = stack.pop()
+            if team not in branch:
+                branch.add(team)
+                stack.extend(self.org.children.get(team, []))
+        return branch
+
+    def in_scope(self, team_id: str | None) -> bool:
+        """Whole organisation: everything, even an unknown team. Team pack: the branch only."""
+        return self.scope is None or team_id in self.scope
+
+    def shown(self, objective) -> bool:
+        return self.people or not objective.is_individual
+
+    def team_name(self, team_id: str | None) -> str | None:
+        team = self.goals.teams.get(team_id) if team_id else None
+        return (team.name or team.id) if team else None
+
+    def name(self, person: str | None) -> str | None:
+        return display_name(self.goals, person) if self.people else None
+
+    # -- the whole context ------------------------------------------------------------------
+
+    def build(self) -> dict:
+        goals, options = self.goals, self.options
+        revision = None
+        if options.revision:
+            from catchball.report.revision import goals_revision
+
+            revision = goals_revision(goals.root)
+        return {
+            "version": CONTEXT_VERSION,
+            "catchball": __version__,
+            "organisation": goals.settings.organisation,
+            "period": goals.settings.period,
+            "date": report_date(options.date).isoformat(),
+            "root": goals.display_root,
+            "revision": revision,
+            "scope": {
+                "team": options.team,
+                "team_name": self.team_name(options.team),
+                "root": self.scope_root,
+                "root_name": self.team_name(self.scope_root),
+                "people": self.people,
+            },
+            "headline": self.headline(),
+            "aims": [self.aim(a.id) for a in goals.aims.values() if a.active],
+            "retired_aims": [{"id": a.id, "title": a.title} for a in goals.aims.values() if not a.active],
+            "matrix": self.matrix(),
+            "diagram": self.diagram(),
+            "status": self.status(),
+            "findings": self.findings(),
+            "orphans": self.orphans(),
+            "team": self.team_pack(),
+        }
+
+    # -- headline --------------------------------------------------------------------
+
+    def headline(self) -> dict:
+        goals, cascade = self.goals, self.cascade
+        active = [o for o in self.objectives if o.active]
+        traced = sum(1 for o in active if cascade.traces(o.id))
+        teams = [t for t in goals.teams if self.in_scope(t)]
+        below = [t for t in teams if t != self.scope_root]
+        engaged = {cascade.owner_team(o.id) for o in active} & set(below)
+        findings = self.scoped_findings(hide=False)
+        active_aims = [a for a in goals.aims.values() if a.active]
+        return {
+            "aims": len(active_aims),
+            "retired_aims": len(goals.aims) - len(active_aims),
+            "aims_supported": sum(1 for a in active_aims if self.cascades[a.id]["objectives"]),
+            "teams": len(teams),
+            "teams_below": len(below),
+            "teams_engaged": len(engaged),
+            "engaged_share": len(engaged) / len(below) if below else 1.0,
+            "people": sum(1 for p in goals.people.values() if self.in_scope(p.team)),
+            "objectives": len(self.objectives),
+            "active_objectives": len(active),
+            "individual_objectives": sum(1 for o in active if o.is_individual),
+            "traced_objectives": traced,
+            "traced_share": traced / len(active) if active else 1.0,
+            "orphans": len(active) - traced,
+            "errors": sum(1 for f in findings if f.severity == ERROR),
+            "warnings": sum(1 for f in findings if f.severity == WARNING),
+            "infos": sum(1 for f in findings if f.severity == INFO),
+        }
+
+    # -- aims ---------------------------------------------------------------------------
+
+    def _aim_cascade(self, aim_id: str) -> dict:
+        """Breadth first below the aim: each objective's distance, counted in scope."""
+        cascade = self.cascade
+        distance = {aim_id: 0}
+        queue = deque([aim_id])
+        while queue:
+            goal_id = queue.popleft()
+            for supporter in cascade.supporters(goal_id):
+                if supporter.id not in distance:
+                    distance[supporter.id] = distance[goal_id] + 1
+                    queue.append(supporter.id)
+        del distance[aim_id]
+        members = [o for o in distance if o in self.in_scope_ids]
+        objectives = self.goals.objectives
+        people = set()
+        for objective_id in members:
+            objective = objectives[objective_id]
+            person = objective.person if objective.is_individual else objective.owner
+            if person:
+                people.add(person)
+        cells = [0] * len(self.columns)
+        column_index = {team: i for i, team in enumerate(self.column_ids)}
+        for objective_id in members:
+            column = self.column_of.get(self.cascade.owner_team(objective_id))
+            if column is not None:
+                cells[column_index[column]] += 1
+        return {
+            "objectives": len(members),
+            "direct": sum(1 for o in cascade.supporters(aim_id) if o.id in self.in_scope_ids),
+            "levels": max((distance[o] for o in members), default=0),
+            "reaches_people": any(objectives[o].is_individual for o in members),
+            "teams": len({self.cascade.owner_team(o) for o in members} - {None}),
+            "people": len(people),
+            "cells": cells,
+        }
+
+    def aim(self, aim_id: str) -> dict:
+        aim = self.goals.aims[aim_id]
+        record = element_record(self.cascade, aim_id, self.index, self.people)
+        numbers = self.cascades[aim_id]
+        record.update(
+            {
+                "dimension": aim.dimension,
+                "description": aim.description,
+                "measures": [measure_record(m) for m in aim.measures],
+                "objectives": numbers["objectives"],
+                "direct_supporters": numbers["direct"],
+                "levels": numbers["levels"],
+                "reaches_people": numbers["reaches_people"],
+                "teams": numbers["teams"],
+                "people": numbers["people"],
+                "top_teams": [
+                    {"id": column["id"], "name": column["name"], "objectives": count}
+                    for column, count in zip(self.columns, numbers["cells"])
+                    if count
+                ],
+            }
+        )
+        return record
+
+    # -- coverage matrix -------------------------------------------------------------------
+
+    def _columns(self) -> list[dict]:
+        """The scope root (when it owns objectives itself) and the teams just below it."""
+        root = self.scope_root
+        children = self.org.children.get(root, []) if root else []
+        self.column_of: dict[str | None, str] = {}
+        for child in children:
+            for team in self._branch(child):
+                self.column_of[team] = child
+        columns = list(children)
+        if root is not None and any(self.cascade.owner_team(o.id) == root for o in self.objectives if o.active):
+            self.column_of[root] = root
+            columns.insert(0, root)
+        self.column_ids = columns
+        return [{"id": t, "name": self.team_name(t)} for t in columns]
+
+    def matrix(self) -> dict:
+        rows = []
+        for aim in self.goals.aims.values():
+            if aim.active:
+                cells = self.cascades[aim.id]["cells"]
+                rows.append({"aim": aim.id, "title": aim.title, "cells": cells, "total": sum(cells)})
+        return {"columns": self.columns, "rows": rows}
+
+    # -- diagram ---------------------------------------------------------------------------
+
+    def diagram(self) -> dict:
+        from catchball.report.mermaid import MAX_CHARACTERS, MAX_EDGES, cascade_diagram
+
+        drawn = cascade_diagram(self.cascade, self.index, self.scope)
+        return {
+            "text": drawn.text,
+            "mode": drawn.mode,
+            "levels": drawn.levels,
+            "nodes": drawn.nodes,
+            "edges": drawn.edges,
+            "characters": drawn.characters,
+            "max_edges": MAX_EDGES,
+            "max_characters": MAX_CHARACTERS,
+        }
+
+    # -- catchball status ------------------------------------------------------------------
+
+    def status(self) -> dict:
+        state = round_status(self.cascade, self.scope)
+        silent = {t.id for t in state.silent()}
+        top = self.org.depth.get(self.scope_root, 0) if self.scope is not None else 0
+        teams = []
+        for team in state.teams:
+            record = team_record(team, team.id in silent)
+            record["depth"] = max(team.depth - top, 0)
+            record["lead_name"] = self.name(team.lead)
+            if not self.people:
+                record["lead"] = None
+            teams.append(record)
+        return {
+            "teams": teams,
+            "totals": state.totals,
+            "unplaced": state.unplaced,
+            "silent": [{"id": t.id, "name": t.name or t.id} for t in state.silent()],
+            "ball": ball_records(self.cascade, state, self.people),
+            "waiting": len(state.waiting),
+            "statuses": list(STATUSES),
+        }
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def finding_team(self, finding) -> str | None:
+        goals, element_id = self.goals, finding.id
+        if element_id is None:
+            return None
+        if element_id in goals.objectives:
+            return self.cascade.owner_team(element_id)
+        if element_id in goals.teams:
+            return element_id
+        if element_id in goals.people:
+            team = goals.people[element_id].team
+            return team if team in goals.teams else None
+        if element_id in goals.aims:
+            return self.org.root
+        return None
+
+    def hidden(self, finding) -> bool:
+        """With --no-people: findings about people, individual objectives, or naming people."""
+        if self.people:
+            return False
+        goals = self.goals
+        if finding.code in PEOPLE_CODES or finding.id in goals.people:
+            return True
+        objective = goals.objectives.get(finding.id) if finding.id else None
+        return objective is not None and objective.is_individual
+
+    def scoped_findings(self, hide: bool = True) -> list:
+        found = []
+        for f in self.result.findings:
+            team = self.finding_team(f)
+            if self.scope is not None and team not in self.scope:
+                continue
+            if hide and self.hidden(f):
+                continue
+            found.append(f)
+        return found
+
+    def findings(self) -> dict:
+        every = self.scoped_findings(hide=False)
+        shown = [f for f in every if not self.hidden(f)]
+        groups: dict[str | None, list] = {}
+        for f in shown:
+            groups.setdefault(self.finding_team(f), []).append(f)
+        order = {team: i for i, team in enumerate(self.org.order)}
+
+        def group_order(team):  # teams with errors first, then warnings, each in org-tree order
+            worst = min(SEVERITY_RANK[f.severity] for f in groups[team])
+            return (worst, team is None, order.get(team, len(order)), team or "")
+
+        records = []
+        for team in sorted(groups, key=group_order):
+            items = sorted(groups[team], key=lambda f: (SEVERITY_RANK[f.severity], f.sort_key()))
+            records.append(
+                {
+                    "team": team,
+                    "name": self.team_name(team) or ("Team unknown" if team else "Files and settings"),
+                    "errors": sum(1 for f in items if f.severity == ERROR),
+                    "warnings": sum(1 for f in items if f.severity == WARNING),
+                    "infos": sum(1 for f in items if f.severity == INFO),
+                    "findings": [finding_record(f) for f in items],
+                }
+            )
+        return {
+            "total": len(shown),
+            "errors": sum(1 for f in shown if f.severity == ERROR),
+            "warnings": sum(1 for f in shown if f.severity == WARNING),
+            "infos": sum(1 for f in shown if f.severity == INFO),
+            "hidden": len(every) - len(shown),
+            "groups": records,
+        }
+
+    # -- orphans ---------------------------------------------------------------------------
+
+    def orphans(self) -> dict:
+        cascade = self.cascade
+        orphans = [o for o in self.objectives if o.active and not cascade.traces(o.id)]
+        groups: dict[str | None, list] = {}
+        for objective in orphans:
+            groups.setdefault(cascade.owner_team(objective.id), []).append(objective)
+        order = {team: i for i, team in enumerate(self.org.order)}
+        records = []
+        for team in sorted(groups, key=lambda t: (t is None, order.get(t, len(order)), t or "")):
+            members = groups[team]
+            shown = [o for o in members if self.shown(o)]
+            records.append(
+                {
+                    "team": team,
+                    "name": self.team_name(team) or "Team unknown",
+                    "objectives": [element_record(cascade, o.id, self.index, self.people) for o in shown],
+                    "hidden": len(members) - len(shown),
+                }
+            )
+        return {
+            "count": len(orphans),
+            "hidden": sum(g["hidden"] for g in records),
+            "groups": records,
+        }
+
+    # -- team pack ----------------------------------------------------------------------------
+
+    def team_pack(self) -> dict | None:
+        team_id = self.options.team
+        if team_id is None:
+            return None
+        goals, cascade = self.goals, self.cascade
+        team = goals.teams[team_id]
+        chain = []
+        parent = team.parent
+        while parent in goals.teams and parent not in chain:
+            chain.append(parent)
+            parent = goals.teams[parent].parent
+        objectives = []
+        for objective in cascade.team_objectives(team_id):
+            if not objective.active:
+                continue
+            sight = line_of_sight(cascade, objective.id)
+            record = element_record(cascade, objective.id, self.index, self.people)
+            record["measures"] = [measure_record(m) for m in objective.measures]
+            record["paths"] = [
+                [element_record(cascade, step, self.index, self.people) for step in path] for path in sight.paths
+            ]
+            record["dead_ends"] = [dead_end_record(cascade, d, self.index, self.people) for d in sight.dead_ends]
+            record["truncated"] = sight.truncated
+            record["below"] = below_tree(cascade, sight.below, self.index, self.people)
+            record["supporters"] = sight.supporters
+            record["individual_supporters"] = sum(
+                1 for b in sight.below if not b.repeat and goals.objectives[b.id].is_individual
+            )
+            objectives.append(record)
+        return {
+            "id": team_id,
+            "name": team.name or team_id,
+            "lead": team.lead if self.people else None,
+            "lead_name": self.name(team.lead),
+            "headcount": team.headcount,
+            "above": [{"id": t, "name": self.team_name(t)} for t in reversed(chain)],
+            "children": [{"id": t, "name": self.team_name(t)} for t in self.org.children.get(team_id, [])],
+            "objectives": objectives,
+            "dropped": sum(1 for o in cascade.team_objectives(team_id) if not o.active),
+        }
+
+
+def measure_record(measure) -> dict:
+    return {
+        "name": measure.name,
+        "unit": measure.unit,
+        "baseline": measure.baseline,
+        "target": measure.target,
+        "by": measure.by.isoformat() if measure.by else None,
+        "direction": measure.direction,
+    }
+

@@ -1,0 +1,236 @@
+"""Line of sight for one aim or objective: the paths up to True North and the tree below.
+
+Shared by `catchball trace` (terminal and JSON) and the report's team pack.
+`line_of_sight` answers the question with ids only; `element_record` and
+`trace_document` turn ids into the plain records that JSON and templates see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catchball.formats.json import finding_record
+from catchball.graph import MAX_PATHS
+
+# Why a walk up the `supports` links stops short of True North.
+SUPPORTS_NOTHING = "supports-nothing"
+NOT_DEFINED = "not-defined"
+DROPPED_TARGET = "dropped"
+RETIRED_TARGET = "retired"
+CYCLE = "cycle"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadEnd:
+    """A walk up that stops: `path` from the goal up (existing ids), `target` the link that fails."""
+
+    path: tuple[str, ...]
+    target: str | None  # None when the last element supports nothing
+    reason: str
+
+    def message(self) -> str:
+        last = self.path[-1]
+        if self.reason == SUPPORTS_NOTHING:
+            return f"{last} supports nothing"
+        if self.reason == NOT_DEFINED:
+            return f"{last} supports `{self.target}`, which is not defined"
+        if self.reason == DROPPED_TARGET:
+            return f"{last} supports {self.target}, which is dropped"
+        if self.reason == RETIRED_TARGET:
+            return f"{last} supports aim {self.target}, which is retired"
+        return f"{last} supports {self.target}, which is already on this path (a cycle)"
+
+
+@dataclass(frozen=True, slots=True)
+class Below:
+    """One objective in the tree of supporters, depth first; `repeat` when shown earlier in the tree."""
+
+    depth: int
+    id: str
+    repeat: bool = False
+
+
+@dataclass(slots=True)
+class LineOfSight:
+    id: str
+    traces: bool  # an active aim, or an objective that traces to one
+    paths: list[tuple[str, ...]]  # from the goal up to an active aim
+    dead_ends: list[DeadEnd]
+    truncated: bool  # more paths and dead ends than `limit`
+    below: list[Below]
+
+    @property
+    def supporters(self) -> int:
+        """Distinct objectives below."""
+        return sum(1 for b in self.below if not b.repeat)
+
+
+def line_of_sight(cascade, goal_id: str, limit: int = MAX_PATHS) -> LineOfSight:
+    """Every path from an aim or objective up to True North, where the others stop, and all below it.
+
+    Links are followed as tracing follows them: dropped objectives and retired
+    aims end a path. At most `limit` paths and dead ends are kept (they can
+    multiply); the tree below lists each active supporter once in full.
+    """
+    goals = cascade.goals
+    aim = goals.aims.get(goal_id)
+    traces = aim.active if aim is not None else cascade.traces(goal_id)
+    paths, dead_ends = _walk_up(goals, goal_id, limit)
+    truncated = len(paths) + len(dead_ends) > limit
+    if truncated:
+        kept = max(limit - len(paths), 0)
+        paths, dead_ends = paths[:limit], dead_ends[:kept]
+    return LineOfSight(goal_id, traces, paths, dead_ends, truncated, list(support_walk(cascade, goal_id)))
+
+
+def _walk_up(goals, goal_id: str, limit: int) -> tuple[list[tuple[str, ...]], list[DeadEnd]]:
+    """Depth first in `supports` order; stops once it holds one more than `limit` results."""
+    paths: list[tuple[str, ...]] = []
+    dead_ends: list[DeadEnd] = []
+    stack: list[tuple[str, ...]] = [(goal_id,)]
+    while stack and len(paths) + len(dead_ends) <= limit:
+        path = stack.pop()
+        head = path[-1]
+        if head in goals.aims:
+            paths.append(path)  # only active aims are pushed, or the goal itself
+            continue
+        objective = goals.objectives[head]
+        if not objective.supports:
+            dead_ends.append(DeadEnd(path, None, SUPPORTS_NOTHING))
+            continue
+        step = []
+        for target in objective.supports:
+            element = goals.goal(target)
+            if element is None:
+                dead_ends.append(DeadEnd(path, target, NOT_DEFINED))
+            elif target in path:
+                dead_ends.append(DeadEnd(path, target, CYCLE))
+            elif not element.active:
+                reason = RETIRED_TARGET if target in goals.aims else DROPPED_TARGET
+                dead_ends.append(DeadEnd(path, target, reason))
+            else:
+                step.append(path + (target,))
+        stack.extend(reversed(step))
+    return paths, dead_ends
+
+
+def support_walk(cascade, goal_id: str):
+    """Active objectives below a goal, depth first in read order; a second meeting is a `repeat`."""
+    seen = {goal_id}
+    stack = [(1, o.id) for o in reversed(cascade.supporters(goal_id))]
+    while stack:
+        depth, objective_id = stack.pop()
+        if objective_id in seen:
+            yield Below(depth, objective_id, repeat=True)
+            continue
+        seen.add(objective_id)
+        yield Below(depth, objective_id)
+        stack.extend((depth + 1, o.id) for o in reversed(cascade.supporters(objective_id)))
+
+
+# -- records: plain data for JSON and templates ----------------------------------
+
+
+def display_name(goals, person: str | None) -> str | None:
+    """A person's name, or the text itself when it names no defined person (free-text owners)."""
+    if person is None:
+        return None
+    found = goals.people.get(person)
+    return found.name if found is not None and found.name else person
+
+
+def element_record(cascade, goal_id: str, findings_by_id: dict | None = None, people: bool = True) -> dict:
+    """An aim or objective as plain data (documented in docs/templates.md, "element").
+
+    With `people` False the person and owner fields are None.
+    """
+    goals = cascade.goals
+    aim = goals.aims.get(goal_id)
+    if aim is not None:
+        kind, element, person, owner, due = "aim", aim, None, aim.owner, None
+        traces = aim.active
+    else:
+        element = goals.objectives[goal_id]
+        kind, person, owner, due = "objective", element.person, element.owner, element.due
+        traces = cascade.traces(goal_id)
+    team = cascade.owner_team(goal_id)
+    team_element = goals.teams.get(team) if team else None
+    return {
+        "id": goal_id,
+        "kind": kind,
+        "title": element.title,
+        "status": element.status,
+        "individual": kind == "objective" and element.is_individual,
+        "team": team,
+        "team_name": (team_element.name or team) if team_element else None,
+        "person": person if people else None,
+        "person_name": display_name(goals, person) if people else None,
+        "owner": owner if people else None,
+        "owner_name": display_name(goals, owner) if people else None,
+        "due": due.isoformat() if due else None,
+        "traces": traces,
+        "file": element.span.file,
+        "line": element.span.line,
+        "findings": [finding_record(f) for f in (findings_by_id or {}).get(goal_id, ())],
+    }
+
+
+def findings_by_id(findings) -> dict[str, list]:
+    index: dict[str, list] = {}
+    for f in findings:
+        if f.id is not None:
+            index.setdefault(f.id, []).append(f)
+    return index
+
+
+def below_tree(cascade, below: list[Below], index: dict, people: bool = True) -> list[dict]:
+    """The flat depth-first list as nested records: each with `supporters` and `repeat`.
+
+    With `people` False, individual objectives (and anything below them) are left out.
+    """
+    roots: list[dict] = []
+    stack: list[tuple[int, list]] = [(0, roots)]
+    skip_below: int | None = None
+    for item in below:
+        if skip_below is not None:
+            if item.depth > skip_below:
+                continue
+            skip_below = None
+        if not people and cascade.goals.objectives[item.id].is_individual:
+            skip_below = item.depth
+            continue
+        while stack[-1][0] >= item.depth:
+            stack.pop()
+        record = element_record(cascade, item.id, index if not item.repeat else None, people)
+        record["repeat"] = item.repeat
+        record["supporters"] = []
+        stack[-1][1].append(record)
+        stack.append((item.depth, record["supporters"]))
+    return roots
+
+
+def trace_document(result, sight: LineOfSight) -> dict:
+    """`catchball trace --format json`: one document, keys in a stable order."""
+    cascade = result.cascade
+    index = findings_by_id(result.findings)
+    return {
+        "version": 1,
+        "root": result.goals.display_root,
+        "id": sight.id,
+        "element": element_record(cascade, sight.id, index),
+        "traces": sight.traces,
+        "paths": [[element_record(cascade, step, index) for step in path] for path in sight.paths],
+        "dead_ends": [dead_end_record(cascade, d, index) for d in sight.dead_ends],
+        "truncated": sight.truncated,
+        "supporters": sight.supporters,
+        "below": below_tree(cascade, sight.below, index),
+    }
+
+
+def dead_end_record(cascade, dead_end: DeadEnd, index: dict, people: bool = True) -> dict:
+    return {
+        "path": [element_record(cascade, step, index, people) for step in dead_end.path],
+        "target": dead_end.target,
+        "reason": dead_end.reason,
+        "message": dead_end.message(),
+    }

@@ -1,0 +1,103 @@
+"""`catchball status`: where the catchball round stands, team by team, and who holds the ball."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from catchball.model import CHALLENGED, PROPOSED
+from catchball.status import STATUSES, RoundStatus, holder_label
+from catchball.views.lines import STATUS_STYLE, Line
+
+NAME_WIDTH = 56  # the team column never grows past this; longer names are cut with …
+COLUMN = 12  # width of each count column
+
+
+class StatusView:
+    def __init__(self, result, status: RoundStatus) -> None:
+        self.result = result
+        self.goals = result.goals
+        self.status = status
+
+    def lines(self) -> Iterator[Line]:
+        yield from self.title()
+        yield from self.table()
+        yield from self.silent()
+        yield from self.ball()
+
+    def title(self) -> Iterator[Line]:
+        settings = self.goals.settings
+        name = settings.organisation or "Catchball status"
+        period = f" · {settings.period}" if settings.period else ""
+        yield Line(0).add(f"{name}{period}", "bold")
+        yield Line(0).add(f"Catchball status ({self.goals.display_root})", "dim")
+        yield Line(0)
+
+    # -- the table -------------------------------------------------------------
+
+    def labels(self) -> list[str]:
+        return ["  " * t.depth + f"{t.name or t.id} ({t.id})" for t in self.status.teams]
+
+    def table(self) -> Iterator[Line]:
+        labels = self.labels()
+        width = min(max([len(label) for label in labels] + [len("Team")]), NAME_WIDTH)
+        header = Line(0).add("Team".ljust(width), "bold")
+        for status in STATUSES:
+            header.add(status.rjust(COLUMN), "bold")
+        yield header
+        silent = {t.id for t in self.status.silent()}
+        for label, team in zip(labels, self.status.teams):
+            line = self.row(_cut(label, width), team.total)
+            if team.id in silent:
+                line.add("  no objectives yet", "yellow")
+            yield line
+        if any(self.status.unplaced.values()):
+            yield self.row("(team unknown)".ljust(width), self.status.unplaced)
+        yield self.row("Total".ljust(width), self.status.totals, bold=True)
+        yield Line(0)
+
+    def row(self, label: str, counts: dict[str, int], bold: bool = False) -> Line:
+        line = Line(0).add(label, "bold" if bold else None)
+        for status in STATUSES:
+            count = counts[status]
+            text = (str(count) if count else "·").rjust(COLUMN)
+            line.add(text, STATUS_STYLE.get(status) if count and status in (PROPOSED, CHALLENGED) else None)
+        return line
+
+    # -- after the table ------------------------------------------------------------
+
+    def silent(self) -> Iterator[Line]:
+        silent = self.status.silent()
+        if not silent:
+            yield Line(0).add("Every team has objectives.", "green")
+            yield Line(0)
+            return
+        yield Line(0).add(f"No objectives yet ({len(silent)})", "bold yellow")
+        for team in silent:
+            yield Line(1).add(f"{team.name or team.id} ({team.id})")
+        yield Line(0)
+
+    def ball(self) -> Iterator[Line]:
+        holders = self.status.holders()
+        waiting = len(self.status.waiting)
+        if not holders:
+            yield Line(0).add("Nobody holds the ball: no objective is proposed or challenged.", "green")
+            return
+        yield Line(0).add(f"Who holds the ball ({waiting} objective{'s' if waiting != 1 else ''} waiting)", "bold")
+        for holder, objectives in holders:
+            counts = []
+            for status in (PROPOSED, CHALLENGED):
+                n = sum(1 for o in objectives if o.status == status)
+                if n:
+                    counts.append(f"{n} {status}")
+            yield Line(1).add(holder_label(self.goals, holder), "bold").add(f"  {', '.join(counts)}", "dim")
+            for objective in objectives:
+                yield (
+                    Line(2)
+                    .add(objective.id, "bold")
+                    .add(f"  {objective.title or ''}  ")
+                    .add(objective.status, STATUS_STYLE.get(objective.status))
+                )
+
+
+def _cut(label: str, width: int) -> str:
+    return label.ljust(width) if len(label) <= width else label[: width - 1] + "…"

@@ -1,0 +1,351 @@
+"""`catchball report`: the context a template sees, and the command end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from catchball import __version__
+from catchball.check import run_check
+from catchball.errors import CatchballError
+from catchball.metrics import headline
+from catchball.report import ReportOptions, build_context, render_report, report_date
+from tests.conftest import HEALTHY
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "goals"
+DAY = dt.date(2026, 11, 23)
+
+
+def context_for(root, **options):
+    options.setdefault("revision", False)
+    options.setdefault("date", DAY)
+    return build_context(run_check(str(root)), ReportOptions(**options))
+
+
+def test_the_context_is_plain_data(make_repo):
+    context = context_for(make_repo(), team="surgery")
+    assert json.loads(json.dumps(context)) == context  # only JSON types: no model objects, no dates
+
+
+def test_the_context_keys_are_the_documented_ones(make_repo):
+    context = context_for(make_repo())
+    assert list(context) == [
+        "version", "catchball", "organisation", "period", "date", "root", "revision", "scope", "headline",
+        "aims", "retired_aims", "matrix", "diagram", "status", "findings", "orphans", "team",
+    ]
+    documented = (Path(__file__).resolve().parent.parent / "docs" / "templates.md").read_text(encoding="utf-8")
+    for key in context:
+        assert f"`{key}`" in documented, key
+    for section in ("headline", "scope", "diagram", "status", "findings", "orphans"):
+        for key in context[section]:
+            assert f"`{key}`" in documented, f"{section}.{key}"
+    for key in context["aims"][0]:
+        assert f"`{key}`" in documented, f"aims[].{key}"
+
+
+def test_headline_matches_the_cascade_footer_numbers(check_repo):
+    result = check_repo({"objectives/extra.yaml": "team: ward-7\nobjectives:\n  - {id: X-1, title: Orphan, owner: wm}\n"})
+    numbers = build_context(result, ReportOptions(revision=False))["headline"]
+    h = headline(result)
+    assert (numbers["active_objectives"], numbers["traced_objectives"]) == (h.active_objectives, h.traced_objectives)
+    assert (numbers["teams_below"], numbers["teams_engaged"]) == (h.teams_below_root, h.engaged_teams)
+    assert (numbers["aims"], numbers["aims_supported"]) == (h.active_aims, h.supported_aims)
+    assert (numbers["errors"], numbers["warnings"]) == (h.errors, h.warnings)
+    assert numbers["orphans"] == 1 and numbers["traced_share"] == 3 / 4
+    assert (numbers["teams"], numbers["people"], numbers["individual_objectives"]) == (3, 4, 1)
+
+
+def test_aim_section_numbers(make_repo):
+    (aim,) = context_for(make_repo())["aims"]
+    assert aim["id"] == "TN-SAFE" and aim["owner_name"] == "Chief Executive" and aim["team"] == "board"
+    assert aim["measures"] == [{
+        "name": "Falls with harm per 1,000 bed days", "unit": None, "baseline": 0.19, "target": 0.11,
+        "by": "2029-03-31", "direction": None,
+    }]
+    # SURG-1 -> W7-1 -> P-SN-1: three levels, down to people; owners dd and wm, person sn
+    assert (aim["objectives"], aim["direct_supporters"], aim["levels"], aim["reaches_people"]) == (3, 1, 3, True)
+    assert (aim["teams"], aim["people"]) == (2, 3)
+    assert aim["top_teams"] == [{"id": "surgery", "name": "Surgical Division", "objectives": 3}]
+
+
+def test_coverage_matrix_counts_each_branch(make_repo):
+    root = make_repo({
+        "org.yaml": HEALTHY["org.yaml"] + "  - id: finance\n    name: Finance\n    parent: board\n",
+        "true-north.yaml": HEALTHY["true-north.yaml"] + "  - {id: TN-VALUE, title: Value, measures: [{name: m, baseline: 1, target: 0}]}\n",
+        "objectives/finance.yaml": "team: finance\nobjectives:\n  - {id: FIN-1, title: Save, supports: [TN-VALUE, TN-SAFE]}\n",
+    })
+    matrix = context_for(root)["matrix"]
+    assert matrix["columns"] == [{"id": "surgery", "name": "Surgical Division"}, {"id": "finance", "name": "Finance"}]
+    assert matrix["rows"] == [
+        {"aim": "TN-SAFE", "title": "Zero avoidable harm", "cells": [3, 1], "total": 4},
+        {"aim": "TN-VALUE", "title": "Value", "cells": [0, 1], "total": 1},
+    ]
+
+
+def test_board_objectives_get_their_own_column(make_repo):
+    root = make_repo({"objectives/board.yaml": "team: board\nobjectives:\n  - {id: B-1, title: B, supports: TN-SAFE}\n"})
+    matrix = context_for(root)["matrix"]
+    assert [c["id"] for c in matrix["columns"]] == ["board", "surgery"]
+    assert matrix["rows"][0]["cells"] == [1, 3]
+
+
+def test_findings_are_grouped_by_team_errors_first(make_repo):
+    root = make_repo({
+        "objectives/extra.yaml": """
+            objectives:
+              - {id: X-1, title: Orphan of ward 7, team: ward-7, owner: wm}
+              - {id: X-2, title: Unmeasured in surgery, team: surgery, supports: TN-SAFE, owner: dd}
+        """,
+    })
+    findings = context_for(root)["findings"]
+    groups = [(g["team"], [f["code"] for f in g["findings"]]) for g in findings["groups"]]
+    assert groups == [("ward-7", ["CB201", "CB401"]), ("surgery", ["CB401"])]
+    first = findings["groups"][0]["findings"][0]
+    assert list(first) == ["code", "name", "severity", "message", "id", "file", "line", "column"]
+    assert (findings["errors"], findings["warnings"], findings["hidden"]) == (1, 2, 0)
+
+
+def test_orphans_by_team_in_org_order(make_repo):
+    root = make_repo({
+        "objectives/extra.yaml": """
+            objectives:
+              - {id: X-1, title: Ward orphan, team: ward-7, owner: wm, measures: [{name: m, baseline: 1, target: 2}]}
+              - {id: X-2, title: Division orphan, team: surgery, owner: dd, measures: [{name: m, baseline: 1, target: 2}]}
+              - {id: X-3, title: Personal orphan, person: sn}
+        """,
+    })
+    orphans = context_for(root)["orphans"]
+    assert orphans["count"] == 3
+    assert [(g["team"], [o["id"] for o in g["objectives"]]) for g in orphans["groups"]] == [
+        ("surgery", ["X-2"]), ("ward-7", ["X-1", "X-3"]),
+    ]
+    hidden = context_for(root, people=False)["orphans"]
+    assert hidden["count"] == 3 and hidden["hidden"] == 1
+    assert [o["id"] for o in hidden["groups"][1]["objectives"]] == ["X-1"]
+
+
+def test_no_people_leaves_out_names_and_individual_objectives(make_repo):
+    root = make_repo({"objectives/people/ward-7.yaml": HEALTHY["objectives/people/ward-7.yaml"].replace(
+        "supports: [W7-1]", "supports: [W7-9]")})
+    full = render_report(context_for(root))
+    assert "Staff Nurse" in full and "P-SN-1" in full and "Chief Executive" in full
+    context = context_for(root, people=False)
+    text = render_report(context)
+    for name in ("Chief Executive", "Divisional Director", "Ward Manager", "Staff Nurse", "P-SN-1", "ceo", "sn"):
+        assert name not in text.replace("Trust", ""), name
+    assert "Individual objectives and people's names are left out" in text
+    assert "2 findings about people or individual objectives left out." in text
+    assert context["headline"]["people"] == 4  # counts stay; only names go
+    assert context["scope"]["people"] is False
+
+
+def test_team_pack_context(make_repo):
+    context = context_for(make_repo(), team="ward-7")
+    pack = context["team"]
+    assert (pack["id"], pack["name"], pack["lead_name"]) == ("ward-7", "Ward 7", "Ward Manager")
+    assert pack["above"] == [{"id": "board", "name": "Trust Board"}, {"id": "surgery", "name": "Surgical Division"}]
+    (objective,) = pack["objectives"]
+    assert objective["id"] == "W7-1"
+    assert [[step["id"] for step in path] for path in objective["paths"]] == [["W7-1", "SURG-1", "TN-SAFE"]]
+    assert [node["id"] for node in objective["below"]] == ["P-SN-1"]
+    assert context["scope"] == {
+        "team": "ward-7", "team_name": "Ward 7", "root": "ward-7", "root_name": "Ward 7", "people": True,
+    }
+    assert context["headline"]["teams"] == 1 and context["headline"]["active_objectives"] == 2
+    assert [t["id"] for t in context["status"]["teams"]] == ["ward-7"]
+    assert context["status"]["teams"][0]["depth"] == 0
+    text = render_report(context)
+    assert text.startswith("# Team pack: Ward 7\n\nTest Trust · Trust Board › Surgical Division › **Ward 7** (ward-7)")
+    assert "- TN-SAFE (Zero avoidable harm) → SURG-1 → W7-1\n" in text
+    assert "  - " not in text.split("**Supported by**")[1].split("##")[0]  # P-SN-1 has nothing below
+    assert "- **P-SN-1** Assess every patient I admit (Staff Nurse, due 2026-12-31, agreed)" in text
+
+
+def test_unknown_team_is_an_error(make_repo):
+    with pytest.raises(CatchballError, match="no team 'ward-77' \\(did you mean `ward-7`\\?\\)"):
+        context_for(make_repo(), team="ward-77")
+
+
+def test_report_date(monkeypatch):
+    assert report_date(DAY) == DAY
+    assert report_date(None, {"SOURCE_DATE_EPOCH": "1800000000"}) == dt.date(2027, 1, 15)
+    assert report_date(None, {}) == dt.date.today()
+    with pytest.raises(CatchballError, match="SOURCE_DATE_EPOCH"):
+        report_date(None, {"SOURCE_DATE_EPOCH": "next tuesday"})
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+
+
+def test_revision_from_git(make_repo):
+    root = make_repo()
+    assert context_for(root, revision=True)["revision"] is None  # not a git repository
+    git(root, "init", "-q")
+    assert context_for(root, revision=True)["revision"] is None  # no commit yet
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "goals")
+    commit = git(root, "rev-parse", "--short", "HEAD")
+    assert context_for(root, revision=True)["revision"] == {"commit": commit, "dirty": False}
+    (root / "objectives" / "surgery.yaml").write_text(HEALTHY["objectives/surgery.yaml"] + "# edited\n")
+    context = context_for(root, revision=True)
+    assert context["revision"] == {"commit": commit, "dirty": True}
+    assert f"at revision `{commit}` with uncommitted changes" in render_report(context)
+
+
+def test_revision_without_git(make_repo, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert context_for(make_repo(), revision=True)["revision"] is None
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def test_report_command_writes_markdown_to_stdout(cli, make_repo):
+    result = cli("report", "--date", "2026-11-23", make_repo())
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Alignment report: Test Trust\n\n**Period** 2026/27 · **Date** 2026-11-23 · **Goals** ")
+    assert "```mermaid\nflowchart TD\n" in result.stdout
+
+
+def test_report_command_output_file(cli, make_repo, tmp_path):
+    target = tmp_path / "report.md"
+    target.write_text("old report")
+    result = cli("report", "-o", target, "--date", "2026-11-23", make_repo())
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("# Alignment report: Test Trust")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report.md")] == []  # no temporary left
+    missing = cli("report", "-o", tmp_path / "no" / "such" / "report.md", make_repo())
+    assert missing.exit_code == 2 and "folder" in missing.stderr
+
+
+def test_report_command_source_date_epoch(cli, make_repo, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert "**Date** 2027-01-15" in cli("report", make_repo()).stdout
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    result = cli("report", make_repo())
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--date", "23/11/2026"], "--date must be a date like 2027-03-31"),
+        (["--team", "surgeon"], "no team 'surgeon' (did you mean `surgery`?)"),
+        (["--template", "no-such.md.j2"], "no such template file: no-such.md.j2"),
+    ],
+)
+def test_report_command_errors_exit_2(cli, make_repo, args, message):
+    result = cli("report", *args, make_repo())
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_report_command_team_pack_and_no_people(cli, make_repo):
+    result = cli("report", "--team", "surgery", "--no-people", make_repo())
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# Team pack: Surgical Division\n")
+    assert "Staff Nurse" not in result.stdout and "P-SN-1" not in result.stdout
+
+
+def test_report_on_the_example_goals(cli):
+    result = cli("report", EXAMPLE)
+    assert result.exit_code == 0
+    assert "### TN-EQUITY: Close the gap in access and outcomes for our most deprived communities" in result.stdout
+    assert "- **DIG-3** Move the staff intranet to SharePoint Online" in result.stdout
+    assert "at revision `" in result.stdout  # goals/ lives in this git repository
+
+
+GOLDEN = """\
+# Alignment report: Test Trust
+
+**Period** 2026/27 · **Date** 2026-11-23 · **Goals** goals
+
+## Headline
+
+| | |
+|---|---:|
+| True North aims | 1 (1 with objectives) |
+| Teams | 3 |
+| People | 4 |
+| Active objectives | 3 |
+| Trace to True North | 3 of 3 (100%) |
+| Teams engaged | 2 of 2 (100%) |
+| Errors | 0 |
+| Warnings | 0 |
+
+## True North
+
+### TN-SAFE: Zero avoidable harm
+
+owner Chief Executive
+
+| Measure | Baseline | Target | By |
+|---|---:|---:|---|
+| Falls with harm per 1,000 bed days | 0.19 | 0.11 | 2029-03-31 |
+
+Cascaded 3 levels deep, down to individual objectives:
+3 objectives from 2 teams and 3 people,
+1 of them supporting it directly.
+Supported by Surgical Division (3).
+
+## Coverage
+
+Objectives supporting each aim, by top-level team (the team and everything below it). An empty cell is a gap worth discussing.
+
+| Aim | Surgical Division | Total |
+|---|---:|---:|
+| TN-SAFE Zero avoidable harm | 3 | 3 |
+
+## The cascade
+
+Each aim and team objective; individual objectives are not drawn. Red: an error, amber: a warning.
+
+```mermaid
+flowchart TD
+n1(["TN-SAFE<br/>Zero avoidable harm"])
+n2["SURG-1<br/>Cut falls with harm on surgical wards by 30%"]
+n3["W7-1<br/>Falls risk assessment for every admission"]
+n1 --> n2
+n2 --> n3
+classDef aim fill:#e8eaf6,stroke:#3949ab,stroke-width:2px
+class n1 aim
+```
+
+## Catchball status
+
+| Team | Proposed | Challenged | Agreed | Dropped |
+|---|---:|---:|---:|---:|
+| Trust Board |  |  |  |  |
+| &emsp;Surgical Division |  |  | 1 |  |
+| &emsp;&emsp;Ward 7 |  |  | 2 |  |
+| **Total** | 0 | 0 | 3 | 0 |
+
+Nobody holds the ball: no objective is proposed or challenged.
+
+## Findings
+
+No findings.
+
+## Not connected to True North
+
+None: every active objective traces to True North.
+
+---
+
+Made with catchball {version} from goals on 2026-11-23.
+"""
+
+
+def test_golden_report(make_repo, monkeypatch):
+    root = make_repo()
+    monkeypatch.chdir(root.parent)
+    context = build_context(run_check(None), ReportOptions(date=DAY, revision=False))
+    assert render_report(context) == GOLDEN.replace("{version}", __version__)
