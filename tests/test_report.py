@@ -349,3 +349,39 @@ def test_golden_report(make_repo, monkeypatch):
     monkeypatch.chdir(root.parent)
     context = build_context(run_check(None), ReportOptions(date=DAY, revision=False))
     assert render_report(context) == GOLDEN.replace("{version}", __version__)
+
+
+BROKEN = {
+    "no teams": {"org.yaml": "teams: []\n", "people.yaml": None},
+    "two roots": {"org.yaml": HEALTHY["org.yaml"] + "  - {id: other, name: Other}\n"},
+    "parent cycle": {
+        "org.yaml": "teams:\n  - {id: board, name: B}\n  - {id: surgery, name: S, parent: ward-7}\n"
+        "  - {id: ward-7, name: W, parent: surgery}\n",
+    },
+    "unknown team": {"objectives/ghost.yaml": "team: ghost\nobjectives:\n  - {id: G-1, title: G, supports: TN-SAFE, status: challenged}\n"},
+    "invalid yaml": {"objectives/bad.yaml": "objectives: [\n"},
+    "no aims": {"true-north.yaml": "aims: []\n"},
+    "unknown person": {"objectives/people/ward-7.yaml": "person: nobody\nobjectives:\n  - {id: P-1, title: x, supports: W7-1, status: proposed}\n"},
+    "support cycle": {"objectives/ward-7.yaml": "team: ward-7\nobjectives:\n  - {id: W7-1, title: a, supports: W7-2}\n  - {id: W7-2, title: b, supports: W7-1}\n"},
+    "no titles": {"objectives/ward-7.yaml": "team: ward-7\nobjectives:\n  - {id: W7-1, supports: SURG-1}\n"},
+    "no people": {"people.yaml": None},
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_broken_goals_still_report_trace_and_status(cli, make_repo, name):
+    """Problems in the goals are shown, never a traceback; the report stays valid Markdown."""
+    from tests.test_report_markdown import check_report
+
+    root = make_repo(BROKEN[name])
+    report = cli("report", root)
+    assert report.exit_code == 0
+    check_report(report.stdout)
+    for args in (["report", "--no-people"], ["status"], ["status", "-f", "json"], ["trace", "SURG-1"], ["trace", "SURG-1", "-f", "json"]):
+        result = cli(*args, root)
+        assert result.exit_code == 0, (args, result.output)
+    for team in ("surgery", "ward-7"):
+        result = cli("report", "--team", team, root)
+        assert result.exit_code in (0, 2) and "Traceback" not in result.output
+        if result.exit_code == 0:
+            check_report(result.stdout)

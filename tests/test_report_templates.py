@@ -197,6 +197,20 @@ def test_a_hostile_template_fails_with_one_clear_line(context, template, text, m
     assert "root:" not in error and "<class" not in error  # nothing leaks into the message
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_symbolic_link_cannot_lead_out_of_the_template_folder(context, template, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the password is swordfish")
+    path = template("{% include 'key.txt' %}")
+    (path.parent / "key.txt").symlink_to(secret)
+    with pytest.raises(CatchballError, match="template not found: key.txt") as caught:
+        render_report(context, str(path))
+    assert "swordfish" not in str(caught.value)
+    (path.parent / "inside.txt").write_text("fine")
+    (path.parent / "link.txt").symlink_to(path.parent / "inside.txt")
+    assert render_report(context, str(template("{% include 'link.txt' %}"))) == "fine"
+
+
 def test_output_size_is_capped(context, template):
     path = template("{% for i in range(100000) %}{{ 'line of text' }}\n{% endfor %}")
     with pytest.raises(CatchballError, match="the output is larger than the limit of 1,000 characters"):

@@ -69,7 +69,8 @@ class _Context:
         self.index = findings_by_id(result.findings)
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
-        self.columns = self._columns()
+        self.column_ids, self.column_of = self._columns()
+        self.columns = [{"id": t, "name": self.team_name(t)} for t in self.column_ids]
         self.cascades = {a.id: self._aim_cascade(a.id) for a in goals.aims.values() if a.active}
 
     # -- scope -------------------------------------------------------------------------
@@ -227,20 +228,20 @@ class _Context:
 
     # -- coverage matrix -------------------------------------------------------------------
 
-    def _columns(self) -> list[dict]:
-        """The scope root (when it owns objectives itself) and the teams just below it."""
+    def _columns(self) -> tuple[list[str], dict[str, str]]:
+        """The matrix columns (the scope root when it owns objectives itself, then the teams
+        just below it), and the column each team's objectives count in."""
         root = self.scope_root
         children = self.org.children.get(root, []) if root else []
-        self.column_of: dict[str | None, str] = {}
+        column_of: dict[str, str] = {}
         for child in children:
             for team in self._branch(child):
-                self.column_of[team] = child
+                column_of[team] = child
         columns = list(children)
         if root is not None and any(self.cascade.owner_team(o.id) == root for o in self.objectives if o.active):
-            self.column_of[root] = root
+            column_of[root] = root
             columns.insert(0, root)
-        self.column_ids = columns
-        return [{"id": t, "name": self.team_name(t)} for t in columns]
+        return columns, column_of
 
     def matrix(self) -> dict:
         rows = []

@@ -40,7 +40,7 @@ class Limits:
 
 def make_environment(user_folder: Path | None = None, limits: Limits | None = None):
     """The sandboxed environment: the user's folder first (if any), then our packaged templates."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined, TemplateNotFound
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from catchball.report.markdown import cell, md, number, percent
@@ -58,10 +58,20 @@ def make_environment(user_folder: Path | None = None, limits: Limits | None = No
                 _check_repeat(left, right, limits.repeat_chars)
             return super().call_binop(context, operator, left, right)
 
+    class FolderLoader(FileSystemLoader):
+        """Templates in the user's folder only: a symbolic link may not lead out of it."""
+
+        def get_source(self, environment, template):
+            source, filename, uptodate = super().get_source(environment, template)
+            folder = Path(self.searchpath[0]).resolve()
+            if folder not in Path(filename).resolve().parents:
+                raise TemplateNotFound(template)
+            return source, filename, uptodate
+
     packaged = PackageLoader("catchball", "templates")
     loaders = [PrefixLoader({PACKAGE_PREFIX: packaged})]
     if user_folder is not None:
-        loaders.append(FileSystemLoader(str(user_folder)))
+        loaders.append(FolderLoader(str(user_folder)))
     loaders.append(packaged)
     env = ReportEnvironment(
         loader=ChoiceLoader(loaders),
@@ -126,9 +136,10 @@ def render_user_template(context: dict, template: str | os.PathLike, limits: Lim
     path = Path(template)
     if not path.is_file():
         raise CatchballError(f"no such template file: {template}")
+    resolved = path.resolve()  # the file you name may be a link; its own folder is the one searched
     try:
         payload = json.dumps(
-            {"context": context, "folder": str(path.resolve().parent), "name": path.name, "limits": limits_record(limits)}
+            {"context": context, "folder": str(resolved.parent), "name": resolved.name, "limits": limits_record(limits)}
         )
     except (TypeError, ValueError) as exc:  # the context must be plain data; this is our bug, not the user's
         raise CatchballError(f"the report context is not plain data: {exc}") from None

@@ -10,6 +10,7 @@ from catchball.views.lines import STATUS_STYLE, Line
 
 NAME_WIDTH = 56  # the team column never grows past this; longer names are cut with …
 COLUMN = 12  # width of each count column
+UNPLACED = "(team unknown)"
 
 
 class StatusView:
@@ -39,7 +40,7 @@ class StatusView:
 
     def table(self) -> Iterator[Line]:
         labels = self.labels()
-        width = min(max([len(label) for label in labels] + [len("Team")]), NAME_WIDTH)
+        width = min(max([len(label) for label in labels] + [len("Team"), len(UNPLACED)]), NAME_WIDTH)
         header = Line(0).add("Team".ljust(width), "bold")
         for status in STATUSES:
             header.add(status.rjust(COLUMN), "bold")
@@ -51,7 +52,7 @@ class StatusView:
                 line.add("  no objectives yet", "yellow")
             yield line
         if any(self.status.unplaced.values()):
-            yield self.row("(team unknown)".ljust(width), self.status.unplaced)
+            yield self.row(UNPLACED.ljust(width), self.status.unplaced)
         yield self.row("Total".ljust(width), self.status.totals, bold=True)
         yield Line(0)
 
