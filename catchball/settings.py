@@ -13,6 +13,8 @@ import yaml
 from catchball.errors import SettingsError
 from catchball.findings import Finding, FindingCollector
 from catchball.load import yaml_nodes as Y
+from catchball.load.limits import LimitExceeded, read_bounded
+from catchball.load.nesting import nesting_fault
 from catchball.model import Settings, Span
 from catchball.rules.catalog import CODES
 from catchball.rules.registry import resolve_selectors
@@ -28,11 +30,13 @@ def read_settings(path: Path, display: str) -> tuple[Settings, list[Finding]]:
     if not path.is_file():
         return Settings(), []
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
     except OSError as exc:
-        raise SettingsError(f"{display}: cannot be read ({exc.strerror})") from None
+        raise SettingsError(f"{display}: cannot be read ({exc.strerror or exc})") from None
+    except LimitExceeded as exc:
+        raise SettingsError(f"{display}: {exc}") from None
     text = Y.decode(raw)
-    root = text if isinstance(text, Y.ParseFault) else Y.compose(text)
+    root = text if isinstance(text, Y.ParseFault) else (nesting_fault(text) or Y.compose(text))
     if isinstance(root, Y.ParseFault):
         raise SettingsError(f"{display}:{root.line}:{root.column}: {root.message}")
     if root is None:

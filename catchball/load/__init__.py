@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from catchball.errors import NoGoalsError
 from catchball.findings import Finding, new_finding
 from catchball.load.discover import SETTINGS_FILE, GoalsRoot, discover
+from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.reader import FileGoals, read_goals_file
 from catchball.model import GoalSet, Span
 from catchball.settings import read_settings
@@ -51,10 +52,12 @@ def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | 
 def read_one(root: GoalsRoot, relative: str) -> FileGoals:
     display = root.display_path(relative)
     try:
-        raw = (root.path / relative).read_bytes()
+        raw = read_bounded(root.path / relative)
     except OSError as exc:
         message = f"cannot be read: {exc.strerror or exc}"
         return FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))])
+    except LimitExceeded as exc:
+        return FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))])
     return read_goals_file(raw, display)
 
 

@@ -15,14 +15,13 @@ import yaml
 from catchball.findings import Finding, FindingCollector
 from catchball.load import fields as F
 from catchball.load import yaml_nodes as Y
+from catchball.load.limits import ALIAS_ALLOWANCE
+from catchball.load.nesting import nesting_fault
 from catchball.spelling import did_you_mean as suggest
 from catchball.model import Aim, Measure, Objective, Person, Span, Team
 
 _ID_RE = re.compile(F.ID_PATTERN)
 _CONSTRUCT = yaml.constructor.SafeConstructor()
-# Nodes a file may make us visit beyond its own size: aliases may share
-# nodes, but a document that expands far past its text is an alias bomb.
-ALIAS_ALLOWANCE = 10_000
 
 
 class AliasBomb(Exception):
@@ -45,7 +44,8 @@ def read_goals_file(raw: bytes, display_path: str) -> FileGoals:
     """Read one goals file's bytes; every fault becomes a finding."""
     result = FileGoals(display_path)
     text = Y.decode(raw)
-    root = text if isinstance(text, Y.ParseFault) else Y.compose(text)
+    # Depth is bounded before composing: libyaml's composer recurses in C.
+    root = text if isinstance(text, Y.ParseFault) else (nesting_fault(text) or Y.compose(text))
     if isinstance(root, Y.ParseFault):
         result.findings.append(_invalid_yaml(root, display_path))
         return result

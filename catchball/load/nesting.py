@@ -1,0 +1,144 @@
+"""How deeply a YAML text nests, bounded before any parser composes it.
+
+libyaml composes nodes by recursion in C: near 25,000 levels it overflows the
+stack and the process dies (no exception to catch). Its scanner also slows
+quadratically with the depth of flow collections: 40,000 `[` take 7 s, a
+20 MB file of them would never end. So the depth is checked first, cheaply:
+
+1. A proof by counting. Block collections nest only by indentation, so a
+   block collection that starts at column c is at most 2(c + 1) deep (a
+   sequence may sit at its parent key's indentation, nothing else may), and
+   block collections start only in a line's leading run of spaces and
+   `- ` / `? ` / `: ` indicators. Flow collections add at most two levels per
+   `[` or `{` (a `key: value` entry in a flow sequence is a mapping of its
+   own). Short leading runs and few brackets prove the bound.
+2. A proof line by line. When every line holding a bracket or a quote is one
+   of the simple shapes of a goals file (a flow of at most two levels closed
+   on its line, quotes closed on their line, nothing that continues onto the
+   next line), flow collections add at most four levels.
+3. Otherwise libyaml's own parser events are counted (no composition, so no
+   recursion), stopping at the first level past the limit. This is exact
+   and costs about half a compose; ordinary files never get here.
+
+The limit itself is MAX_DEPTH in catchball/load/limits.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from catchball.load.limits import MAX_DEPTH
+from catchball.load.yaml_nodes import ParseFault
+
+# Step 1 and 2: the longest leading run allowed, so that block nesting stays
+# within half the limit: 2 * (LEADING_RUN + 1) <= MAX_DEPTH / 2.
+LEADING_RUN = MAX_DEPTH // 4 - 1
+FLOW_COUNTED = MAX_DEPTH - 2 * (LEADING_RUN + 1)  # room left for flow levels in step 1
+FLOW_SIMPLE = 4  # flow levels a simple line can add in step 2
+
+_BREAKS_OTHER_THAN_LF = ("\r", "\x85", "\u2028", "\u2029")  # YAML line breaks too
+
+# --- step 1 -------------------------------------------------------------------
+
+_LONG_RUN = re.compile(r"\n(?: |[-?:](?=[ \n]|\Z)){%d}" % (LEADING_RUN + 1))
+
+# --- step 2: the shape of a simple line ----------------------------------------
+#
+# The pieces follow libyaml's scanner. Quoted scalars may not hold `[` or `{`
+# here, so every bracket of a simple line is either structure the pattern
+# sees, or inside a plain scalar of block context, where libyaml too reads it
+# as text. Runs of ordinary characters are matched by one class each, which
+# keeps the pattern linear on long lines. Tabs and line breaks other than LF
+# make a line not simple (step 3 decides).
+
+_X = r"\n\r\t\x85\u2028\u2029"  # never inside a simple line
+_NS = rf"[^ {_X}]"
+_INDICATORS = r",\[\]{}#&*!|>'\"%@`"
+_BLOCK_PLAIN = (
+    rf"(?:[^-?: {_INDICATORS}{_X}]|[-?:](?={_NS}))"
+    rf"(?:[^ :{_X}]+|:(?={_NS})| +(?=[^ :#{_X}]|:{_NS}))*"
+)
+_FLOW_END = rf" ,\[\]{{}}{_X}"
+_FLOW_PLAIN = (
+    rf"(?:[^-?: {_INDICATORS}{_X}]|-(?=[^{_FLOW_END}]))"
+    rf"(?:[^{_FLOW_END}:]+|:(?=[^{_FLOW_END}?])| +(?=[^{_FLOW_END}:#]|:[^{_FLOW_END}?]))*"
+)
+_QUOTED = rf"""(?:"(?:[^"\\\[{{{_X}]+|\\[^\[{{{_X}])*"|'(?:[^'\[{{{_X}]+|'')*')"""
+_PROPERTY = rf"[&!][^ ,\[\]{{}}{_X}]*"  # an anchor or a tag
+_ALIAS = rf"\*[^ ,\[\]{{}}{_X}]+"
+_FLOW_SCALAR = rf"(?:(?:{_PROPERTY} +)*(?:{_QUOTED}|{_FLOW_PLAIN}|{_ALIAS})|{_PROPERTY})"
+
+
+def _entries(node: str, close: str) -> str:
+    # A plain key needs a space (or the end of the entry) after its colon, so
+    # `a:b` has one reading only, as in libyaml; a quoted key does not.
+    entry = rf"(?:{_QUOTED} *:(?: *{node})?|{node}(?: *:(?=[ ,\]}}]) *(?:{node})?)?)"
+    return rf" *(?:{entry} *(?:, *{entry} *)*(?:, *)?)?{close}"
+
+
+_FLOW_INNER = rf"(?:{_FLOW_SCALAR}|\[{_entries(_FLOW_SCALAR, ']')}|\{{{_entries(_FLOW_SCALAR, '}')})"
+_FLOW = rf"(?:\[{_entries(_FLOW_INNER, ']')}|\{{{_entries(_FLOW_INNER, '}')})"
+_PREFIX = rf"(?: |-(?= |$)){{0,{LEADING_RUN}}}"
+_KEY = rf"(?:{_BLOCK_PLAIN}|{_QUOTED}):(?= |$) *"
+_VALUE = rf"(?:(?:{_PROPERTY} +)*(?:{_FLOW}|{_QUOTED}|{_BLOCK_PLAIN}|{_ALIAS}|[|>][-+0-9]*)|{_PROPERTY})"
+_TAIL = r" *(?:(?<![^ \n])#[^\n\r\x85\u2028\u2029]*)?$"
+_SIMPLE_LINE = rf"(?:---|\.\.\.|{_PREFIX}(?:{_KEY})?(?:{_VALUE})?){_TAIL}"
+_SPECIAL = r"\[{\"'\t"  # lines without these cannot open a flow or a quote
+_NOT_SIMPLE = re.compile(rf"\n(?=[^\n{_SPECIAL}]*[{_SPECIAL}])(?!{_SIMPLE_LINE})", re.MULTILINE)
+
+# --- step 3 -------------------------------------------------------------------
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def nesting_fault(text: str) -> ParseFault | None:
+    """A fault when collections in `text` nest deeper than MAX_DEPTH, else None."""
+    if within_limit_by_shape(text):
+        return None
+    return deepest_point(text)
+
+
+def within_limit_by_shape(text: str) -> bool:
+    """True when steps 1 or 2 prove the depth is within the limit (False: unknown)."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    if any(mark in text for mark in _BREAKS_OTHER_THAN_LF):
+        return False
+    lines = "\n" + text
+    if _LONG_RUN.search(lines):
+        return False
+    if 2 * (text.count("[") + text.count("{")) <= FLOW_COUNTED:
+        return True
+    return _NOT_SIMPLE.search(lines) is None
+
+
+def deepest_point(text: str) -> ParseFault | None:
+    """Step 3: count levels in the parser's events, up to the first past the limit.
+
+    A syntax error ends the count; composing the text stops at the same
+    error, so nothing deeper is ever composed.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return ParseFault(
+                        f"collections nest more than {MAX_DEPTH} levels deep: refused (a goals file needs six)",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
