@@ -49,32 +49,38 @@ _LONG_RUN = re.compile(r"\n(?: |[-?:](?=[ \n]|\Z)){%d}" % (LEADING_RUN + 1))
 # The pieces follow libyaml's scanner. Quoted scalars may not hold `[` or `{`
 # here, so every bracket of a simple line is either structure the pattern
 # sees, or inside a plain scalar of block context, where libyaml too reads it
-# as text. Runs of ordinary characters are matched by one class each, which
-# keeps the pattern linear on long lines. Tabs and line breaks other than LF
-# make a line not simple (step 3 decides).
+# as text. Tabs and line breaks other than LF make a line not simple (step 3
+# decides).
 
 _X = r"\n\r\t\x85\u2028\u2029"  # never inside a simple line
 _NS = rf"[^ {_X}]"
 _INDICATORS = r",\[\]{}#&*!|>'\"%@`"
+# Each repeated part is written as `normal* (special normal*)*`, where a
+# special never starts with a normal character: one way only to match any
+# text, so a failing line costs linear time, never exponential.
 _BLOCK_PLAIN = (
     rf"(?:[^-?: {_INDICATORS}{_X}]|[-?:](?={_NS}))"
-    rf"(?:[^ :{_X}]+|:(?={_NS})| +(?=[^ :#{_X}]|:{_NS}))*"
+    rf"[^ :{_X}]*(?:(?::(?={_NS})| +(?=[^ :#{_X}]|:{_NS}))[^ :{_X}]*)*"
 )
 _FLOW_END = rf" ,\[\]{{}}{_X}"
 _FLOW_PLAIN = (
     rf"(?:[^-?: {_INDICATORS}{_X}]|-(?=[^{_FLOW_END}]))"
-    rf"(?:[^{_FLOW_END}:]+|:(?=[^{_FLOW_END}?])| +(?=[^{_FLOW_END}:#]|:[^{_FLOW_END}?]))*"
+    rf"[^{_FLOW_END}:]*(?:(?::(?=[^{_FLOW_END}?])| +(?=[^{_FLOW_END}:#]|:[^{_FLOW_END}?]))[^{_FLOW_END}:]*)*"
 )
-_QUOTED = rf"""(?:"(?:[^"\\\[{{{_X}]+|\\[^\[{{{_X}])*"|'(?:[^'\[{{{_X}]+|'')*')"""
+_QUOTED = (
+    rf"""(?:"[^"\\\[{{{_X}]*(?:\\[^\[{{{_X}][^"\\\[{{{_X}]*)*\""""
+    rf"""|'[^'\[{{{_X}]*(?:''[^'\[{{{_X}]*)*')"""
+)
 _PROPERTY = rf"[&!][^ ,\[\]{{}}{_X}]*"  # an anchor or a tag
 _ALIAS = rf"\*[^ ,\[\]{{}}{_X}]+"
 _FLOW_SCALAR = rf"(?:(?:{_PROPERTY} +)*(?:{_QUOTED}|{_FLOW_PLAIN}|{_ALIAS})|{_PROPERTY})"
 
 
 def _entries(node: str, close: str) -> str:
-    # A plain key needs a space (or the end of the entry) after its colon, so
-    # `a:b` has one reading only, as in libyaml; a quoted key does not.
-    entry = rf"(?:{_QUOTED} *:(?: *{node})?|{node}(?: *:(?=[ ,\]}}]) *(?:{node})?)?)"
+    # A colon needs a space or the entry's end after it (`a:b` is one plain
+    # scalar, as in libyaml), except right after a quoted key (`"a":1`); the
+    # two cases never match the same text.
+    entry = rf"(?:{_QUOTED} *:(?=[^ ,\]}}]){node}|{node}(?: *:(?=[ ,\]}}]) *(?:{node})?)?)"
     return rf" *(?:{entry} *(?:, *{entry} *)*(?:, *)?)?{close}"
 
 
@@ -116,7 +122,12 @@ def within_limit_by_shape(text: str) -> bool:
         return False
     if 2 * (text.count("[") + text.count("{")) <= FLOW_COUNTED:
         return True
-    return _NOT_SIMPLE.search(lines) is None
+    return every_line_simple(text)
+
+
+def every_line_simple(text: str) -> bool:
+    """Step 2: every line that holds a bracket, a quote or a tab has a simple shape."""
+    return _NOT_SIMPLE.search("\n" + text) is None
 
 
 def deepest_point(text: str) -> ParseFault | None:
