@@ -48,8 +48,8 @@ def decode(raw: bytes) -> str | ParseFault:
     """UTF-8 text (a BOM is accepted and dropped), or the fault."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ParseFault("file is UTF-16, not UTF-8: save it as UTF-8", 1, 1)
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or _wide_ascii(raw[:2]):
+        return ParseFault("file is UTF-16 or UTF-32, not UTF-8: save it as UTF-8", 1, 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -60,6 +60,11 @@ def decode(raw: bytes) -> str | ParseFault:
         line, column = _position_of(raw, len(text[:nul].encode("utf-8")))
         return ParseFault("file holds a NUL byte: it is binary, not YAML text", line, column)
     return text
+
+
+def _wide_ascii(head: bytes) -> bool:
+    # UTF-16 or UTF-32 text without a BOM: an ASCII character next to a zero byte.
+    return len(head) == 2 and head.count(0) == 1 and 0x09 <= max(head) < 0x7F
 
 
 def _position_of(raw: bytes, offset: int) -> tuple[int, int]:
