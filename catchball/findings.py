@@ -45,15 +45,17 @@ class FindingCollector:
     """
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple, list] = {}
+        # messages kept as dict keys: ordered, and a repeat is found in O(1)
+        # (an objective may name 100,000 dangling ids in one hostile file)
+        self._by_key: dict[tuple, dict[str, None]] = {}
 
     def add(self, code: str, message: str, element_id: str | None, span: Span | None) -> None:
         key = (code, element_id, span)
         messages = self._by_key.get(key)
         if messages is None:
-            self._by_key[key] = [message]
-        elif message not in messages:
-            messages.append(message)
+            self._by_key[key] = {message: None}
+        else:
+            messages.setdefault(message)
 
     def extend(self, findings: Iterable[Finding]) -> None:
         for f in findings:

@@ -203,7 +203,8 @@ class _FileReader:
         label = f"{noun} {element_id}" if element_id else f"this {noun}"
         missing = [k for k, spec in fields.items() if spec.required and values.get(k) is None]
         for key in missing:
-            if key != "id" or "id" not in pairs:
+            # a present id that is not null was refused by value() already
+            if key != "id" or "id" not in pairs or _is_null(pairs["id"][1]):
                 self.invalid(f"{label} has no `{key}` (required)", element_id, span)
         if element_id is None:
             return  # without an id nothing can refer to it, and no rule can name it
@@ -378,6 +379,10 @@ class _FileReader:
                 )
             )
         return tuple(measures)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, Y.ScalarNode) and (node.tag == Y.NULL or node.value == "")
 
 
 _KIND_WORDS = {
