@@ -22,11 +22,22 @@ class GoalsRoot:
     skipped: list[str] = field(default_factory=list)  # notes on what was not read, and why
 
     def display_path(self, relative: str) -> str:
+        relative = printable(relative)
         return relative if self.display in ("", ".") else f"{self.display.rstrip('/')}/{relative}"
 
     @property
     def settings_file(self) -> Path:
         return self.path / SETTINGS_FILE
+
+
+def printable(path: str) -> str:
+    """A path as text every output can hold.
+
+    A file name is bytes: os.walk keeps bytes that are not UTF-8 as lone
+    surrogates, which JSON, XML and a UTF-8 stdout cannot carry. They are
+    shown as U+FFFD; the file is still read by its real name.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:
@@ -46,6 +57,7 @@ def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:
                 path = folder
                 break
         display = os.path.relpath(path, cwd)
+    display = printable(display)
     if not path.exists():
         raise NoGoalsError(f"no such folder: {display}")
     if not path.is_dir():
