@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -15,8 +16,22 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     The text goes to a temporary file beside the target, is flushed to disk,
     then renamed over it. A missing folder, a read-only target or a full disk
     raise CatchballError and leave any previous file as it was.
+
+    A symlink keeps pointing where it did: the file it names is replaced. A
+    device or a pipe (`-o /dev/stdout`, a FIFO) cannot be replaced, and must
+    never be (as root, renaming over /dev/full would delete the device): it
+    is written to directly.
     """
     target = Path(path)
+    try:
+        kind = os.stat(target).st_mode
+    except OSError:
+        kind = None
+    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        _write_stream(target, text.encode("utf-8"))
+        return
+    if kind is not None and target.is_symlink():
+        target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise CatchballError(f"cannot write {target}: folder {folder} does not exist")
@@ -54,3 +69,12 @@ def _remove_quietly(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def _write_stream(target: Path, data: bytes) -> None:
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+    except OSError as exc:
+        raise CatchballError(f"cannot write {target}: {exc.strerror or exc}") from None
