@@ -1,12 +1,12 @@
-"""The cascade: aims, teams, people and objectives as one networkx graph.
+"""The cascade: aims and objectives as one networkx graph of `supports` links.
 
-Nodes are ids only (an aim's or objective's id; ("team", id); ("person", id));
-the elements themselves stay in the GoalSet. Edges carry a `kind`:
-
-    objective -> aim/objective   "supports"
-    team      -> parent team     "parent"
-    person    -> team            "member"
-    objective -> team/person     "owned-by"
+Nodes are the ids of aims and objectives; an edge objective -> target is a
+`supports` link to an aim or objective that exists. The elements themselves
+stay in the GoalSet. Ownership (objective -> team or person) and membership
+(person -> team) are plain indexes beside the graph, and the org tree is the
+OrgTree: a team has one owner chain, so a graph adds nothing there but
+memory (networkx costs about 500 bytes an edge, which at national scale is
+gigabytes; see docs/performance.md).
 
 Nobody outside this module touches networkx: every question the rules and
 views ask is a method here, and each is linear in the size of the goals.
@@ -22,7 +22,6 @@ import networkx as nx
 
 from catchball.model import Aim, GoalSet, Objective
 
-SUPPORTS, PARENT, MEMBER, OWNED_BY = "supports", "parent", "member", "owned-by"
 MAX_PATHS = 50  # line-of-sight paths shown for one element; they can multiply
 
 
@@ -61,6 +60,9 @@ class Cascade:
     def __init__(self, goals: GoalSet) -> None:
         self.goals = goals
         self.graph = nx.DiGraph()
+        self._owned: dict[tuple[str, str], list[str]] = {}  # team_node / person_node -> objective ids
+        self._members: dict[str, list[str]] = {}  # team id -> person ids, in read order
+        self._targets: dict[str, tuple[str, ...]] = {}  # objective id -> existing targets, first mention order
         self._build()
         self.org = _org_tree(goals)
         self._traced: set[str] | None = None
@@ -69,30 +71,30 @@ class Cascade:
 
     def _build(self) -> None:
         g, goals = self.graph, self.goals
-        g.add_nodes_from(goals.aims, kind="aim")
-        g.add_nodes_from(goals.objectives, kind="objective")
-        g.add_nodes_from((team_node(t) for t in goals.teams), kind="team")
-        g.add_nodes_from((person_node(p) for p in goals.people), kind="person")
-        g.add_edges_from(
-            ((team_node(t.id), team_node(t.parent)) for t in goals.teams.values() if t.parent in goals.teams),
-            kind=PARENT,
-        )
-        g.add_edges_from(
-            ((person_node(p.id), team_node(p.team)) for p in goals.people.values() if p.team in goals.teams),
-            kind=MEMBER,
-        )
-        known = goals.aims.keys() | goals.objectives.keys()
-        g.add_edges_from(
-            ((o.id, target) for o in goals.objectives.values() for target in o.supports if target in known),
-            kind=SUPPORTS,
-        )
-        owned = []
-        for o in goals.objectives.values():
-            if o.team is not None and o.team in goals.teams:
-                owned.append((o.id, team_node(o.team)))
-            if o.person is not None and o.person in goals.people:
-                owned.append((o.id, person_node(o.person)))
-        g.add_edges_from(owned, kind=OWNED_BY)
+        aims, objectives, teams, people = goals.aims, goals.objectives, goals.teams, goals.people
+        g.add_nodes_from(aims)
+        g.add_nodes_from(objectives)
+        targets = self._targets
+        for o in objectives.values():
+            supports = o.supports
+            if supports:
+                # Usually every target exists and none repeats: keep the tuple
+                # the objective already holds instead of a copy.
+                known = [t for t in supports if t in aims or t in objectives]
+                if len(known) != len(supports) or len(set(known)) != len(known):
+                    supports = tuple(dict.fromkeys(known))
+                targets[o.id] = supports
+        g.add_edges_from((source, target) for source, links in targets.items() for target in links)
+        members = self._members
+        for p in people.values():
+            if p.team in teams:
+                members.setdefault(p.team, []).append(p.id)
+        owned = self._owned
+        for o in objectives.values():
+            if o.team is not None and o.team in teams:
+                owned.setdefault(team_node(o.team), []).append(o.id)
+            if o.person is not None and o.person in people:
+                owned.setdefault(person_node(o.person), []).append(o.id)
 
     # -- ownership and the org tree ---------------------------------------
 
@@ -139,16 +141,11 @@ class Cascade:
 
     def members(self, team_id: str) -> list[str]:
         """People whose team is `team_id`, in read order."""
-        node = team_node(team_id)
-        if node not in self.graph:
-            return []
-        return [p[1] for p in self.graph.predecessors(node) if isinstance(p, tuple) and p[0] == "person"]
+        return list(self._members.get(team_id, ()))
 
     def _owned_by(self, node) -> list[Objective]:
-        if node not in self.graph:
-            return []
         objectives = self.goals.objectives
-        return [objectives[o] for o in self.graph.predecessors(node) if isinstance(o, str)]
+        return [objectives[o] for o in self._owned.get(node, ())]
 
     # -- tracing ------------------------------------------------------------
 
@@ -165,7 +162,7 @@ class Cascade:
             queue = deque(a.id for a in goals.aims.values() if a.active)
             while queue:
                 for source in pred[queue.popleft()]:
-                    if source in seen or not isinstance(source, str):
+                    if source in seen:
                         continue
                     objective = goals.objectives.get(source)
                     if objective is not None and objective.active:
@@ -179,16 +176,14 @@ class Cascade:
 
     def targets(self, goal_id: str) -> list[str]:
         """Existing goals this objective names in `supports`, in the order given."""
-        if goal_id not in self.graph:
-            return []
-        return [t for t in self.graph.successors(goal_id) if isinstance(t, str)]
+        return list(self._targets.get(goal_id, ()))
 
     def supporters(self, goal_id: str, active_only: bool = True) -> list[Objective]:
         """Objectives that name this goal in `supports`, in read order."""
         if goal_id not in self.graph:
             return []
         objectives = self.goals.objectives
-        found = [objectives[s] for s in self.graph.predecessors(goal_id) if s in objectives]
+        found = [objectives[s] for s in self.graph.pred[goal_id]]
         return [o for o in found if o.active] if active_only else found
 
     def paths_to_aims(self, goal_id: str, limit: int = MAX_PATHS) -> list[list[str]]:
@@ -224,14 +219,33 @@ class Cascade:
     def support_cycles(self) -> list[list[str]]:
         """Groups of active objectives whose `supports` links go round in a circle.
 
-        Tests for a cycle first (cheap); only when there is one does it find
-        the strongly connected components, never enumerating cycles.
+        Peels off, in linear time, every active objective that no remaining
+        active objective supports (Kahn's algorithm); what is left is empty
+        when there is no cycle. Only what is left goes to networkx's strongly
+        connected components, so cycles are found without enumerating them.
         """
         objectives = self.goals.objectives
-        active = [o for o, element in objectives.items() if element.active]
-        links = self.graph.subgraph(active)
-        if nx.is_directed_acyclic_graph(links):
+        active_links = {
+            o.id: [t for t in self._targets.get(o.id, ()) if t in objectives and objectives[t].active]
+            for o in objectives.values()
+            if o.active
+        }
+        supported_by = dict.fromkeys(active_links, 0)
+        for links in active_links.values():
+            for target in links:
+                supported_by[target] += 1
+        free = [o for o, count in supported_by.items() if count == 0]
+        while free:
+            for target in active_links[free.pop()]:
+                supported_by[target] -= 1
+                if supported_by[target] == 0:
+                    free.append(target)
+        left = {o for o, count in supported_by.items() if count > 0}
+        if not left:
             return []
+        links = nx.DiGraph()
+        links.add_nodes_from(left)
+        links.add_edges_from((o, t) for o in left for t in active_links[o] if t in left)
         groups = []
         for component in nx.strongly_connected_components(links):
             if len(component) > 1 or links.has_edge(next(iter(component)), next(iter(component))):

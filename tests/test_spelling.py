@@ -18,3 +18,18 @@ def test_large_sets_find_as_close_a_word_as_comparing_with_all():
         ratio = lambda word: difflib.SequenceMatcher(None, word, typo).ratio()  # noqa: E731
         assert ratio(found) == ratio(best), (typo, found, best)
     assert suggestions.closest("completely-different-thing") is None
+
+
+def test_closest_match_is_what_difflib_returns():
+    import random
+
+    from catchball.spelling import closest_match
+
+    rng = random.Random(5)
+    letters = "ABCDEMN-0123"
+    words = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(400)})
+    for _ in range(300):
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(1, 9)))
+        pool = rng.sample(words, rng.randint(0, 60)) * rng.randint(1, 2)
+        expected = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+        assert closest_match(word, pool) == (expected[0] if expected else None), (word, pool)
