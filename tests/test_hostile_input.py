@@ -101,6 +101,27 @@ def test_what_is_not_utf8_text_is_cb101(check_repo, case):
     assert "quality" not in result.goals.teams and result.summary()["teams"] == 3
 
 
+HIDDEN_BREAKS = {
+    "line separator": ("aims:\n  - id: A\n    title: Fine\u2028supports: [X]\n", "U+2028", (3, 16)),
+    "paragraph separator": ("aims:\n  - {id: A, title: \"a\u2029b\"}\n", "U+2029", (2, 22)),
+    "next line": ("aims:\n  - id: A\x85\n", "U+0085", (2, 10)),
+    "lone carriage return": ("aims:\n  - id: A\r    title: T\n", "carriage return without a line feed", (2, 10)),
+}
+
+
+@pytest.mark.parametrize("case", HIDDEN_BREAKS, ids=list(HIDDEN_BREAKS))
+def test_line_breaks_that_reviews_do_not_show_are_cb101_where_an_editor_shows_them(check_repo, case):
+    text, words, (line, column) = HIDDEN_BREAKS[case]
+    f = only_finding(check_repo({"hidden.yaml": text.encode("utf-8")}), "hidden.yaml")
+    assert (f.code, f.line, f.column) == ("CB101", line, column) and words in f.message
+
+
+def test_crlf_line_endings_are_fine(check_repo):
+    files = {path: text.replace("\n", "\r\n").encode() for path, text in HEALTHY.items()}
+    result = check_repo(files)
+    assert result.findings == [] and result.summary()["objectives"] == 3
+
+
 def test_random_binary_files_never_crash(check_repo):
     blobs = {f"blob-{n}.yaml": bytes((n * 37 + i * i) % 256 for i in range(4096)) for n in range(8)}
     result = check_repo(blobs)

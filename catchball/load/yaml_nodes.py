@@ -8,6 +8,7 @@ back as ParseFault with the parser's own line and column (1-based).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -59,7 +60,41 @@ def decode(raw: bytes) -> str | ParseFault:
     if nul >= 0:
         line, column = _position_of(raw, len(text[:nul].encode("utf-8")))
         return ParseFault("file holds a NUL byte: it is binary, not YAML text", line, column)
+    hidden = _hidden_break(text)
+    if hidden is not None:
+        return hidden
     return text
+
+
+# YAML 1.1 (libyaml) breaks lines at these too, but editors and code review
+# show them inside a line: `title: Fine<U+2028>supports: [X]` reads as one line
+# in a pull request and as two keys to the parser. What is reviewed must be
+# what is checked, so they are refused, at the line an editor shows.
+_HIDDEN_BREAKS = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)", "\u2029": "U+2029 (paragraph separator)"}
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _hidden_break(text: str) -> ParseFault | None:
+    found = [text.find(mark) for mark in _HIDDEN_BREAKS if mark in text]
+    lone_cr = _LONE_CR.search(text) if "\r" in text else None
+    if lone_cr is not None:
+        found.append(lone_cr.start())
+    if not found:
+        return None
+    at = min(found)
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    if text[at] == "\r":
+        message = (
+            "file holds a carriage return without a line feed, which YAML reads as a line break but"
+            " git and code review show inside a line: save the file with LF (or CRLF) line endings"
+        )
+    else:
+        message = (
+            f"file holds {_HIDDEN_BREAKS[text[at]]}, which YAML reads as a line break but editors and"
+            " code review show inside a line: replace it with a space or a newline"
+        )
+    return ParseFault(message, line, column)
 
 
 def _wide_ascii(head: bytes) -> bool:
