@@ -12,6 +12,7 @@ from catchball.errors import NoGoalsError
 from catchball.findings import Finding, new_finding
 from catchball.load.discover import SETTINGS_FILE, GoalsRoot, discover
 from catchball.load.limits import LimitExceeded, read_bounded
+from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
 from catchball.model import GoalSet, Span
 from catchball.settings import read_settings
@@ -42,10 +43,19 @@ def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | 
     goals.settings_present = root.settings_file.is_file()
     loaded = Loaded(goals, list(settings_findings), list(root.skipped))
     with _collector_paused():
-        for done, relative in enumerate(goal_files, 1):
-            merge(loaded, read_one(root, relative))
+        workers = worker_count(root, goal_files)
+        parts = (
+            read_parallel(root, goal_files, workers, read_one)
+            if workers > 1
+            else (read_one(root, relative) for relative in goal_files)
+        )
+        for done, part in enumerate(parts, 1):
+            merge(loaded, part)
             if progress is not None:
                 progress(done, len(goal_files))
+    # What was loaded lives until the command ends: keep the cyclic collector
+    # from scanning it again and again while the graph and rules allocate.
+    gc.freeze()
     return loaded
 
 

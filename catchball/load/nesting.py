@@ -25,6 +25,7 @@ The limit itself is MAX_DEPTH in catchball/load/limits.py.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import yaml
@@ -92,7 +93,14 @@ _VALUE = rf"(?:(?:{_PROPERTY} +)*(?:{_FLOW}|{_QUOTED}|{_BLOCK_PLAIN}|{_ALIAS}|[|
 _TAIL = r" *(?:(?<![^ \n])#[^\n\r\x85\u2028\u2029]*)?$"
 _SIMPLE_LINE = rf"(?:---|\.\.\.|{_PREFIX}(?:{_KEY})?(?:{_VALUE})?){_TAIL}"
 _SPECIAL = r"\[{\"'\t"  # lines without these cannot open a flow or a quote
-_NOT_SIMPLE = re.compile(rf"\n(?=[^\n{_SPECIAL}]*[{_SPECIAL}])(?!{_SIMPLE_LINE})", re.MULTILINE)
+# 100 kB of pattern takes 0.35 s to compile: only on first use (every
+# command imports this module; most runs never need step 2).
+_NOT_SIMPLE_PATTERN = rf"\n(?=[^\n{_SPECIAL}]*[{_SPECIAL}])(?!{_SIMPLE_LINE})"
+
+
+@functools.lru_cache(maxsize=1)
+def _not_simple() -> re.Pattern:
+    return re.compile(_NOT_SIMPLE_PATTERN, re.MULTILINE)
 
 # --- step 3 -------------------------------------------------------------------
 
@@ -127,7 +135,7 @@ def within_limit_by_shape(text: str) -> bool:
 
 def every_line_simple(text: str) -> bool:
     """Step 2: every line that holds a bracket, a quote or a tab has a simple shape."""
-    return _NOT_SIMPLE.search("\n" + text) is None
+    return _not_simple().search("\n" + text) is None
 
 
 def deepest_point(text: str) -> ParseFault | None:

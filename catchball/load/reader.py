@@ -20,7 +20,7 @@ from catchball.load.nesting import nesting_fault
 from catchball.load.plain import MAPPING_NODES as _MAPPING
 from catchball.load.plain import SCALAR_NODES as _SCALAR
 from catchball.load.plain import SEQUENCE_NODES as _SEQUENCE
-from catchball.load.plain import NotPlain, compose_plain
+from catchball.load.plain import NotPlain, PlainMapping, PlainScalar, compose_plain
 from catchball.spelling import did_you_mean as suggest
 from catchball.model import Aim, Measure, Objective, Person, Span, Team
 
@@ -113,6 +113,14 @@ class _FileReader:
         """
         explicit: dict[str, tuple] = {}
         repeated: list[tuple[str, yaml.Node, yaml.Node]] = []
+        if node.__class__ is PlainMapping:  # plain keys: text, never a merge key
+            self.spend(len(node.value))
+            for pair in node.value:
+                key = pair[0].value
+                if key in explicit:
+                    repeated.append((key, explicit[key][0], pair[0]))
+                explicit[key] = pair
+            return explicit, repeated
         merged: dict[str, tuple] = {}
         for key_node, value_node in node.value:
             self.spend()
@@ -276,9 +284,11 @@ class _FileReader:
 
     def value(self, spec: F.Field, key: str, node: yaml.Node, element_id: str | None, span: Span):
         """The value of one field, or None (absent, or reported as CB102)."""
+        kind = spec.kind
+        if node.__class__ is PlainScalar and kind is F.TEXT:  # the commonest case first
+            return None if node.tag == Y.NULL or node.value == "" else node.value
         if isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == ""):
             return None
-        kind = spec.kind
         if kind == F.MEASURES:
             return self.measures(node, element_id, span)
         if kind == F.ID_LIST:
