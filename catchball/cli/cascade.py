@@ -32,8 +32,10 @@ def cascade(
     from catchball.views.cascade import CascadeOptions, CascadeView
     from catchball.views.terminal import print_lines
 
-    with command_errors():
-        result = run_check(path)
+    from catchball.cli.progress import reading_progress
+
+    with command_errors(), reading_progress() as progress:
+        result = run_check(path, progress=progress)
     goals = result.goals
     if aim is not None and aim not in goals.aims:
         raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")

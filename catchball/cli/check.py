@@ -66,12 +66,16 @@ def check(
         raise fail("--new-only needs --diff REV (the revision to compare with)")
     from catchball.output import write_atomic
 
+    from catchball.cli.progress import reading_progress
+
     with command_errors():
         if diff is None:
             from catchball.check import run_check
             from catchball.formats import emitter
 
-            result = run_check(path, select=split_words(select), ignore=split_words(ignore))
+            # A bar for people only: machine formats go to tools and logs.
+            with reading_progress(enabled=format == "text") as progress:
+                result = run_check(path, select=split_words(select), ignore=split_words(ignore), progress=progress)
         else:
             from catchball.diff import run_diff
             from catchball.formats.changes import emitter

@@ -55,8 +55,10 @@ def report(
     from catchball.output import write_atomic
     from catchball.report import ReportOptions, build_context, render_report
 
-    with command_errors():
-        result = run_check(path)
+    from catchball.cli.progress import reading_progress
+
+    with command_errors(), reading_progress() as progress:
+        result = run_check(path, progress=progress)
         for message in result.notes:
             note(message)
         options = ReportOptions(team=team, people=not no_people, date=report_day)

@@ -33,8 +33,10 @@ def status(
     from catchball.check import run_check
     from catchball.status import round_status, status_document
 
-    with command_errors():
-        result = run_check(path)
+    from catchball.cli.progress import reading_progress
+
+    with command_errors(), reading_progress(enabled=format == "text") as progress:
+        result = run_check(path, progress=progress)
     for message in result.notes:
         note(message)
     state = round_status(result.cascade)

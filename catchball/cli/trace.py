@@ -36,8 +36,10 @@ def trace(
     from catchball.spelling import did_you_mean
     from catchball.trace import line_of_sight, trace_document
 
-    with command_errors():
-        result = run_check(path)
+    from catchball.cli.progress import reading_progress
+
+    with command_errors(), reading_progress(enabled=format == "text") as progress:
+        result = run_check(path, progress=progress)
     goals = result.goals
     if goals.goal(goal_id) is None:
         raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")
