@@ -124,7 +124,7 @@ def test_no_goals_found_exits_2(cli, tmp_path):
         ("rules: {max-aims: -1}\n", "max-aims` must be 1 or more"),
         ("rules: {ignore: [CB999]}\n", "unknown rule 'CB999'"),
         ("rules: {severity: {CB201: fatal}}\n", "must be error, warning or info"),
-        ("rules: [\n", "catchball.yaml:2:1"),
+        ("rules: [\n", "catchball.yaml:1:9"),
         ("rules: {max-objectives: five}\n", "must be a whole number"),
     ],
 )

@@ -47,12 +47,12 @@ def only_finding(result, file_suffix: str):
 
 SYNTAX = {
     "unclosed bracket": (b"aims: [{id: A, title: T}\nteams: []\n", 2, 1),
-    "unclosed brace": (b"aims:\n  - {id: A, title: T\n", 3, 1),
+    "unclosed brace": (b"aims:\n  - {id: A, title: T\n", 2, 21),  # the parser said 3:1, past the end
     "bad indentation": (b"aims:\n  - id: A\n   title: T\n", 3, 4),
     "tab indentation": (b"aims:\n\t- id: A\n", 2, 1),
     "two documents": (b"aims: []\n---\nteams: []\n", 2, 1),
     "cut off in a quote": (b'aims:\n  - id: A\n    title: "Zero avoid', 3, 23),
-    "cut off in a flow": (b"aims:\n  - id: A\n    measures: [{name: m, base", 4, 1),
+    "cut off in a flow": (b"aims:\n  - id: A\n    measures: [{name: m, base", 3, 30),  # the parser said 4:1, past the end
 }
 
 

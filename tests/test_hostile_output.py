@@ -222,7 +222,7 @@ def test_report_keeps_hostile_titles_in_their_place(cli, make_repo):
 # --- settings ------------------------------------------------------------------------
 
 SETTINGS = {
-    "not YAML": ("rules: [max-aims: 3\n", "catchball.yaml:2:1: did not find expected ',' or ']'"),
+    "not YAML": ("rules: [max-aims: 3\n", "catchball.yaml:1:20: did not find expected ',' or ']'"),
     "two documents": ("period: x\n---\nperiod: y\n", "more than one YAML document"),
     "a list": ("- rules\n", "catchball.yaml:1:1: catchball.yaml must be a mapping"),
     "not UTF-8": (b"organisation: Caf\xe9\n", "catchball.yaml:1:18: file is not UTF-8 text"),

@@ -23,7 +23,7 @@ def test_healthy_repository_has_no_findings(check_repo):
 def test_cb101_invalid_yaml_is_placed_where_the_parser_stopped_and_other_files_still_load(check_repo):
     result = check_repo({"objectives/broken.yaml": "objectives:\n  - id: X-1\n    title: [unclosed\n"})
     f = next(f for f in result.findings if f.code == "CB101")
-    assert f.file.endswith("objectives/broken.yaml") and f.line == 4
+    assert f.file.endswith("objectives/broken.yaml") and (f.line, f.column) == (3, 21)  # the parser said 4:1, past the end
     assert "W7-1" in result.goals.objectives  # the other files were read
 
 

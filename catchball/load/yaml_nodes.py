@@ -114,7 +114,7 @@ def compose(text: str) -> yaml.Node | None | ParseFault:
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return _fault_from(exc)
+        return _within(_fault_from(exc), text)
     except yaml.YAMLError as exc:
         return ParseFault(_one_line(str(exc)), 1, 1)
     except RecursionError:
@@ -132,6 +132,21 @@ def _fault_from(exc: yaml.MarkedYAMLError) -> ParseFault:
         problem = f"{problem} ({exc.context})"
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return ParseFault(_one_line(problem), line, column)
+
+
+def _within(fault: ParseFault, text: str) -> ParseFault:
+    """The fault, moved back into the file when the parser placed it past the end.
+
+    At the end of the stream libyaml reports the line after the last one,
+    which no editor or annotation can show: point just after the last
+    character instead, where a cut-off file stops.
+    """
+    body = text.rstrip("\n")
+    end_line = body.count("\n") + 1
+    end_column = len(body) - (body.rfind("\n") + 1) + 1
+    if (fault.line, fault.column) <= (end_line, end_column):
+        return fault
+    return ParseFault(fault.message, end_line, end_column)
 
 
 def _one_line(text: str) -> str:
