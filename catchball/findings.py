@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -29,9 +30,24 @@ class Finding:
         return (self.file or "", self.line or 0, self.column or 0, self.code, self.id or "", self.message)
 
 
+# Control characters from the goals (YAML escapes such as "\e[8m" in a key)
+# would reach terminals and CI logs raw, where they can recolour or hide
+# text: they are shown as \x1b instead. Line breaks and tabs stay; each
+# format deals with those.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with control characters other than line breaks and tabs written as \\xNN."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def new_finding(code: str, message: str, element_id: str | None, span: Span | None) -> Finding:
     """A finding of `code` at its default severity, placed at `span`."""
     name, severity = CODES[code]
+    message = visible(message)
     if span is None:
         return Finding(code, name, severity, message, element_id, None, None, None)
     return Finding(code, name, severity, message, element_id, span.file, span.line, span.column)

@@ -54,7 +54,7 @@ HOSTILE = {
             supports: [no, 1e3, 2026-01-01, "{INJECTION_YAML}"]
             owner: dd
             measures: [{{name: m, baseline: 1, target: 2}}]
-            "[bold red]markup[/] | pipe <b>html</b> 50% \\r\\n::warning::injected": 1
+            "[bold red]markup[/] | pipe <b>html</b> 50% \\r\\n::warning::injected \\e[31mred\\e[0m \\a": 1
             status: "agreed\\n::error::x"
     """,
 }
@@ -101,7 +101,7 @@ def test_every_format_renders_hostile_text(hostile, name):
 def check_text(result, text):
     # rich markup in the goals is printed as written, not interpreted
     assert "[bold red]markup[/]" in text
-    assert "\x1b" not in text  # no terminal escape sequences from the goals
+    assert "\x1b" not in text and "\\x1b[31mred" in text  # escape sequences are shown, not sent
     assert "équipe ünï %2C, a:b #1.yaml" in text
 
 
@@ -116,7 +116,7 @@ def check_github(result, text):
     assert len(lines) == 2 * len(result.findings) + 1  # no message broke a line
     commands = lines[: len(result.findings)]
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in commands)
-    assert not any("\r" in line for line in lines)
+    assert not any("\r" in line or "\x1b" in line for line in lines)
     dangling = next(line for line in commands if "CB202" in line)
     assert "%0D%0A::error file=x,line=1::injected 100%25" in dangling
     assert "file=" in dangling and "%C3" not in dangling  # unicode is kept, only % , : CR LF escaped
@@ -136,10 +136,7 @@ def check_sarif(result, text):
 def check_junit(result, text):
     root = ET.fromstring(text)
     messages = [failure.get("message") for failure in root.iter("failure")]
-    wanted = [f.message for f in result.findings if f.severity != "info"]
-    # XML 1.0 cannot hold some characters at all (BEL, ESC): they become U+FFFD
-    cleaned = [m.translate({0x07: "\ufffd", 0x1B: "\ufffd"}) for m in wanted]
-    assert sorted(messages) == sorted(cleaned)
+    assert sorted(messages) == sorted(f.message for f in result.findings if f.severity != "info")
 
 
 def check_gitlab(result, text):
@@ -195,14 +192,18 @@ def test_every_format_has_a_hostile_check():
 
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)
-def test_every_format_through_the_cli_with_a_non_utf8_file_name(cli, make_repo, name):
+def test_every_format_through_the_cli_with_odd_file_names(cli, make_repo, name):
     root = make_repo(HOSTILE)
-    with open(os.path.join(os.fsencode(root), b"bad-\xff\xfe.yaml"), "wb") as handle:
-        handle.write(b"aims:\n  - {id: Q, title: T}\nbad key: 1\n")
+    for name_bytes in (b"bad-\xff\xfe.yaml", b"line\nbreak\x1b[8m.yaml"):
+        with open(os.path.join(os.fsencode(root), name_bytes), "wb") as handle:
+            handle.write(b"aims:\n  - {id: Q, title: T}\nbad key: 1\n")
     result = cli("check", "--format", name, root)
     assert result.exit_code == 1, result.stderr
-    shown = "bad-%EF%BF%BD%EF%BF%BD.yaml" if name == "sarif" else "bad-\ufffd\ufffd.yaml"  # SARIF holds URIs
-    assert shown in result.stdout
+    if name == "sarif":  # SARIF holds file names as URIs
+        assert "bad-%EF%BF%BD%EF%BF%BD.yaml" in result.stdout and "line%5Cx0abreak%5Cx1b%5B8m.yaml" in result.stdout
+    else:
+        assert "bad-\ufffd\ufffd.yaml" in result.stdout and "\x1b" not in result.stdout
+        assert "x0abreak" in result.stdout and "line\nbreak" not in result.stdout  # escaped however the format escapes
     result.stdout.encode("utf-8")  # every character can be written as UTF-8
 
 

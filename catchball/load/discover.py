@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +36,14 @@ def printable(path: str) -> str:
 
     A file name is bytes: os.walk keeps bytes that are not UTF-8 as lone
     surrogates, which JSON, XML and a UTF-8 stdout cannot carry. They are
-    shown as U+FFFD; the file is still read by its real name.
+    shown as U+FFFD, and control characters (a newline, an escape sequence)
+    as \\xNN; the file is still read by its real name.
     """
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:
