@@ -54,12 +54,31 @@ class OrgTree:
         return self._enter[upper] <= self._enter[lower] and self._leave[lower] <= self._leave[upper]
 
 
+_NO_ATTRIBUTES: dict = {}
+
+
+class _LinkGraph(nx.DiGraph):
+    """A DiGraph whose nodes and edges carry no attributes: all share one empty dict.
+
+    networkx makes a new attribute dict for every node and edge (64 bytes
+    each, a tenth of the graph at national scale). Nothing here sets an
+    attribute, so they can all be the same empty dict (networkx's documented
+    factory hooks).
+    """
+
+    def node_attr_dict_factory(self) -> dict:  # type: ignore[override]
+        return _NO_ATTRIBUTES
+
+    def edge_attr_dict_factory(self) -> dict:  # type: ignore[override]
+        return _NO_ATTRIBUTES
+
+
 class Cascade:
     """Questions about one GoalSet's cascade, answered from the graph."""
 
     def __init__(self, goals: GoalSet) -> None:
         self.goals = goals
-        self.graph = nx.DiGraph()
+        self.graph = _LinkGraph()
         self._owned: dict[tuple[str, str], list[str]] = {}  # team_node / person_node -> objective ids
         self._members: dict[str, list[str]] = {}  # team id -> person ids, in read order
         self._targets: dict[str, tuple[str, ...]] = {}  # objective id -> existing targets, first mention order

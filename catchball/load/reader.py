@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 
 import yaml
@@ -303,7 +304,7 @@ class _FileReader:
         if kind == F.ID:
             if not _ID_RE.fullmatch(text):
                 self.invalid(f"`{key}` {text!r} is not a valid id (letters, digits, `-`, `_`, `.`)", element_id, span)
-            return text
+            return _intern(text)
         if kind == F.CHOICE:
             if text not in spec.choices:
                 self.invalid(
@@ -311,7 +312,7 @@ class _FileReader:
                     element_id, span,
                 )
                 return None
-            return text
+            return spec.choices[spec.choices.index(text)]  # one shared string per choice
         if kind in (F.NUMBER, F.COUNT):
             return self.number(kind, key, node, element_id, span)
         if kind == F.DATE:
@@ -346,7 +347,7 @@ class _FileReader:
                 continue
             if not _ID_RE.fullmatch(item.value):
                 self.invalid(f"`{key}` {item.value!r} is not a valid id", element_id, span)
-            ids.append(item.value)
+            ids.append(_intern(item.value))
         return tuple(ids)
 
     def measures(self, node: yaml.Node, element_id, span) -> tuple[Measure, ...]:
@@ -393,6 +394,12 @@ class _FileReader:
 
 def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == "")
+
+
+def _intern(text: str) -> str:
+    # An id is written many times (as an id, a team, a person, in supports):
+    # one string for all of them saves memory at national scale.
+    return sys.intern(text)
 
 
 def _number(tag: str, text: str) -> float | int | None:
