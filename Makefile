@@ -29,7 +29,7 @@ bench-large: install
 	$(BIN)/python benchmarks/run.py --staff 200000 1500000
 
 fuzz: install
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py tests/test_hostile_nesting.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
