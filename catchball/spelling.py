@@ -8,6 +8,11 @@ from typing import Iterable
 
 SMALL = 500  # up to this many known words, compare with all of them
 NEIGHBOURS = 100  # otherwise, compare with this many on each side in prefix and suffix order
+# A lookup among many ids costs about a millisecond, and a hostile file can
+# name millions of unknown ids: each index answers this many lookups, then
+# gives no more hints (docs/limits.md). No hint for words longer than any id.
+LOOKUPS = 2_000
+LONGEST_WORD = 200
 
 
 class Suggestions:
@@ -22,8 +27,12 @@ class Suggestions:
     def __init__(self, known: Iterable[str]) -> None:
         self.known = sorted(set(known))
         self.reversed = sorted(word[::-1] for word in self.known) if len(self.known) > SMALL else []
+        self.lookups_left = LOOKUPS
 
     def closest(self, word: str) -> str | None:
+        if self.lookups_left <= 0 or len(word) > LONGEST_WORD:
+            return None
+        self.lookups_left -= 1
         if len(self.known) <= SMALL:
             candidates = self.known
         else:

@@ -366,3 +366,25 @@ def test_null_everywhere_in_a_whole_repository(check_repo):
     result = check_repo(nulls, base={})
     assert {f.code for f in result.findings} <= {"CB102", "CB201", "CB301", "CB401"}
     assert ("CB102", "O") in [(f.code, f.id) for f in result.findings]  # no owner and no title
+
+
+# --- costs that grow with hostile content ---------------------------------------------
+
+
+def test_did_you_mean_hints_stop_after_a_budget(check_repo):
+    from catchball.spelling import LOOKUPS
+
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    typos = ", ".join(f"W7-1{a}{b}{c}" for a in letters for b in letters for c in letters[: (LOOKUPS + 50) // 676 + 1])
+    typos = ", ".join(typos.split(", ")[: LOOKUPS + 50])  # each close to W7-1
+    result = check_repo({"objectives/typos.yaml": f"team: surgery\nobjectives:\n  - {{id: T, title: T, supports: [{typos}]}}\n"})
+    [dangling] = [f for f in result.findings if f.code == "CB202"]
+    assert dangling.message.count("which is not defined") == LOOKUPS + 50
+    assert dangling.message.count("did you mean") == LOOKUPS
+
+
+def test_no_hint_is_searched_for_an_absurdly_long_word(check_repo):
+    key = "owner" + "x" * 100_000
+    result = check_repo({"true-north.yaml": f"aims:\n  - id: TN\n    title: T\n    {key}: 1\n"})
+    [unknown] = [f for f in result.findings if f.code == "CB103"]
+    assert "did you mean" not in unknown.message and key in unknown.message
