@@ -8,7 +8,7 @@ libyaml's composer and the safe-tag walk take, and builds the same node
 tree: the same values as written, the same tags (PyYAML's own YAML 1.1
 resolver), the same 0-based marks. It is a recogniser, not a YAML parser: the moment a file holds
 anything else (an anchor, alias, tag or merge key, a block or multi-line
-scalar, a flow mapping, an escape, a tab or CR, a second document, a line it cannot
+scalar, a flow mapping, an escape, a tab or a lone CR, a second document, a line it cannot
 place, anything that would be a YAML error) it gives up and the caller
 composes the file with libyaml instead. Nothing it accepts is read
 differently from libyaml; tests/test_parse_paths.py holds the two to that
