@@ -22,15 +22,31 @@ from catchball.model import GoalSet
 from catchball.rules.registry import all_rules, resolve_selectors
 
 
+class FindingCounts:
+    """What results with a `findings` list share: counts, the exit code, lookups."""
+
+    __slots__ = ()
+    findings: list[Finding]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 when an error finding (or, with strict, a warning) remains."""
+        if self.count(ERROR) or (strict and self.count(WARNING)):
+            return 1
+        return 0
+
+    def findings_for(self, element_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.id == element_id]
+
+
 @dataclass(slots=True)
-class CheckResult:
+class CheckResult(FindingCounts):
     goals: GoalSet
     cascade: Cascade
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
 
     def summary(self) -> dict:
         """The spec's JSON summary block."""
@@ -45,15 +61,6 @@ class CheckResult:
             "warnings": self.count(WARNING),
             "infos": self.count(INFO),
         }
-
-    def exit_code(self, strict: bool = False) -> int:
-        """0 clean, 1 when an error finding (or, with strict, a warning) remains."""
-        if self.count(ERROR) or (strict and self.count(WARNING)):
-            return 1
-        return 0
-
-    def findings_for(self, element_id: str) -> list[Finding]:
-        return [f for f in self.findings if f.id == element_id]
 
 
 def run_check(

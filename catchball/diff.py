@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from catchball.check import CheckResult, run_check
+from catchball.check import CheckResult, FindingCounts, run_check
 from catchball.errors import CatchballError, NoGoalsError
 from catchball.findings import ERROR, INFO, WARNING, Finding
 from catchball.identity import finding_key
@@ -65,11 +65,12 @@ class Changes:
     base_found: bool = True  # False when the goals root held no goals at the base
 
 
-class DiffResult:
+class DiffResult(FindingCounts):
     """A CheckResult seen against a base revision; formats take it like a CheckResult.
 
     `findings` are all current findings, or only the introduced ones when
-    `new_only`; the summary counts and the exit code follow `findings`.
+    `new_only`; the summary counts and the exit code follow `findings`, so
+    with `new_only` only what the change introduces can fail the run.
     """
 
     def __init__(self, current: CheckResult, changes: Changes, new_only: bool = False) -> None:
@@ -81,22 +82,10 @@ class DiffResult:
         self.notes = current.notes
         self.findings = list(changes.introduced) if new_only else current.findings
 
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
     def summary(self) -> dict:
         summary = self.current.summary()
         summary.update(errors=self.count(ERROR), warnings=self.count(WARNING), infos=self.count(INFO))
         return summary
-
-    def exit_code(self, strict: bool = False) -> int:
-        """0 or 1 as for check, counting only introduced findings when `new_only`."""
-        if self.count(ERROR) or (strict and self.count(WARNING)):
-            return 1
-        return 0
-
-    def findings_for(self, element_id: str) -> list[Finding]:
-        return [f for f in self.findings if f.id == element_id]
 
 
 def run_diff(

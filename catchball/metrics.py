@@ -53,3 +53,13 @@ def headline(result) -> Headline:
         warnings=result.count(WARNING),
         infos=result.count(INFO),
     )
+
+
+def percent(share) -> str:
+    """A share from 0 to 1 as a whole percentage, rounded down (99.6% shows as 99%, never 100%).
+
+    Rounded down everywhere (terminal, report) so that 100% means every one.
+    """
+    if share is None:
+        return "?"
+    return f"{int(float(share) * 100 + 1e-9)}%"

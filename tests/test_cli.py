@@ -143,8 +143,8 @@ def test_unknown_settings_key_is_a_finding(cli, make_repo):
 def test_version_and_help(cli):
     assert cli("--version").stdout.strip() == f"catchball {__version__}"
     top = cli("--help").stdout
-    for command in ("check", "cascade", "init"):
-        assert command in top
+    for command in ("check", "cascade", "init", "report", "trace", "status", "rules", "schema"):
+        assert f"catchball {command} " in top  # an example of every command up front
         assert "Examples:" in cli(command, "--help").stdout
 
 

@@ -26,3 +26,16 @@ def test_example_goals_has_its_deliberate_problems_and_no_others():
     assert result.exit_code() == 1
     assert result.summary()["objectives"] >= 50
     assert 15 <= result.summary()["teams"] <= 25
+
+
+def test_cascade_and_report_give_the_same_share_rounded_down():
+    # 91 of 92 is 98.9%: shown as 98% everywhere, so that only all of them is 100%.
+    from typer.testing import CliRunner
+
+    from catchball.cli import app
+
+    runner = CliRunner()
+    cascade = runner.invoke(app, ["cascade", str(GOALS)]).stdout
+    report = runner.invoke(app, ["report", str(GOALS), "--date", "2026-11-23"]).stdout
+    assert "91/92 active objectives trace to True North (98%)" in cascade
+    assert "| Trace to True North | 91 of 92 (98%) |" in report

@@ -19,7 +19,16 @@ app = typer.Typer(
         "True North aims, the org tree and every team's and person's objectives live in a "
         "goals repository; catchball checks that each objective has a line of sight to a "
         "board aim and shows where the cascade is broken.\n\n"
-        "Start with:  catchball cascade goals"
+        "Examples:\n\n"
+        "\b\n"
+        "  catchball cascade goals                 the cascade, aim by aim\n"
+        "  catchball check goals                   the CI gate (exit 1 on errors)\n"
+        "  catchball init my-trust/goals           start a goals repository\n"
+        "  catchball report goals -o alignment.md  a board report in Markdown\n"
+        "  catchball trace P-LH-1 goals            one objective's line of sight\n"
+        "  catchball status goals                  where the catchball round stands\n"
+        "  catchball rules CB201                   explain a rule\n"
+        "  catchball schema > goals.schema.json    a JSON Schema for editors"
     ),
     no_args_is_help=True,
     add_completion=False,

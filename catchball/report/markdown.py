@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from catchball.metrics import percent  # noqa: F401  (a template filter; shared with the terminal views)
+
 # Characters that start inline markup (emphasis, code, links, strike-through,
 # GitHub math) anywhere in a line: backslash-escaped.
 _INLINE = {c: "\\" + c for c in "`*_[]|~$#"}
@@ -62,8 +64,3 @@ def number(value) -> str:
     return str(value)
 
 
-def percent(value) -> str:
-    """A share from 0 to 1 as a whole percentage, rounded down (99.6% shows as 99%, never 100%)."""
-    if value is None:
-        return "?"
-    return f"{int(float(value) * 100 + 1e-9)}%"

@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
-from catchball.metrics import headline
+from catchball.metrics import headline, percent
 from catchball.model import Aim, Objective
-from catchball.views.lines import STATUS_STYLE, Line, finding_line
+from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,7 @@ class CascadeView:
         yield from self.footer()
 
     def title(self) -> Iterator[Line]:
-        settings = self.goals.settings
-        name = settings.organisation or "True North"
-        period = f" · {settings.period}" if settings.period else ""
-        yield Line(0).add(f"{name}{period}", "bold")
+        yield organisation_line(self.goals.settings, "True North")
         scope = []
         if self.options.team:
             scope.append(f"team {self.options.team} and its branch")
@@ -248,7 +245,7 @@ class CascadeView:
         yield Line(0).add("─" * 60, "dim")
         line = Line(0).add("Line of sight ", "bold")
         line.add(f"{h.traced_objectives}/{h.active_objectives} active objectives trace to True North")
-        line.add(f" ({h.traced_share:.0%})", "green" if h.traced_share >= 0.95 else "yellow")
+        line.add(f" ({percent(h.traced_share)})", "green" if h.traced_share >= 0.95 else "yellow")
         yield line
         yield Line(0).add("Aims with support ", "bold").add(f"{h.supported_aims}/{h.active_aims}")
         yield Line(0).add("Teams engaged ", "bold").add(f"{h.engaged_teams}/{h.teams_below_root}")

@@ -34,3 +34,10 @@ def finding_line(depth: int, finding) -> Line:
         .add(f"{SEVERITY_MARK[finding.severity]} {finding.code} {finding.name}", style)
         .add(f": {finding.message}")
     )
+
+
+def organisation_line(settings, fallback: str) -> Line:
+    """The first line of a view: `Organisation · period` from catchball.yaml."""
+    name = settings.organisation or fallback
+    period = f" · {settings.period}" if settings.period else ""
+    return Line(0).add(f"{name}{period}", "bold")

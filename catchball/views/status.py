@@ -6,7 +6,7 @@ from typing import Iterator
 
 from catchball.model import CHALLENGED, PROPOSED
 from catchball.status import STATUSES, RoundStatus, holder_label
-from catchball.views.lines import STATUS_STYLE, Line
+from catchball.views.lines import STATUS_STYLE, Line, organisation_line
 
 NAME_WIDTH = 56  # the team column never grows past this; longer names are cut with …
 COLUMN = 12  # width of each count column
@@ -26,10 +26,7 @@ class StatusView:
         yield from self.ball()
 
     def title(self) -> Iterator[Line]:
-        settings = self.goals.settings
-        name = settings.organisation or "Catchball status"
-        period = f" · {settings.period}" if settings.period else ""
-        yield Line(0).add(f"{name}{period}", "bold")
+        yield organisation_line(self.goals.settings, "Catchball status")
         yield Line(0).add(f"Catchball status ({self.goals.display_root})", "dim")
         yield Line(0)
 
