@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: install run test bench bench-large fuzz clean
 
@@ -10,25 +11,30 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# `make run` needs catchball alone; the tests and benchmarks add their tools.
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 install: $(STAMP)
 
 run: install
 	$(BIN)/catchball cascade goals
 
-test: install
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-bench: install
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --staff 1000 20000
 
-bench-large: install
+bench-large: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --staff 200000 1500000
 
-fuzz: install
+fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py tests/test_hostile_nesting.py
 
 clean:
