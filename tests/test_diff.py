@@ -230,6 +230,29 @@ def test_text_and_markdown_show_introduced_resolved_and_drift(repo, cli):
     assert "| re-parented | objective P-SN-1 | Assess every patient I admit | supports W7-1 -&gt; W7-9 |" in markdown
 
 
+def test_hostile_titles_and_ids_cannot_forge_log_lines_or_send_escapes(repo, cli):
+    # A title with an escape sequence and a line break that would start a GitHub
+    # workflow command in the log, and an id with one in a dangling link.
+    repo.write({
+        "objectives/extra.yaml": r"""
+            team: surgery
+            objectives:
+              - id: SURG-2
+                title: "Evil \e[8mhidden\e[0m\n::error file=x,line=1::forged"
+                supports: ["SURG-1\r\n::warning::forged too"]
+                owner: dd
+                measures: [{name: m, baseline: 1, target: 2}]
+        """,
+    })
+    text = cli("check", "--diff", "HEAD", repo.root).stdout
+    assert "\x1b" not in text and "Evil \\x1b[8mhidden\\x1b[0m ::error file=x,line=1::forged" in text
+    assert "supports `SURG-1 ::warning::forged too`" in text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines())
+
+    markdown = cli("check", "--diff", "HEAD", "--format", "markdown", repo.root).stdout
+    assert "\x1b" not in markdown and "Evil \\\\x1b\\[8mhidden" in markdown
+
+
 # -- strategy drift -------------------------------------------------------------
 
 
