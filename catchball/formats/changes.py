@@ -43,7 +43,8 @@ def emit_text(result, out: TextIO) -> None:
         console.print(f"[{style}]{escape(title)} ({len(items)})[/]{escape(note)}")
         for f in items:
             where = f"{f.file}:{f.line}:{f.column}" if f.file else "-"
-            console.print(f"  {escape(where)} [{STYLE[f.severity]}]{f.code}[/] {escape(one_line(f.message))} [dim]({f.name})[/]")
+            message = escape(one_line(f.message))
+            console.print(f"  {escape(where)} [{STYLE[f.severity]}]{f.code}[/] {message} [dim]({f.name})[/]")
         console.print()
 
     console.print(f"[bold]Compared with {escape(base_label(changes))}[/]")
