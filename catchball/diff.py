@@ -262,9 +262,20 @@ def repository_of(root: Path) -> tuple[Path, str]:
     """The repository's top folder and the goals root's path inside it ('' at the top, else 'a/b/')."""
     done = _git(["rev-parse", "--show-toplevel", "--show-prefix"], root)
     if done.returncode != 0:
-        raise GitError(f"--diff: {root} is not inside a git repository")
+        reason = _git_reason(done)
+        if not reason or reason.startswith("not a git repository"):
+            raise GitError(f"--diff: {root} is not inside a git repository")
+        # Most often "detected dubious ownership": a CI container whose user
+        # does not own the checkout, which git's safe.directory setting allows.
+        raise GitError(f"--diff: git cannot use the repository of {root}: {reason}")
     lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
     return Path(lines[0]), lines[1] if len(lines) > 1 else ""
+
+
+def _git_reason(done: subprocess.CompletedProcess) -> str:
+    """The first line of git's error message, without its "fatal: "."""
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0].removeprefix("fatal: ").strip() if lines else ""
 
 
 def resolve_commit(top: Path, rev: str) -> str:

@@ -44,6 +44,16 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def one_line(text: str) -> str:
+    """`text` with its line breaks made spaces, for formats that print a finding per line.
+
+    A line break in an id or a title would start a new line of a CI log,
+    and a log line that starts with `::error::` is a GitHub workflow command:
+    text from the goals must never begin a line there.
+    """
+    return " ".join(text.splitlines())
+
+
 def new_finding(code: str, message: str, element_id: str | None, span: Span | None) -> Finding:
     """A finding of `code` at its default severity, placed at `span`."""
     name, severity = CODES[code]

@@ -8,6 +8,7 @@ unless the test says otherwise.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -230,6 +231,29 @@ def test_text_and_markdown_show_introduced_resolved_and_drift(repo, cli):
     assert "| re-parented | objective P-SN-1 | Assess every patient I admit | supports W7-1 -&gt; W7-9 |" in markdown
 
 
+def test_hostile_titles_and_ids_cannot_forge_log_lines_or_send_escapes(repo, cli):
+    # A title with an escape sequence and a line break that would start a GitHub
+    # workflow command in the log, and an id with one in a dangling link.
+    repo.write({
+        "objectives/extra.yaml": r"""
+            team: surgery
+            objectives:
+              - id: SURG-2
+                title: "Evil \e[8mhidden\e[0m\n::error file=x,line=1::forged"
+                supports: ["SURG-1\r\n::warning::forged too"]
+                owner: dd
+                measures: [{name: m, baseline: 1, target: 2}]
+        """,
+    })
+    text = cli("check", "--diff", "HEAD", repo.root).stdout
+    assert "\x1b" not in text and "Evil \\x1b[8mhidden\\x1b[0m ::error file=x,line=1::forged" in text
+    assert "supports `SURG-1 ::warning::forged too`" in text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines())
+
+    markdown = cli("check", "--diff", "HEAD", "--format", "markdown", repo.root).stdout
+    assert "\x1b" not in markdown and "Evil \\\\x1b\\[8mhidden" in markdown
+
+
 # -- strategy drift -------------------------------------------------------------
 
 
@@ -315,6 +339,28 @@ def test_not_a_git_repository_exits_2_with_one_line(make_repo, cli):
     result = cli("check", "--diff", "HEAD", root)
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "is not inside a git repository" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give the repository away")
+def test_a_repository_git_refuses_says_why_instead_of_not_a_repository(repo, cli):
+    # As in a CI container whose user does not own the checkout: git refuses
+    # the repository ("dubious ownership") and only safe.directory lets it in.
+    for path in [repo.top, *repo.top.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    result = cli("check", "--diff", "HEAD", repo.root)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "dubious ownership" in result.stderr and "not inside a git repository" not in result.stderr
+
+
+def test_git_errors_other_than_no_repository_are_passed_on(repo, monkeypatch):
+    import catchball.diff
+
+    refused = subprocess.CompletedProcess(
+        ["git"], 128, b"", b"fatal: detected dubious ownership in repository at '/r'\nTo add an exception ...\n"
+    )
+    monkeypatch.setattr(catchball.diff, "_git", lambda *args, **kwargs: refused)
+    with pytest.raises(CatchballError, match="git cannot use the repository of .*: detected dubious ownership in repository at '/r'$"):
+        repo.diff()
 
 
 @pytest.mark.parametrize("rev", ["no-such-branch", "--output=/tmp/x", "HEAD~5", ""])

@@ -103,6 +103,10 @@ def check_text(result, text):
     assert "[bold red]markup[/]" in text
     assert "\x1b" not in text and "\\x1b[31mred" in text  # escape sequences are shown, not sent
     assert "équipe ünï %2C, a:b #1.yaml" in text
+    # The text report goes to CI logs: a line break in an id must not start a
+    # line there, where `::error ...` would be a GitHub workflow command.
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines())
+    assert "W7-9 ::error file=x,line=1::injected 100%" in text
 
 
 def check_json(result, text):

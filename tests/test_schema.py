@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -66,6 +67,25 @@ def test_shipped_schema_equals_the_generated_one():
 def test_shipped_schema_is_package_data():
     text = resources.files("catchball").joinpath("schema/goals.schema.json").read_text(encoding="utf-8")
     assert json.loads(text)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_a_build_of_the_package_holds_the_schema_and_the_templates(tmp_path):
+    # The editable install reads the source tree, so the test above passes
+    # whatever pyproject.toml says; setuptools' own build_py, on a clean copy
+    # (no egg-info whose SOURCES.txt would list every file), shows what a
+    # wheel built from a fresh checkout holds.
+    source = tmp_path / "source"
+    shutil.copytree(PROJECT / "catchball", source / "catchball", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT / name, source / name)
+    done = subprocess.run(
+        [sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py", "--build-lib", str(tmp_path / "lib")],
+        cwd=source, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    built = tmp_path / "lib" / "catchball"
+    assert (built / "schema" / "goals.schema.json").read_text(encoding="utf-8") == SHIPPED.read_text(encoding="utf-8")
+    assert (built / "templates" / "report.md.j2").is_file()
 
 
 @pytest.mark.parametrize("draft, meta, defs", [("2020-12", jsonschema.Draft202012Validator, "$defs"),

@@ -17,6 +17,7 @@ from typing import Callable, TextIO
 from rich.console import Console
 from rich.markup import escape
 
+from catchball.findings import one_line, visible
 from catchball.formats import emitter as plain_emitter
 from catchball.formats.json import document as json_document
 from catchball.formats.json import finding_record
@@ -42,7 +43,8 @@ def emit_text(result, out: TextIO) -> None:
         console.print(f"[{style}]{escape(title)} ({len(items)})[/]{escape(note)}")
         for f in items:
             where = f"{f.file}:{f.line}:{f.column}" if f.file else "-"
-            console.print(f"  {escape(where)} [{STYLE[f.severity]}]{f.code}[/] {escape(f.message)} [dim]({f.name})[/]")
+            message = escape(one_line(f.message))
+            console.print(f"  {escape(where)} [{STYLE[f.severity]}]{f.code}[/] {message} [dim]({f.name})[/]")
         console.print()
 
     console.print(f"[bold]Compared with {escape(base_label(changes))}[/]")
@@ -75,7 +77,9 @@ def drift_text(console: Console, changes) -> None:
         items.sort(key=lambda d: DRIFT_ORDER.index(d.kind))
         for d in items:
             title = f"  {d.title}" if d.title else ""
-            console.print(f"  {d.kind:<{width}}  {element} {escape(d.id)}{escape(title)}: {escape(d.detail)}")
+            # Titles and ids come straight from the goals: no escape sequences, no line breaks.
+            shown = visible(one_line(f"{d.id}{title}: {d.detail}"))
+            console.print(f"  {d.kind:<{width}}  {element} {escape(shown)}")
     console.print()
 
 

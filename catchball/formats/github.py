@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from catchball.findings import Finding
+from catchball.findings import Finding, one_line
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -19,11 +19,6 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def one_line(text: str) -> str:
-    """A message for the plain log lines: only line breaks need care there."""
-    return " ".join(text.splitlines())
 
 
 def command(f: Finding) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from catchball.findings import visible
 from catchball.formats.changes import DRIFT_ORDER, base_label, counts
 
 MARK = {"error": "error", "warning": "warning", "info": "info"}
@@ -20,7 +21,7 @@ MARK = {"error": "error", "warning": "warning", "info": "info"}
 
 def cell(text: object) -> str:
     """Text safe inside a table cell: no markup, no column breaks, no raw HTML."""
-    text = str(text)
+    text = visible(str(text))
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = re.sub(r"([`*_\[\]])", r"\\\1", text)
