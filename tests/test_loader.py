@@ -6,7 +6,8 @@ import datetime as dt
 
 from catchball.load import load_goals
 from catchball.load.reader import read_goals_file
-from tests.conftest import block
+from catchball.check import run_check
+from tests.conftest import HEALTHY, block
 
 
 def read(text: str):
@@ -143,3 +144,12 @@ def test_goals_root_found_from_catchball_yaml_above(make_repo):
     root = make_repo()
     loaded = load_goals(None, cwd=root / "objectives" / "people")
     assert loaded.goals.root == root and loaded.goals.display_root == "../.."
+
+
+def test_unknown_key_with_nothing_close_names_the_known_keys(make_repo):
+    # The spec: CB103's message suggests the closest known key; with none close, it names them all.
+    ward = HEALTHY["objectives/ward-7.yaml"].replace("owner: wm\n", "owner: wm\n    zzqx: 1\n    titel: typo\n", 1)
+    result = run_check(str(make_repo({"objectives/ward-7.yaml": ward})))
+    (finding,) = [f for f in result.findings if f.code == "CB103"]
+    assert "unknown key `zzqx` in objective W7-1 (known keys: `id`, `title`, `team`, `person`, `supports`" in finding.message
+    assert "unknown key `titel` in objective W7-1 (did you mean `title`?)" in finding.message

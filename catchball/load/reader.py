@@ -202,6 +202,8 @@ class _FileReader:
         hint = suggest(key, known)
         if not hint and re.fullmatch(r"\d[\d ].*", key):
             hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
+        if not hint:  # nothing close: the spec asks for a suggestion, so name what is allowed
+            hint = f" (known keys: {', '.join(f'`{k}`' for k in known)})"
         self.collector.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
 
     def read_element(self, section: str, fields: dict, node: yaml.MappingNode, defaults: dict, out: FileGoals) -> None:

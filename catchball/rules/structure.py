@@ -79,7 +79,7 @@ def unknown_key(cascade: Cascade) -> Iterator[Finding]:
     What it checks
     Every key in a goals file (top level, elements, measures) and in
     catchball.yaml must be one the format defines. The message suggests the
-    closest known key.
+    closest known key, or lists the known keys when none is close.
 
     Why it matters
     A misspelt key is silently ignored by every other tool: `suports:`
