@@ -63,6 +63,7 @@ class _SettingsReader:
         if not isinstance(node, Y.MappingNode):
             self.fail(node, f"{what} must be a mapping")
         result = {}
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, Y.ScalarNode) else None
             if key not in known:
@@ -70,7 +71,10 @@ class _SettingsReader:
                 hint = did_you_mean(str(key), known)
                 self.collector.add("CB103", f"unknown key `{key}` in {what}{hint}", None, span)
                 continue
+            if key in result:  # which value was meant is not ours to guess in the settings
+                self.fail(key_node, f"`{key}` is given twice in {what} (first on line {first_line[key]}): keep one")
             result[key] = value_node
+            first_line[key] = key_node.start_mark.line + 1
         return result
 
     def read(self, root: yaml.Node) -> tuple[Settings, list[Finding]]:
@@ -121,6 +125,8 @@ class _SettingsReader:
             if code not in CODES:
                 hint = did_you_mean(str(code), CODES)
                 self.fail(key_node, f"severity: unknown rule code {code!r}{hint}")
+            if any(code == seen for seen, _ in overrides):
+                self.fail(key_node, f"severity: {code} is given twice: keep one")
             word = getattr(value_node, "value", None)
             if not isinstance(value_node, Y.ScalarNode) or word not in SEVERITY_WORDS:
                 self.fail(value_node, f"severity of {code} must be error, warning or info, not {word!r}")

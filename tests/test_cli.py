@@ -126,6 +126,9 @@ def test_no_goals_found_exits_2(cli, tmp_path):
         ("rules: {severity: {CB201: fatal}}\n", "must be error, warning or info"),
         ("rules: [\n", "catchball.yaml:1:9"),
         ("rules: {max-objectives: five}\n", "must be a whole number"),
+        ("rules:\n  max-objectives: 0\n  max-objectives: 1\n", "catchball.yaml:3:3: `max-objectives` is given twice in `rules` (first on line 2)"),
+        ("organisation: A\norganisation: B\n", "`organisation` is given twice in catchball.yaml"),
+        ("rules: {severity: {CB201: info, CB201: error}}\n", "CB201 is given twice"),
     ],
 )
 def test_bad_settings_exit_2(cli, make_repo, settings, message):
