@@ -146,8 +146,11 @@ objectives:
 }
 
 
-def scaffold(folder: str, force: bool = False) -> list[Path]:
-    """Write the example files under `folder`; refuse to overwrite unless `force`."""
+def scaffold(folder: str, force: bool = False) -> list[tuple[Path, bool]]:
+    """Write the example files under `folder`; refuse to overwrite unless `force`.
+
+    Returns each file written and whether it replaced one that was there.
+    """
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise CatchballError(f"{folder} exists and is not a folder")
@@ -160,7 +163,10 @@ def scaffold(folder: str, force: bool = False) -> list[Path]:
     written = []
     for name, text in FILES.items():
         path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder should be, no permission, a full disk
+            raise CatchballError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
         write_atomic(path, text)
-        written.append(path)
+        written.append((path, name in existing))
     return written

@@ -216,5 +216,15 @@ def test_init_creates_a_valid_repository_and_refuses_to_overwrite(cli, tmp_path)
     again = cli("init", target)
     assert again.exit_code == 2 and "--force" in again.stderr
     assert mine.read_text() == "# my own work\n"
-    assert cli("init", "--force", target).exit_code == 0
+    forced = cli("init", "--force", target)
+    assert forced.exit_code == 0
     assert "Trust Board" in mine.read_text()
+    assert f"overwrote {mine}" in forced.stdout and f"overwrote {target / 'catchball.yaml'}" in forced.stdout
+
+
+def test_init_under_a_file_is_one_line_and_exit_2(cli, tmp_path):
+    (tmp_path / "afile").write_text("mine\n")
+    result = cli("init", tmp_path / "afile" / "goals")
+    assert result.exit_code == 2
+    assert result.stderr == f"catchball: error: cannot create {tmp_path / 'afile' / 'goals'}: Not a directory\n"
+    assert (tmp_path / "afile").read_text() == "mine\n"

@@ -21,6 +21,6 @@ def init(
 
     with command_errors():
         written = scaffold(folder, force=force)
-    for path in written:
-        typer.echo(f"created {path}")
+    for path, replaced in written:
+        typer.echo(f"{'overwrote' if replaced else 'created'} {path}")
     typer.echo(f"Next: catchball cascade {folder}")
