@@ -23,7 +23,11 @@ from catchball.rules.registry import all_rules, resolve_selectors
 
 
 class FindingCounts:
-    """What results with a `findings` list share: counts, the exit code, lookups."""
+    """What results with a `findings` list share: the counts and the exit code.
+
+    Which element a finding is about is catchball.subjects' job: ids repeat
+    across goals, teams and people.
+    """
 
     __slots__ = ()
     findings: list[Finding]
@@ -36,9 +40,6 @@ class FindingCounts:
         if self.count(ERROR) or (strict and self.count(WARNING)):
             return 1
         return 0
-
-    def findings_for(self, element_id: str) -> list[Finding]:
-        return [f for f in self.findings if f.id == element_id]
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from catchball.formats.json import finding_record
 from catchball.graph import MAX_PATHS
+from catchball.subjects import FindingIndex
 
 # Why a walk up the `supports` links stops short of True North.
 SUPPORTS_NOTHING = "supports-nothing"
@@ -139,7 +140,7 @@ def display_name(goals, person: str | None) -> str | None:
     return found.name if found is not None and found.name else person
 
 
-def element_record(cascade, goal_id: str, findings_by_id: dict | None = None, people: bool = True) -> dict:
+def element_record(cascade, goal_id: str, index: FindingIndex | None = None, people: bool = True) -> dict:
     """An aim or objective as plain data (documented in docs/templates.md, "element").
 
     With `people` False the person and owner fields are None.
@@ -171,19 +172,11 @@ def element_record(cascade, goal_id: str, findings_by_id: dict | None = None, pe
         "traces": traces,
         "file": element.span.file,
         "line": element.span.line,
-        "findings": [finding_record(f) for f in (findings_by_id or {}).get(goal_id, ())],
+        "findings": [finding_record(f) for f in (index.get(goal_id) if index is not None else ())],
     }
 
 
-def findings_by_id(findings) -> dict[str, list]:
-    index: dict[str, list] = {}
-    for f in findings:
-        if f.id is not None:
-            index.setdefault(f.id, []).append(f)
-    return index
-
-
-def below_tree(cascade, below: list[Below], index: dict, people: bool = True) -> list[dict]:
+def below_tree(cascade, below: list[Below], index: FindingIndex, people: bool = True) -> list[dict]:
     """The flat depth-first list as nested records: each with `supporters` and `repeat`.
 
     With `people` False, individual objectives (and anything below them) are left out.
@@ -212,7 +205,7 @@ def below_tree(cascade, below: list[Below], index: dict, people: bool = True) ->
 def trace_document(result, sight: LineOfSight) -> dict:
     """`catchball trace --format json`: one document, keys in a stable order."""
     cascade = result.cascade
-    index = findings_by_id(result.findings)
+    index = FindingIndex(result.findings, result.goals)
     return {
         "version": 1,
         "root": result.goals.display_root,
@@ -227,7 +220,7 @@ def trace_document(result, sight: LineOfSight) -> dict:
     }
 
 
-def dead_end_record(cascade, dead_end: DeadEnd, index: dict, people: bool = True) -> dict:
+def dead_end_record(cascade, dead_end: DeadEnd, index: FindingIndex, people: bool = True) -> dict:
     return {
         "path": [element_record(cascade, step, index, people) for step in dead_end.path],
         "target": dead_end.target,

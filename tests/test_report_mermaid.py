@@ -12,7 +12,7 @@ import pytest
 
 from catchball.check import run_check
 from catchball.report.mermaid import MAX_CHARACTERS, MAX_EDGES, OBJECTIVES, TEAMS, cascade_diagram, label
-from catchball.trace import findings_by_id
+from catchball.subjects import FindingIndex
 from tests.conftest import write_repo
 
 GITHUB_MAX_EDGES = 500
@@ -80,7 +80,7 @@ def test_labels_are_escaped_and_cut():
 
 def diagram_for(root, **limits):
     result = run_check(str(root))
-    return result, cascade_diagram(result.cascade, findings_by_id(result.findings), **limits)
+    return result, cascade_diagram(result.cascade, FindingIndex(result.findings, result.goals), **limits)
 
 
 def test_small_cascade_is_drawn_objective_by_objective(make_repo):
@@ -196,7 +196,7 @@ def test_limits_can_be_tightened(make_repo):
 
 def test_a_team_pack_draws_its_branch_and_the_line_up(check_repo):
     result = check_repo()
-    diagram = cascade_diagram(result.cascade, findings_by_id(result.findings), scope={"ward-7"})
+    diagram = cascade_diagram(result.cascade, FindingIndex(result.findings, result.goals), scope={"ward-7"})
     validate_mermaid(diagram.text)
     assert [line.split("<br/>")[0] for line in diagram.text.splitlines()[1:4]] == [
         'n1(["TN-SAFE', 'n2["SURG-1', 'n3["W7-1',

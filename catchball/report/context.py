@@ -18,7 +18,8 @@ from catchball.errors import CatchballError
 from catchball.findings import ERROR, INFO, SEVERITIES, WARNING
 from catchball.formats.json import finding_record
 from catchball.status import STATUSES, ball_records, round_status, team_record
-from catchball.trace import below_tree, dead_end_record, display_name, element_record, findings_by_id, line_of_sight
+from catchball.subjects import GOAL, PERSON, FindingIndex, subject_kind, subject_team
+from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
 CONTEXT_VERSION = 1
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -66,7 +67,7 @@ class _Context:
             raise CatchballError(f"no team {options.team!r}{did_you_mean(options.team, goals.teams)}")
         self.scope_root = options.team if options.team is not None else self.org.root
         self.scope = self._branch(options.team) if options.team is not None else None
-        self.index = findings_by_id(result.findings)
+        self.index = FindingIndex(result.findings, goals)
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
@@ -295,28 +296,17 @@ class _Context:
     # -- findings ---------------------------------------------------------------------------
 
     def finding_team(self, finding) -> str | None:
-        goals, element_id = self.goals, finding.id
-        if element_id is None:
-            return None
-        if element_id in goals.objectives:
-            return self.cascade.owner_team(element_id)
-        if element_id in goals.teams:
-            return element_id
-        if element_id in goals.people:
-            team = goals.people[element_id].team
-            return team if team in goals.teams else None
-        if element_id in goals.aims:
-            return self.org.root
-        return None
+        return subject_team(finding, self.goals, self.cascade)
 
     def hidden(self, finding) -> bool:
         """With --no-people: findings about people, individual objectives, or naming people."""
         if self.people:
             return False
         goals = self.goals
-        if finding.code in PEOPLE_CODES or finding.id in goals.people:
+        kind = subject_kind(finding, goals)
+        if finding.code in PEOPLE_CODES or kind == PERSON:
             return True
-        objective = goals.objectives.get(finding.id) if finding.id else None
+        objective = goals.objectives.get(finding.id) if finding.id and kind == GOAL else None
         return objective is not None and objective.is_individual
 
     def scoped_findings(self, hide: bool = True) -> list:

@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from catchball.subjects import FindingIndex
+
 MAX_EDGES = 400
 MAX_CHARACTERS = 40_000
 LABEL_WIDTH = 60  # characters of a title shown in a node
@@ -65,13 +67,13 @@ def label(text: str | None) -> str:
 
 def cascade_diagram(
     cascade,
-    findings_by_id: dict,
+    index: FindingIndex,
     scope: set[str] | None = None,
     max_edges: int = MAX_EDGES,
     max_characters: int = MAX_CHARACTERS,
 ) -> Diagram:
     """The largest drawing of the cascade (within `scope`, a set of team ids) that fits the limits."""
-    drawing = _Drawing(cascade, findings_by_id, scope)
+    drawing = _Drawing(cascade, index, scope)
 
     def fits(diagram: Diagram) -> bool:
         return diagram.edges <= max_edges and diagram.characters <= max_characters
@@ -88,10 +90,10 @@ def cascade_diagram(
 
 
 class _Drawing:
-    def __init__(self, cascade, findings_by_id: dict, scope: set[str] | None) -> None:
+    def __init__(self, cascade, index: FindingIndex, scope: set[str] | None) -> None:
         self.cascade = cascade
         self.goals = cascade.goals
-        self.findings = findings_by_id
+        self.findings = index
         self.scope = scope
         self.objectives_drawn = self._objectives()
         self.aims_drawn = self._aims()
@@ -138,15 +140,12 @@ class _Drawing:
                 if target in drawn:
                     yield target, objective_id
 
-    def severity(self, ids) -> str | None:
-        worst = None
-        for element_id in ids:
-            for f in self.findings.get(element_id, ()):
-                if f.severity == "error":
-                    return "error"
-                if f.severity == "warning":
-                    worst = "warning"
-        return worst
+    def severity(self, goal_ids, team_ids=()) -> str | None:
+        """The worst severity among the findings on these aims and objectives and these teams."""
+        found = [f for i in goal_ids for f in self.findings.get(i)]
+        found += [f for t in team_ids for f in self.findings.team(t)]
+        severities = {f.severity for f in found}
+        return "error" if "error" in severities else "warning" if "warning" in severities else None
 
     def levels(self) -> int:
         """Levels of teams below the top of the scope (the org root, or the team of a team pack)."""
@@ -260,7 +259,7 @@ class _Drawing:
             if orphans[team_id]:
                 text += f", {orphans[team_id]} not connected"
             lines.append(f'{node}["{text}"]')
-            severity = self.severity(members.get(team_id, []) + objectives[team_id])
+            severity = self.severity(objectives[team_id], members.get(team_id, []))
             if severity:
                 classes[severity].append(node)
         if more:

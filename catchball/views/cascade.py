@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from catchball.metrics import headline, percent
+from catchball.subjects import FindingIndex, subject_team
 from catchball.model import Aim, Objective
 from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
 
@@ -30,10 +31,7 @@ class CascadeView:
         self.cascade = result.cascade
         self.goals = result.goals
         self.options = options
-        self.by_element: dict[str, list] = defaultdict(list)
-        for f in result.findings:
-            if f.id is not None:
-                self.by_element[f.id].append(f)
+        self.by_element = FindingIndex(result.findings, result.goals)
         self.shown_findings: set[int] = set()
         self.placed: dict[str, str] = {}  # objective id -> where it was first shown
         self.branch = self._branch_teams(options.team)
@@ -229,16 +227,7 @@ class CascadeView:
         yield Line(0)
 
     def finding_in_branch(self, finding) -> bool:
-        if self.branch is None:
-            return True
-        goals = self.goals
-        if finding.id in goals.teams:
-            return finding.id in self.branch
-        if finding.id in goals.people:
-            return goals.people[finding.id].team in self.branch
-        if finding.id in goals.objectives:
-            return self.cascade.owner_team(finding.id) in self.branch
-        return False
+        return self.branch is None or subject_team(finding, self.goals, self.cascade) in self.branch
 
     def footer(self) -> Iterator[Line]:
         h = headline(self.result)

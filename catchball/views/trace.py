@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.trace import LineOfSight, display_name, findings_by_id
+from catchball.subjects import FindingIndex
+from catchball.trace import LineOfSight, display_name
 from catchball.views.lines import STATUS_STYLE, Line, finding_line
 
 
@@ -19,7 +20,7 @@ class TraceView:
         self.cascade = result.cascade
         self.goals = result.goals
         self.sight = sight
-        self.by_element = findings_by_id(result.findings)
+        self.by_element = FindingIndex(result.findings, result.goals)
         self.shown: set[str] = set()
 
     def lines(self) -> Iterator[Line]:
