@@ -143,6 +143,52 @@ def test_no_people_leaves_out_names_and_individual_objectives(make_repo):
     assert context["scope"]["people"] is False
 
 
+def test_no_people_leaves_names_out_of_findings_shown_under_elements(make_repo):
+    # CB107 quotes the name as written; it sits on the aim, under the aim's section and in paths.
+    root = make_repo({"true-north.yaml": HEALTHY["true-north.yaml"].replace("owner: ceo", "owner: Sarah Secret")})
+    assert "Sarah Secret" in render_report(context_for(root))
+    for team in (None, "ward-7"):
+        context = context_for(root, people=False, team=team)
+        assert "Sarah Secret" not in json.dumps(context), team
+        assert "Sarah Secret" not in render_report(context), team
+
+
+def test_no_people_does_not_name_individual_objectives_on_paths_or_in_messages(make_repo):
+    # A ward objective may support a person's objective one level up; one that supports a
+    # dropped individual objective gets a CB205 whose message names it.
+    root = make_repo({
+        "objectives/extra.yaml": """
+            objectives:
+              - {id: P-DD-1, person: dd, title: Secret divisional pledge, supports: SURG-1}
+              - {id: P-SN-2, person: sn, title: Dropped nurse pledge, supports: W7-1, status: dropped}
+              - id: W7-2
+                team: ward-7
+                owner: wm
+                title: Ward supports the director
+                supports: [P-DD-1]
+                measures: [{name: m, baseline: 1, target: 2}]
+              - id: W7-3
+                team: ward-7
+                owner: wm
+                title: Ward supports a dropped one
+                supports: [W7-1, P-SN-2]
+                measures: [{name: m, baseline: 1, target: 2}]
+        """,
+    })
+    full = render_report(context_for(root, team="ward-7"))
+    assert "P-DD-1" in full and "P-SN-2" in full
+    for team in (None, "ward-7"):
+        context = context_for(root, people=False, team=team)
+        text = render_report(context)
+        for hidden in ("P-DD-1", "P-SN-2", "pledge"):
+            assert hidden not in json.dumps(context), (team, hidden)
+            assert hidden not in text, (team, hidden)
+    pack = render_report(context_for(root, people=False, team="ward-7"))
+    assert "SURG-1 → an individual objective → W7-2" in pack
+    assert "Stops short: W7-3 supports an individual objective, which is dropped" in pack
+    assert "finding about people or individual objectives left out" in pack
+
+
 def test_team_pack_context(make_repo):
     context = context_for(make_repo(), team="ward-7")
     pack = context["team"]

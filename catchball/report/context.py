@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import deque
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from catchball.trace import below_tree, dead_end_record, display_name, element_r
 CONTEXT_VERSION = 1
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
+_ID_WORD = re.compile(r"[A-Za-z0-9_.-]+")  # the words of a message that could be ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,10 @@ class _Context:
             raise CatchballError(f"no team {options.team!r}{did_you_mean(options.team, goals.teams)}")
         self.scope_root = options.team if options.team is not None else self.org.root
         self.scope = self._branch(options.team) if options.team is not None else None
-        self.index = findings_by_id(result.findings)
+        # The records a template sees carry no finding that --no-people leaves out; the
+        # diagram's colours still count every finding (a colour names nobody).
+        self.individual_ids = {o.id for o in goals.objectives.values() if o.is_individual}
+        self.index = findings_by_id(f for f in result.findings if not self.hidden(f))
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
@@ -256,7 +261,7 @@ class _Context:
     def diagram(self) -> dict:
         from catchball.report.mermaid import MAX_CHARACTERS, MAX_EDGES, cascade_diagram
 
-        drawn = cascade_diagram(self.cascade, self.index, self.scope)
+        drawn = cascade_diagram(self.cascade, findings_by_id(self.result.findings), self.scope)
         return {
             "text": drawn.text,
             "mode": drawn.mode,
@@ -310,14 +315,17 @@ class _Context:
         return None
 
     def hidden(self, finding) -> bool:
-        """With --no-people: findings about people, individual objectives, or naming people."""
+        """With --no-people: findings about people or individual objectives, or naming either."""
         if self.people:
             return False
         goals = self.goals
         if finding.code in PEOPLE_CODES or finding.id in goals.people:
             return True
         objective = goals.objectives.get(finding.id) if finding.id else None
-        return objective is not None and objective.is_individual
+        if objective is not None and objective.is_individual:
+            return True
+        words = _ID_WORD.findall(finding.message)
+        return any(w in self.individual_ids or w.rstrip(".") in self.individual_ids for w in words)
 
     def scoped_findings(self, hide: bool = True) -> list:
         found = []
