@@ -109,6 +109,18 @@ def test_findings_are_grouped_by_team_errors_first(make_repo):
     assert (findings["errors"], findings["warnings"], findings["hidden"]) == (1, 2, 0)
 
 
+def test_findings_of_objectives_with_an_unknown_team_are_not_filed_under_files_and_settings(make_repo):
+    root = make_repo({
+        "objectives/extra.yaml": """
+            objectives:
+              - {id: X-1, title: Lost, team: nowhere, owner: dd, supports: SURG-1, measures: [{name: m, baseline: 1, target: 2}]}
+        """,
+        "broken.yaml": "aims: [\n",
+    })
+    groups = [(g["team"], g["name"], [f["code"] for f in g["findings"]]) for g in context_for(root)["findings"]["groups"]]
+    assert groups == [(None, "Team unknown", ["CB106"]), (None, "Files and settings", ["CB101"])]
+
+
 def test_orphans_by_team_in_org_order(make_repo):
     root = make_repo({
         "objectives/extra.yaml": """

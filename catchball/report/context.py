@@ -24,6 +24,7 @@ from catchball.trace import below_tree, dead_end_record, display_name, element_r
 CONTEXT_VERSION = 1
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
+_TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
 _ID_WORD = re.compile(r"[A-Za-z0-9_.-]+")  # the words of a message that could be ids
 
 
@@ -341,22 +342,30 @@ class _Context:
     def findings(self) -> dict:
         every = self.scoped_findings(hide=False)
         shown = [f for f in every if not self.hidden(f)]
-        groups: dict[str | None, list] = {}
+        groups: dict = {}
         for f in shown:
-            groups.setdefault(self.finding_team(f), []).append(f)
+            team = self.finding_team(f)
+            if team is None and f.id is not None and (f.id in self.goals.objectives or f.id in self.goals.people):
+                team = _TEAM_UNKNOWN  # an objective or person whose team is not defined: not a file's problem
+            groups.setdefault(team, []).append(f)
         order = {team: i for i, team in enumerate(self.org.order)}
 
-        def group_order(team):  # teams with errors first, then warnings, each in org-tree order
+        def group_order(team):  # teams with errors first, then warnings, each in org-tree order; then the rest
             worst = min(SEVERITY_RANK[f.severity] for f in groups[team])
-            return (worst, team is None, order.get(team, len(order)), team or "")
+            rank = 2 if team is None else 1 if team is _TEAM_UNKNOWN else 0
+            return (worst, rank, order.get(team, len(order)), team if isinstance(team, str) else "")
 
         records = []
         for team in sorted(groups, key=group_order):
             items = sorted(groups[team], key=lambda f: (SEVERITY_RANK[f.severity], f.sort_key()))
+            placed = isinstance(team, str)
+            name = self.team_name(team) if placed else None
+            if name is None:
+                name = "Files and settings" if team is None else "Team unknown"
             records.append(
                 {
-                    "team": team,
-                    "name": self.team_name(team) or ("Team unknown" if team else "Files and settings"),
+                    "team": team if placed else None,
+                    "name": name,
                     "errors": sum(1 for f in items if f.severity == ERROR),
                     "warnings": sum(1 for f in items if f.severity == WARNING),
                     "infos": sum(1 for f in items if f.severity == INFO),
