@@ -29,17 +29,18 @@ class DeadEnd:
     target: str | None  # None when the last element supports nothing
     reason: str
 
-    def message(self) -> str:
-        last = self.path[-1]
+    def message(self, name=str) -> str:
+        """In words; `name` turns an id into the text shown for it (to leave out individual objectives)."""
+        last, target = name(self.path[-1]), name(self.target)
         if self.reason == SUPPORTS_NOTHING:
             return f"{last} supports nothing"
         if self.reason == NOT_DEFINED:
             return f"{last} supports `{self.target}`, which is not defined"
         if self.reason == DROPPED_TARGET:
-            return f"{last} supports {self.target}, which is dropped"
+            return f"{last} supports {target}, which is dropped"
         if self.reason == RETIRED_TARGET:
-            return f"{last} supports aim {self.target}, which is retired"
-        return f"{last} supports {self.target}, which is already on this path (a cycle)"
+            return f"{last} supports aim {target}, which is retired"
+        return f"{last} supports {target}, which is already on this path (a cycle)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,9 @@ def display_name(goals, person: str | None) -> str | None:
 def element_record(cascade, goal_id: str, index: FindingIndex | None = None, people: bool = True) -> dict:
     """An aim or objective as plain data (documented in docs/templates.md, "element").
 
-    With `people` False the person and owner fields are None.
+    With `people` False the person and owner fields are None, and an
+    individual objective (one can stand on a path up) keeps only its kind,
+    status, team and whether it traces: no id, title, place or findings.
     """
     goals = cascade.goals
     aim = goals.aims.get(goal_id)
@@ -156,10 +159,11 @@ def element_record(cascade, goal_id: str, index: FindingIndex | None = None, peo
         traces = cascade.traces(goal_id)
     team = cascade.owner_team(goal_id)
     team_element = goals.teams.get(team) if team else None
+    masked = not people and kind == "objective" and element.is_individual
     return {
-        "id": goal_id,
+        "id": None if masked else goal_id,
         "kind": kind,
-        "title": element.title,
+        "title": None if masked else element.title,
         "status": element.status,
         "individual": kind == "objective" and element.is_individual,
         "team": team,
@@ -170,9 +174,9 @@ def element_record(cascade, goal_id: str, index: FindingIndex | None = None, peo
         "owner_name": display_name(goals, owner) if people else None,
         "due": due.isoformat() if due else None,
         "traces": traces,
-        "file": element.span.file,
-        "line": element.span.line,
-        "findings": [finding_record(f) for f in (index.get(goal_id) if index is not None else ())],
+        "file": None if masked else element.span.file,
+        "line": None if masked else element.span.line,
+        "findings": [] if masked or index is None else [finding_record(f) for f in index.get(goal_id)],
     }
 
 
@@ -221,9 +225,19 @@ def trace_document(result, sight: LineOfSight) -> dict:
 
 
 def dead_end_record(cascade, dead_end: DeadEnd, index: FindingIndex, people: bool = True) -> dict:
+    """A dead end as plain data; with `people` False an individual objective is not named."""
+    objectives = cascade.goals.objectives
+
+    def hidden(goal_id) -> bool:
+        objective = objectives.get(goal_id) if goal_id is not None else None
+        return not people and objective is not None and objective.is_individual
+
+    def name(goal_id) -> str:
+        return "an individual objective" if hidden(goal_id) else str(goal_id)
+
     return {
         "path": [element_record(cascade, step, index, people) for step in dead_end.path],
-        "target": dead_end.target,
+        "target": None if hidden(dead_end.target) else dead_end.target,
         "reason": dead_end.reason,
-        "message": dead_end.message(),
+        "message": dead_end.message(name),
     }

@@ -109,6 +109,18 @@ def test_findings_are_grouped_by_team_errors_first(make_repo):
     assert (findings["errors"], findings["warnings"], findings["hidden"]) == (1, 2, 0)
 
 
+def test_findings_of_objectives_with_an_unknown_team_are_not_filed_under_files_and_settings(make_repo):
+    root = make_repo({
+        "objectives/extra.yaml": """
+            objectives:
+              - {id: X-1, title: Lost, team: nowhere, owner: dd, supports: SURG-1, measures: [{name: m, baseline: 1, target: 2}]}
+        """,
+        "broken.yaml": "aims: [\n",
+    })
+    groups = [(g["team"], g["name"], [f["code"] for f in g["findings"]]) for g in context_for(root)["findings"]["groups"]]
+    assert groups == [(None, "Team unknown", ["CB106"]), (None, "Files and settings", ["CB101"])]
+
+
 def test_orphans_by_team_in_org_order(make_repo):
     root = make_repo({
         "objectives/extra.yaml": """
@@ -141,6 +153,52 @@ def test_no_people_leaves_out_names_and_individual_objectives(make_repo):
     assert "2 findings about people or individual objectives left out." in text
     assert context["headline"]["people"] == 4  # counts stay; only names go
     assert context["scope"]["people"] is False
+
+
+def test_no_people_leaves_names_out_of_findings_shown_under_elements(make_repo):
+    # CB107 quotes the name as written; it sits on the aim, under the aim's section and in paths.
+    root = make_repo({"true-north.yaml": HEALTHY["true-north.yaml"].replace("owner: ceo", "owner: Sarah Secret")})
+    assert "Sarah Secret" in render_report(context_for(root))
+    for team in (None, "ward-7"):
+        context = context_for(root, people=False, team=team)
+        assert "Sarah Secret" not in json.dumps(context), team
+        assert "Sarah Secret" not in render_report(context), team
+
+
+def test_no_people_does_not_name_individual_objectives_on_paths_or_in_messages(make_repo):
+    # A ward objective may support a person's objective one level up; one that supports a
+    # dropped individual objective gets a CB205 whose message names it.
+    root = make_repo({
+        "objectives/extra.yaml": """
+            objectives:
+              - {id: P-DD-1, person: dd, title: Secret divisional pledge, supports: SURG-1}
+              - {id: P-SN-2, person: sn, title: Dropped nurse pledge, supports: W7-1, status: dropped}
+              - id: W7-2
+                team: ward-7
+                owner: wm
+                title: Ward supports the director
+                supports: [P-DD-1]
+                measures: [{name: m, baseline: 1, target: 2}]
+              - id: W7-3
+                team: ward-7
+                owner: wm
+                title: Ward supports a dropped one
+                supports: [W7-1, P-SN-2]
+                measures: [{name: m, baseline: 1, target: 2}]
+        """,
+    })
+    full = render_report(context_for(root, team="ward-7"))
+    assert "P-DD-1" in full and "P-SN-2" in full
+    for team in (None, "ward-7"):
+        context = context_for(root, people=False, team=team)
+        text = render_report(context)
+        for hidden in ("P-DD-1", "P-SN-2", "pledge"):
+            assert hidden not in json.dumps(context), (team, hidden)
+            assert hidden not in text, (team, hidden)
+    pack = render_report(context_for(root, people=False, team="ward-7"))
+    assert "SURG-1 → an individual objective → W7-2" in pack
+    assert "Stops short: W7-3 supports an individual objective, which is dropped" in pack
+    assert "finding about people or individual objectives left out" in pack
 
 
 def test_team_pack_context(make_repo):

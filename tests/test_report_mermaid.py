@@ -78,6 +78,14 @@ def test_labels_are_escaped_and_cut():
     assert label(None) == ""
 
 
+def test_a_label_never_starts_like_a_markdown_list_item():
+    # Mermaid 11 reads node text as Markdown and draws a list as "Unsupported markdown: list".
+    for text in ("1. First", "12) Twelfth", "- dash", "* star", "+ plus", "1.", "-"):
+        assert not re.match(r"(\d{1,9}[.)]|[-+*])( |$)", label(text)), text
+    assert label("1. First") == "1.\u00a0First"
+    assert label("1.5 per cent") == "1.5 per cent" and label("-dash") == "-dash"
+
+
 def diagram_for(root, **limits):
     result = run_check(str(root))
     return result, cascade_diagram(result.cascade, FindingIndex(result.findings, result.goals), **limits)

@@ -8,6 +8,7 @@ from pathlib import Path
 from catchball.trace import (
     CYCLE, DROPPED_TARGET, NOT_DEFINED, RETIRED_TARGET, SUPPORTS_NOTHING, Below, DeadEnd, line_of_sight,
 )
+from tests.conftest import HEALTHY
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "goals"
 
@@ -233,6 +234,28 @@ def test_unknown_id_exits_2_with_a_hint(cli, make_repo):
     person = cli("trace", "sn", root)
     assert person.exit_code == 2 and "sn is a person" in person.stderr
     assert cli("trace", "W7-1", "--format", "yaml", root).exit_code == 2
+
+
+def test_trace_and_status_print_a_hostile_title_on_one_line_without_control_characters(cli, make_repo):
+    # A title over two lines would split the tree; an escape sequence would reach the terminal.
+    root = make_repo({
+        "objectives/ward-7.yaml": """
+            team: ward-7
+            objectives:
+              - id: W7-1
+                title: "Falls\\nsecond line\\x1b[31mred\\u2028third"
+                supports: SURG-1
+                owner: wm
+                status: proposed
+                measures: [{name: m, baseline: 1, target: 2}]
+        """,
+        "org.yaml": HEALTHY["org.yaml"].replace("name: Ward 7", 'name: "Ward\\n7"'),
+    })
+    for args in (("trace", "W7-1"), ("trace", "SURG-1"), ("status",)):
+        out = cli(*args, root).stdout
+        assert "\x1b" not in out and "\u2028" not in out, args
+        assert "Falls second line\ufffd[31mred third" in out, args
+        assert "Ward 7" in out and "Ward\n" not in out, args
 
 
 def test_trace_on_the_example_goals(cli):

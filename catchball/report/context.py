@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import deque
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from catchball.trace import below_tree, dead_end_record, display_name, element_r
 CONTEXT_VERSION = 1
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
+_TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
+_ID_WORD = re.compile(r"[A-Za-z0-9_.-]+")  # the words of a message that could be ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,10 @@ class _Context:
             raise CatchballError(f"no team {options.team!r}{did_you_mean(options.team, goals.teams)}")
         self.scope_root = options.team if options.team is not None else self.org.root
         self.scope = self._branch(options.team) if options.team is not None else None
-        self.index = FindingIndex(result.findings, goals)
+        # The records a template sees carry no finding that --no-people leaves out; the
+        # diagram's colours still count every finding (a colour names nobody).
+        self.individual_ids = {o.id for o in goals.objectives.values() if o.is_individual}
+        self.index = FindingIndex((f for f in result.findings if not self.hidden(f)), goals)
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
@@ -257,7 +263,7 @@ class _Context:
     def diagram(self) -> dict:
         from catchball.report.mermaid import MAX_CHARACTERS, MAX_EDGES, cascade_diagram
 
-        drawn = cascade_diagram(self.cascade, self.index, self.scope)
+        drawn = cascade_diagram(self.cascade, FindingIndex(self.result.findings, self.goals), self.scope)
         return {
             "text": drawn.text,
             "mode": drawn.mode,
@@ -299,7 +305,7 @@ class _Context:
         return subject_team(finding, self.goals, self.cascade)
 
     def hidden(self, finding) -> bool:
-        """With --no-people: findings about people, individual objectives, or naming people."""
+        """With --no-people: findings about people or individual objectives, or naming either."""
         if self.people:
             return False
         goals = self.goals
@@ -307,7 +313,10 @@ class _Context:
         if finding.code in PEOPLE_CODES or kind == PERSON:
             return True
         objective = goals.objectives.get(finding.id) if finding.id and kind == GOAL else None
-        return objective is not None and objective.is_individual
+        if objective is not None and objective.is_individual:
+            return True
+        words = _ID_WORD.findall(finding.message)
+        return any(w in self.individual_ids or w.rstrip(".") in self.individual_ids for w in words)
 
     def scoped_findings(self, hide: bool = True) -> list:
         found = []
@@ -323,22 +332,30 @@ class _Context:
     def findings(self) -> dict:
         every = self.scoped_findings(hide=False)
         shown = [f for f in every if not self.hidden(f)]
-        groups: dict[str | None, list] = {}
+        groups: dict = {}
         for f in shown:
-            groups.setdefault(self.finding_team(f), []).append(f)
+            team = self.finding_team(f)
+            if team is None and f.id is not None and (f.id in self.goals.objectives or f.id in self.goals.people):
+                team = _TEAM_UNKNOWN  # an objective or person whose team is not defined: not a file's problem
+            groups.setdefault(team, []).append(f)
         order = {team: i for i, team in enumerate(self.org.order)}
 
-        def group_order(team):  # teams with errors first, then warnings, each in org-tree order
+        def group_order(team):  # teams with errors first, then warnings, each in org-tree order; then the rest
             worst = min(SEVERITY_RANK[f.severity] for f in groups[team])
-            return (worst, team is None, order.get(team, len(order)), team or "")
+            rank = 2 if team is None else 1 if team is _TEAM_UNKNOWN else 0
+            return (worst, rank, order.get(team, len(order)), team if isinstance(team, str) else "")
 
         records = []
         for team in sorted(groups, key=group_order):
             items = sorted(groups[team], key=lambda f: (SEVERITY_RANK[f.severity], f.sort_key()))
+            placed = isinstance(team, str)
+            name = self.team_name(team) if placed else None
+            if name is None:
+                name = "Files and settings" if team is None else "Team unknown"
             records.append(
                 {
-                    "team": team,
-                    "name": self.team_name(team) or ("Team unknown" if team else "Files and settings"),
+                    "team": team if placed else None,
+                    "name": name,
                     "errors": sum(1 for f in items if f.severity == ERROR),
                     "warnings": sum(1 for f in items if f.severity == WARNING),
                     "infos": sum(1 for f in items if f.severity == INFO),

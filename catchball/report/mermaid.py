@@ -22,6 +22,7 @@ with an error finding are drawn in the `error` class, with a warning in
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ MIN_NODE_CHARACTERS = 14  # no node statement is shorter: n1["X<br/>"] and its n
 
 OBJECTIVES, TEAMS = "objectives", "teams"
 
+_LIST_MARKER = re.compile(r"^(\d{1,9}[.)]|[-+*])(?: |$)")
 _LABEL = str.maketrans({'"': "#quot;", "#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"})
 
 CLASS_DEFS = (
@@ -58,10 +60,16 @@ class Diagram:
 
 
 def label(text: str | None) -> str:
-    """A node label: one line, at most LABEL_WIDTH characters, with Mermaid's entity codes."""
+    """A node label: one line, at most LABEL_WIDTH characters, with Mermaid's entity codes.
+
+    Mermaid 11 reads node text as Markdown, and a list it cannot draw shows as
+    "Unsupported markdown: list" (mermaid-js/mermaid#5824): a label starting
+    like a list item ("1. ", "- ") gets a no-break space after the marker.
+    """
     words = " ".join((text or "").split())
     if len(words) > LABEL_WIDTH:
         words = words[: LABEL_WIDTH - 1].rstrip() + "…"
+    words = _LIST_MARKER.sub("\\1\u00a0", words)
     return words.translate(_LABEL)
 
 
