@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from catchball import __version__
-from tests.conftest import HEALTHY, json_findings
+from tests.conftest import HEALTHY, block, json_findings
 
 
 def broken(make_repo):
@@ -228,3 +228,12 @@ def test_init_under_a_file_is_one_line_and_exit_2(cli, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == f"catchball: error: cannot create {tmp_path / 'afile' / 'goals'}: Not a directory\n"
     assert (tmp_path / "afile").read_text() == "mine\n"
+
+
+def test_cascade_of_a_retired_aim_says_why_it_is_empty(cli, make_repo):
+    aims = block(HEALTHY["true-north.yaml"]) + "  - {id: TN-OLD, title: Old aim, status: retired}\n"
+    root = make_repo({"true-north.yaml": aims})
+    out = cli("cascade", "--aim", "TN-OLD", root).stdout
+    assert "◆ TN-OLD  Old aim" in out and "Not shown: it is retired, so nothing is cascaded from it." in out
+    other = cli("cascade", "--aim", "TN-SAFE", "--team", "ward-7", root).stdout
+    assert "Not shown" not in other and "W7-1" in other

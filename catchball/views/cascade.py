@@ -79,6 +79,8 @@ class CascadeView:
             aims = [a for a in aims if a.id in self.relevant]
         for aim in aims:
             yield from self.aim_lines(aim)
+        if self.options.aim is not None and not aims:
+            yield from self.aim_not_shown(self.options.aim)
         if self.options.aim is None:
             yield from self.retired_aims()
             yield from self.orphans()
@@ -183,6 +185,17 @@ class CascadeView:
     def person_name(self, person_id: str | None) -> str:
         person = self.goals.people.get(person_id) if person_id else None
         return person.name if person and person.name else (person_id or "")
+
+    def aim_not_shown(self, aim_id: str) -> Iterator[Line]:
+        """Say why `--aim` shows nothing rather than print an empty view."""
+        aim = self.goals.aims[aim_id]
+        if not aim.active:
+            why = "it is retired, so nothing is cascaded from it"
+        else:
+            why = f"no objective of team {self.options.team} traces to it"
+        yield Line(0).add(f"◆ {aim.id}", "bold magenta").add(f"  {aim.title or ''}", "bold")
+        yield Line(1).add(f"Not shown: {why}.", "dim")
+        yield Line(0)
 
     def retired_aims(self) -> Iterator[Line]:
         retired = [a for a in self.goals.aims.values() if not a.active]
