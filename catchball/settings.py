@@ -97,7 +97,8 @@ class _SettingsReader:
 
     def limit(self, node: yaml.Node, key: str) -> int:
         if not (isinstance(node, Y.ScalarNode) and node.tag == Y.INT):
-            self.fail(node, f"`{key}` must be a whole number, not {getattr(node, 'value', '…')!r}")
+            written = node.value if isinstance(node, Y.ScalarNode) else "…"
+            self.fail(node, f"`{key}` must be a whole number, not {written!r}")
         number = yaml.constructor.SafeConstructor().construct_yaml_int(node)
         if number < 1:
             self.fail(node, f"`{key}` must be 1 or more, not {number}")
@@ -117,13 +118,16 @@ class _SettingsReader:
             self.fail(node, "`severity` must map rule codes to error, warning or info")
         overrides = []
         for key_node, value_node in node.value:
-            code = getattr(key_node, "value", None)
+            if not isinstance(key_node, Y.ScalarNode):
+                self.fail(key_node, "`severity` must map rule codes to error, warning or info")
+            code = key_node.value
             if code not in CODES:
                 hint = did_you_mean(str(code), CODES)
                 self.fail(key_node, f"severity: unknown rule code {code!r}{hint}")
-            word = getattr(value_node, "value", None)
-            if not isinstance(value_node, Y.ScalarNode) or word not in SEVERITY_WORDS:
+            if not isinstance(value_node, Y.ScalarNode) or value_node.value not in SEVERITY_WORDS:
+                word = value_node.value if isinstance(value_node, Y.ScalarNode) else "…"
                 self.fail(value_node, f"severity of {code} must be error, warning or info, not {word!r}")
+            word = value_node.value
             overrides.append((code, word))
         return tuple(overrides)
 

@@ -355,6 +355,16 @@ def test_wrong_shapes_are_cb102_or_nothing(check_repo, case):
     assert result.summary()["objectives"] >= 3
 
 
+def test_an_entry_that_is_not_a_mapping_says_what_it_should_be(check_repo):
+    result = check_repo({"shape.yaml": "teams: [3]\naims: [x]\npeople: [[]]\n"})
+    messages = [f.message for f in result.findings if f.file.endswith("shape.yaml")]
+    assert messages == [
+        "each entry of `teams` must be a mapping (a team with `id`)",
+        "each entry of `aims` must be a mapping (an aim with `id`)",
+        "each entry of `people` must be a mapping (a person with `id`)",
+    ]
+
+
 def test_null_everywhere_in_a_whole_repository(check_repo):
     nulls = {
         "catchball.yaml": "organisation: ~\nperiod: ~\nrules: ~\n",

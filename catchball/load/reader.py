@@ -195,7 +195,7 @@ class _FileReader:
                 elements.append(item)
             elif not (isinstance(item, _SCALAR) and item.tag == Y.NULL):
                 noun = F.ELEMENT_NOUN[section]
-                self.invalid(f"each entry of `{section}` must be a mapping (an {noun} with `id`)", None, self.span(item))
+                self.invalid(f"each entry of `{section}` must be a mapping (a{'n' if noun[0] in 'ao' else ''} {noun} with `id`)", None, self.span(item))
         return elements
 
     def unknown_key(self, key, key_node, known, element_id, span, where) -> None:
