@@ -220,6 +220,23 @@ def test_report_keeps_hostile_titles_in_their_place(cli, make_repo):
     assert "تقليل السقوط" in text and "🚑" in text
 
 
+RAW_CONTROLS = ["\x1b", "\x07", "\r", "\x85", "\u2028"]
+
+
+@pytest.mark.parametrize("command", [["cascade"], ["status"], ["trace", "on"], ["trace", "no"]])
+def test_terminal_views_show_hostile_text_on_one_line_and_send_no_control_characters(cli, make_repo, command):
+    hostile_team = '  - {id: odd, name: "Odd\\e[8m hidden\\nteam", parent: surgery}\n'
+    root = make_repo({**HOSTILE, "org.yaml": HOSTILE["org.yaml"] + hostile_team})
+    result = cli(*command, root)
+    assert result.exit_code == 0, result.stderr
+    assert not [c for c in RAW_CONTROLS if c in result.stdout]
+    if command[0] == "status":
+        assert "Odd\\x1b[8m hidden team (odd)" in result.stdout
+        return
+    lines = [line for line in result.stdout.splitlines() if "RTL mark, tab here" in line]
+    assert lines and all("bell\\x07, escape \\x1b[31mred\\x1b[0m, nel  ls" in line for line in lines)
+
+
 # --- settings ------------------------------------------------------------------------
 
 SETTINGS = {
