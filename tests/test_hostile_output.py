@@ -218,6 +218,7 @@ def test_report_keeps_hostile_titles_in_their_place(cli, make_repo):
     assert "<script>" not in text
     assert text.count("```") % 2 == 0  # a title cannot close a code block early
     assert "تقليل السقوط" in text and "🚑" in text
+    assert not [c for c in RAW_CONTROLS if c in text] and "bell\\x07, esca" in text  # a title's \e[31m is shown, not sent
 
 
 RAW_CONTROLS = ["\x1b", "\x07", "\r", "\x85", "\u2028"]

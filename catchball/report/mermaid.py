@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from catchball.findings import visible
+
 MAX_EDGES = 400
 MAX_CHARACTERS = 40_000
 LABEL_WIDTH = 60  # characters of a title shown in a node
@@ -57,7 +59,7 @@ class Diagram:
 
 def label(text: str | None) -> str:
     """A node label: one line, at most LABEL_WIDTH characters, with Mermaid's entity codes."""
-    words = " ".join((text or "").split())
+    words = visible(" ".join((text or "").split()))
     if len(words) > LABEL_WIDTH:
         words = words[: LABEL_WIDTH - 1].rstrip() + "…"
     return words.translate(_LABEL)
