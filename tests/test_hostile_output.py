@@ -103,6 +103,10 @@ def check_text(result, text):
     assert "[bold red]markup[/]" in text
     assert "\x1b" not in text and "\\x1b[31mred" in text  # escape sequences are shown, not sent
     assert "équipe ünï %2C, a:b #1.yaml" in text
+    # one line per finding: a line break in a message cannot split it or fake a finding line
+    lines = text.split("\n")
+    assert len([line for line in lines if line.startswith("  ")]) == len(result.findings)
+    assert not [line for line in lines if line.startswith("::")] and "\r" not in text
 
 
 def check_json(result, text):

@@ -1,6 +1,8 @@
 """`--format text`: findings grouped by file, for people at a terminal.
 
-Colour only on a terminal (rich decides; NO_COLOR is respected).
+Colour only on a terminal (rich decides; NO_COLOR is respected). One line
+per finding: a line break in a message (a key written with "\\n") becomes a
+space, so it cannot split a finding or fake a line of its own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
+
+from catchball.findings import one_line
 
 BATCH = 1000  # lines per rich print
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -24,7 +28,7 @@ def emit(result, out: TextIO) -> None:
         for f in group:
             where = f"{f.file}:{f.line}:{f.column}" if f.file else "-"
             style = STYLE[f.severity]
-            lines.append(f"  {escape(where)} [{style}]{f.code}[/] {escape(f.message)} [dim]({f.name})[/]")
+            lines.append(f"  {escape(where)} [{style}]{f.code}[/] {escape(one_line(f.message))} [dim]({f.name})[/]")
         lines.append("")
     s = result.summary()
     counts = f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"

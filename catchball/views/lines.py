@@ -6,24 +6,9 @@ cheap to print at scale (one write, not one rich render per element).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from catchball.findings import visible
-
-# A view line is one line: a title with a line break (written with a YAML
-# escape) would break the layout, and a control character such as ESC would
-# reach the terminal raw and could hide the rest of the line.
-_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def one_line(text: str) -> str:
-    """`text` on one line: line breaks and tabs become a space, other control characters \\xNN."""
-    if _UNSAFE.search(text) is None:
-        return text
-    return visible(_BREAKS.sub(" ", text))
-
+from catchball.findings import one_line
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
