@@ -365,6 +365,13 @@ def test_an_entry_that_is_not_a_mapping_says_what_it_should_be(check_repo):
     ]
 
 
+def test_an_invalid_id_is_one_cb102_with_the_element_s_other_faults(check_repo):
+    result = check_repo({"objectives/odd.yaml": "objectives:\n  - id: équipe 🚑\n    supports: [TN-SAFE]\n"})
+    [finding] = [f for f in result.findings if f.code == "CB102"]
+    assert finding.id == "équipe 🚑" and finding.message.startswith("`id` 'équipe 🚑' is not a valid id")
+    assert "has no `title`" in finding.message and "has no `team` or `person`" in finding.message
+
+
 def test_null_everywhere_in_a_whole_repository(check_repo):
     nulls = {
         "catchball.yaml": "organisation: ~\nperiod: ~\nrules: ~\n",
