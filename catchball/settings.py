@@ -6,6 +6,7 @@ SettingsError (exit 2), except an unknown key, which is a CB103 finding.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -27,7 +28,9 @@ SEVERITY_WORDS = ("error", "warning", "info")
 
 def read_settings(path: Path, display: str) -> tuple[Settings, list[Finding]]:
     """Settings from catchball.yaml (defaults when the file is absent)."""
-    if not path.is_file():
+    # absent, or a folder (read as a folder of goals files): the defaults. A
+    # pipe, socket or device goes on to read_bounded, which refuses it (exit 2).
+    if not os.path.lexists(path) or path.is_dir():
         return Settings(), []
     try:
         raw = read_bounded(path)

@@ -167,6 +167,14 @@ def test_unreadable_settings_file_is_exit_2(cli, make_repo, monkeypatch):
     assert result.stderr == f"catchball: error: {root}/catchball.yaml: cannot be read (Permission denied)\n"
 
 
+def test_a_settings_file_that_is_a_pipe_is_exit_2_not_ignored(cli, make_repo):
+    root = make_repo({"catchball.yaml": None})
+    os.mkfifo(root / "catchball.yaml")
+    result = cli("check", root)
+    assert result.exit_code == 2
+    assert result.stderr == f"catchball: error: {root}/catchball.yaml: not a regular file (a pipe, socket or device): not read\n"
+
+
 @pytest.mark.skipif(AS_ROOT, reason="root reads files whatever their mode; the patched tests above cover root")
 def test_chmod_000_file_and_folder(make_repo):
     root = make_repo({"locked.yaml": EXTRA_AIM, "private/extra.yaml": EXTRA_AIM})
