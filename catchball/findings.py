@@ -44,14 +44,23 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+# Text shown on one line (a finding in the text format, a line of the
+# cascade): a line break written with a YAML escape would break the layout
+# or fake a line of its own, so breaks and tabs become a space.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def one_line(text: str) -> str:
-    """`text` with its line breaks made spaces, for formats that print a finding per line.
+    """`text` on one line: line breaks and tabs become a space, other control characters \\xNN.
 
     A line break in an id or a title would start a new line of a CI log,
     and a log line that starts with `::error::` is a GitHub workflow command:
     text from the goals must never begin a line there.
     """
-    return " ".join(text.splitlines())
+    if _UNSAFE.search(text) is None:
+        return text
+    return visible(_BREAKS.sub(" ", text))
 
 
 def new_finding(code: str, message: str, element_id: str | None, span: Span | None) -> Finding:

@@ -37,7 +37,10 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         raise CatchballError(f"cannot write {target}: folder {folder} does not exist")
     if target.is_dir():
         raise CatchballError(f"cannot write {target}: it is a folder")
-    if target.exists() and not os.access(target, os.W_OK):
+    # Root may write anything, so os.access alone would let `-o` replace a
+    # file someone made read-only (chmod a-w) to protect it: no write bit
+    # for anyone means read-only, for root too.
+    if target.exists() and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222):
         raise CatchballError(f"cannot write {target}: the file is read-only")
     data = text.encode("utf-8")
     try:

@@ -6,6 +6,7 @@ SettingsError (exit 2), except an unknown key, which is a CB103 finding.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -27,7 +28,9 @@ SEVERITY_WORDS = ("error", "warning", "info")
 
 def read_settings(path: Path, display: str) -> tuple[Settings, list[Finding]]:
     """Settings from catchball.yaml (defaults when the file is absent)."""
-    if not path.is_file():
+    # absent, or a folder (read as a folder of goals files): the defaults. A
+    # pipe, socket or device goes on to read_bounded, which refuses it (exit 2).
+    if not os.path.lexists(path) or path.is_dir():
         return Settings(), []
     try:
         raw = read_bounded(path)
@@ -101,7 +104,8 @@ class _SettingsReader:
 
     def limit(self, node: yaml.Node, key: str) -> int:
         if not (isinstance(node, Y.ScalarNode) and node.tag == Y.INT):
-            self.fail(node, f"`{key}` must be a whole number, not {getattr(node, 'value', '…')!r}")
+            written = node.value if isinstance(node, Y.ScalarNode) else "…"
+            self.fail(node, f"`{key}` must be a whole number, not {written!r}")
         number = yaml.constructor.SafeConstructor().construct_yaml_int(node)
         if number < 1:
             self.fail(node, f"`{key}` must be 1 or more, not {number}")
@@ -121,15 +125,18 @@ class _SettingsReader:
             self.fail(node, "`severity` must map rule codes to error, warning or info")
         overrides = []
         for key_node, value_node in node.value:
-            code = getattr(key_node, "value", None)
+            if not isinstance(key_node, Y.ScalarNode):
+                self.fail(key_node, "`severity` must map rule codes to error, warning or info")
+            code = key_node.value
             if code not in CODES:
                 hint = did_you_mean(str(code), CODES)
                 self.fail(key_node, f"severity: unknown rule code {code!r}{hint}")
             if any(code == seen for seen, _ in overrides):
                 self.fail(key_node, f"severity: {code} is given twice: keep one")
-            word = getattr(value_node, "value", None)
-            if not isinstance(value_node, Y.ScalarNode) or word not in SEVERITY_WORDS:
+            if not isinstance(value_node, Y.ScalarNode) or value_node.value not in SEVERITY_WORDS:
+                word = value_node.value if isinstance(value_node, Y.ScalarNode) else "…"
                 self.fail(value_node, f"severity of {code} must be error, warning or info, not {word!r}")
+            word = value_node.value
             overrides.append((code, word))
         return tuple(overrides)
 

@@ -51,6 +51,22 @@ def test_symlink_loops_are_noted_and_skipped(make_repo):
     ]
 
 
+def test_notes_come_in_path_order_whatever_order_the_folder_lists(make_repo, monkeypatch):
+    root = make_repo()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        os.symlink(name, root / name)  # each a loop
+    real_walk = os.walk
+
+    def walk_backwards(*args, **kwargs):  # a file system that lists the newest entry first
+        for folder, dirs, files in real_walk(*args, **kwargs):
+            files.reverse()
+            yield folder, dirs, files
+
+    monkeypatch.setattr(os, "walk", walk_backwards)
+    notes = run_check(str(root)).notes
+    assert notes == sorted(notes) and len(notes) == 3
+
+
 def test_symlinks_out_of_the_goals_root_are_not_followed(make_repo, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -149,6 +165,14 @@ def test_unreadable_settings_file_is_exit_2(cli, make_repo, monkeypatch):
     result = cli("check", root)
     assert result.exit_code == 2
     assert result.stderr == f"catchball: error: {root}/catchball.yaml: cannot be read (Permission denied)\n"
+
+
+def test_a_settings_file_that_is_a_pipe_is_exit_2_not_ignored(cli, make_repo):
+    root = make_repo({"catchball.yaml": None})
+    os.mkfifo(root / "catchball.yaml")
+    result = cli("check", root)
+    assert result.exit_code == 2
+    assert result.stderr == f"catchball: error: {root}/catchball.yaml: not a regular file (a pipe, socket or device): not read\n"
 
 
 @pytest.mark.skipif(AS_ROOT, reason="root reads files whatever their mode; the patched tests above cover root")

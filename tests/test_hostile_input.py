@@ -126,7 +126,7 @@ def test_random_binary_files_never_crash(check_repo):
     blobs = {f"blob-{n}.yaml": bytes((n * 37 + i * i) % 256 for i in range(4096)) for n in range(8)}
     result = check_repo(blobs)
     for name in blobs:
-        assert {code for code, _, _ in findings_in(result, name)} <= {"CB101", "CB102"}
+        assert {code for code, _, _ in findings_in(result, name)} == {"CB101"}  # not silently skipped
     assert result.summary()["objectives"] == 3
 
 
@@ -353,6 +353,23 @@ def test_wrong_shapes_are_cb102_or_nothing(check_repo, case):
     loader = [(f.code, f.id, f.line) for f in result.findings if f.file.endswith("shape.yaml") and f.code < "CB2"]
     assert loader == expected
     assert result.summary()["objectives"] >= 3
+
+
+def test_an_entry_that_is_not_a_mapping_says_what_it_should_be(check_repo):
+    result = check_repo({"shape.yaml": "teams: [3]\naims: [x]\npeople: [[]]\n"})
+    messages = [f.message for f in result.findings if f.file.endswith("shape.yaml")]
+    assert messages == [
+        "each entry of `teams` must be a mapping (a team with `id`)",
+        "each entry of `aims` must be a mapping (an aim with `id`)",
+        "each entry of `people` must be a mapping (a person with `id`)",
+    ]
+
+
+def test_an_invalid_id_is_one_cb102_with_the_element_s_other_faults(check_repo):
+    result = check_repo({"objectives/odd.yaml": "objectives:\n  - id: équipe 🚑\n    supports: [TN-SAFE]\n"})
+    [finding] = [f for f in result.findings if f.code == "CB102"]
+    assert finding.id == "équipe 🚑" and finding.message.startswith("`id` 'équipe 🚑' is not a valid id")
+    assert "has no `title`" in finding.message and "has no `team` or `person`" in finding.message
 
 
 def test_null_everywhere_in_a_whole_repository(check_repo):

@@ -107,6 +107,10 @@ def check_text(result, text):
     # line there, where `::error ...` would be a GitHub workflow command.
     assert not any(line.lstrip().startswith("::") for line in text.splitlines())
     assert "W7-9 ::error file=x,line=1::injected 100%" in text
+    # one line per finding: a line break in a message cannot split it or fake a finding line
+    lines = text.split("\n")
+    assert len([line for line in lines if line.startswith("  ")]) == len(result.findings)
+    assert not [line for line in lines if line.startswith("::")] and "\r" not in text
 
 
 def check_json(result, text):
@@ -222,6 +226,24 @@ def test_report_keeps_hostile_titles_in_their_place(cli, make_repo):
     assert "<script>" not in text
     assert text.count("```") % 2 == 0  # a title cannot close a code block early
     assert "تقليل السقوط" in text and "🚑" in text
+    assert not [c for c in RAW_CONTROLS if c in text] and "bell\\x07, esca" in text  # a title's \e[31m is shown, not sent
+
+
+RAW_CONTROLS = ["\x1b", "\x07", "\r", "\x85", "\u2028"]
+
+
+@pytest.mark.parametrize("command", [["cascade"], ["status"], ["trace", "on"], ["trace", "no"]])
+def test_terminal_views_show_hostile_text_on_one_line_and_send_no_control_characters(cli, make_repo, command):
+    hostile_team = '  - {id: odd, name: "Odd\\e[8m hidden\\nteam", parent: surgery}\n'
+    root = make_repo({**HOSTILE, "org.yaml": HOSTILE["org.yaml"] + hostile_team})
+    result = cli(*command, root)
+    assert result.exit_code == 0, result.stderr
+    assert not [c for c in RAW_CONTROLS if c in result.stdout]
+    if command[0] == "status":
+        assert "Odd\\x1b[8m hidden team (odd)" in result.stdout
+        return
+    lines = [line for line in result.stdout.splitlines() if "RTL mark, tab here" in line]
+    assert lines and all("bell\\x07, escape \\x1b[31mred\\x1b[0m, nel  ls" in line for line in lines)
 
 
 # --- settings ------------------------------------------------------------------------
@@ -240,7 +262,9 @@ SETTINGS = {
     "text limit": ("rules:\n  max-aims: many\n", "`max-aims` must be a whole number, not 'many'"),
     "float limit": ("rules:\n  max-aims: 2.5\n", "`max-aims` must be a whole number, not '2.5'"),
     "huge limit": ("rules:\n  max-aims: 1" + "0" * 400 + "\n", None),
-    "limit as a list": ("rules:\n  max-aims: [3]\n", "`max-aims` must be a whole number"),
+    "limit as a list": ("rules:\n  max-aims: [3]\n", "`max-aims` must be a whole number, not '…'"),
+    "severity key a list": ("rules:\n  severity: {[CB201]: error}\n", "2:14: `severity` must map rule codes to"),
+    "severity a list": ("rules:\n  severity: {CB201: [error]}\n", "severity of CB201 must be error, warning or info, not '…'"),
     "organisation a mapping": ("organisation: {name: x}\n", "`organisation` must be text"),
     "ignore a mapping": ("rules:\n  ignore: {CB201: true}\n", "`ignore` must be a list of rule codes"),
     "unsafe tag": ("period: !!python/name:os.system\n", "is not allowed"),
@@ -295,10 +319,11 @@ def test_output_onto_a_folder(cli, make_repo, tmp_path):
     assert result.exit_code == 2 and "is a folder" in result.stderr
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes read-only files")
-def test_output_onto_a_read_only_file(cli, make_repo, previous):
+@pytest.mark.parametrize("command", [["check", "-f", "json"], ["report"]])
+def test_output_onto_a_read_only_file(cli, make_repo, previous, command):
+    """chmod a-w protects a file from root too, who may write anything: CI often runs as root."""
     previous.chmod(0o444)
-    assert_untouched(previous, cli("check", "-f", "json", "-o", previous, make_repo()), "read-only")
+    assert_untouched(previous, cli(*command, "-o", previous, make_repo()), "read-only")
 
 
 def test_output_onto_a_read_only_file_as_anyone(cli, make_repo, previous, monkeypatch):

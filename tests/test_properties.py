@@ -6,8 +6,10 @@ then applies random mutations: deleted links, renamed ids, moved teams,
 duplicated keys and ids, swapped value types, retired and dropped
 elements, cut-off and corrupted files. For every result:
 
-- no exception escapes, in any output format, and the JSON output parses;
-- every finding has a known code, and a file and a line inside that file;
+- no exception escapes, in any output format or view (cascade, status,
+  trace, report), and the JSON, SARIF, GitLab and JUnit outputs parse;
+- every finding has a known code, and a file, a line and a column inside
+  that file;
 - findings are identical across two runs and whatever order the files were
   created in;
 - an objective reported as an orphan (CB201) has no path to an active aim,
@@ -31,9 +33,18 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import datetime as dt
+import xml.etree.ElementTree as ET
+
 from catchball.check import run_check
 from catchball.formats import FORMAT_NAMES, emitter
+from catchball.report import ReportOptions, build_context, render_report
 from catchball.rules.catalog import CODES
+from catchball.status import round_status, status_document
+from catchball.trace import line_of_sight, trace_document
+from catchball.views.cascade import CascadeOptions, CascadeView
+from catchball.views.status import StatusView
+from catchball.views.trace import TraceView
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
@@ -318,6 +329,11 @@ def lines_in(path: Path) -> int:
     return path.read_bytes().count(b"\n") + 1
 
 
+def line_of(path: Path, number: int) -> str:
+    """Line `number` (from 1) as an editor shows it: characters, bytes that are not UTF-8 one each."""
+    return path.read_bytes().split(b"\n")[number - 1].decode("utf-8", "replace")
+
+
 @given(mutated(), st.sampled_from(["one file", "split"]), st.randoms(use_true_random=False))
 def test_random_broken_repositories_keep_every_invariant(case, file_layout, rnd: random.Random):
     repo, _log = case
@@ -349,15 +365,30 @@ def test_random_broken_repositories_keep_every_invariant(case, file_layout, rnd:
             assert f.file.startswith(str(first) + "/"), f
             path = Path(f.file)
             assert path.is_file(), f
-            assert 1 <= f.line <= lines_in(path) and f.column >= 1, f
+            assert 1 <= f.line <= lines_in(path) and 1 <= f.column <= len(line_of(path, f.line)) + 1, f
 
-        # every format renders; JSON parses and says the same
+        # every format renders; JSON parses and says the same; SARIF, GitLab and JUnit parse too
         for name in FORMAT_NAMES:
             buffer = io.StringIO()
             emitter(name)(result, buffer)
             if name == "json":
                 document = json.loads(buffer.getvalue())
                 assert [x["message"] for x in document["findings"]] == [f.message for f in result.findings]
+            elif name in ("sarif", "gitlab"):
+                json.loads(buffer.getvalue())
+            elif name == "junit":
+                ET.fromstring(buffer.getvalue())
+
+        # the other commands that read goals render the same result: cascade, status, trace, report
+        assert all(isinstance(line.text, str) for line in CascadeView(result, CascadeOptions()).lines())
+        state = round_status(result.cascade)
+        list(StatusView(result, state).lines())
+        json.dumps(status_document(result, state))
+        for goal_id in sorted([*result.goals.aims, *result.goals.objectives])[:5]:
+            sight = line_of_sight(result.cascade, goal_id)
+            list(TraceView(result, sight).lines())
+            json.dumps(trace_document(result, sight))
+        render_report(build_context(result, ReportOptions(date=dt.date(2026, 6, 1), revision=False)))
 
         # orphans, checked by an independent search over what was loaded
         goals = result.goals

@@ -254,7 +254,7 @@ def test_trace_and_status_print_a_hostile_title_on_one_line_without_control_char
     for args in (("trace", "W7-1"), ("trace", "SURG-1"), ("status",)):
         out = cli(*args, root).stdout
         assert "\x1b" not in out and "\u2028" not in out, args
-        assert "Falls second line\ufffd[31mred third" in out, args
+        assert "Falls second line\\x1b[31mred third" in out, args
         assert "Ward 7" in out and "Ward\n" not in out, args
 
 

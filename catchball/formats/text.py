@@ -1,6 +1,8 @@
 """`--format text`: findings grouped by file, for people at a terminal.
 
-Colour only on a terminal (rich decides; NO_COLOR is respected).
+Colour only on a terminal (rich decides; NO_COLOR is respected). One line
+per finding: a line break in a message (a key written with "\\n") becomes a
+space, so it cannot split a finding or fake a line of its own.
 """
 
 from __future__ import annotations

@@ -102,6 +102,9 @@ def discover(given: str | None, cwd: Path | None = None) -> GoalsRoot:
                     continue
             found.append(relative)
     found.sort(key=lambda rel: rel.encode("utf-8", "surrogateescape"))
+    # notes in path order too, not in the order the file system lists entries
+    # (which follows the order they were created in)
+    root.skipped.sort(key=lambda note: note.encode("utf-8", "surrogateescape"))
     root.files = found
     return root
 

@@ -195,7 +195,7 @@ class _FileReader:
                 elements.append(item)
             elif not (isinstance(item, _SCALAR) and item.tag == Y.NULL):
                 noun = F.ELEMENT_NOUN[section]
-                self.invalid(f"each entry of `{section}` must be a mapping (an {noun} with `id`)", None, self.span(item))
+                self.invalid(f"each entry of `{section}` must be a mapping (a{'n' if noun[0] in 'ao' else ''} {noun} with `id`)", None, self.span(item))
         return elements
 
     def unknown_key(self, key, key_node, known, element_id, span, where) -> None:
@@ -212,7 +212,11 @@ class _FileReader:
         pairs, repeated = self.pairs(node)
         element_id = None
         if "id" in pairs:
-            element_id = self.value(fields["id"], "id", pairs["id"][1], None, span)
+            # an id that is not valid is still the element's id: its CB102 joins
+            # the element's other CB102 faults in one finding (spec: one per element and code)
+            id_node = pairs["id"][1]
+            written = id_node.value if isinstance(id_node, _SCALAR) and not _is_null(id_node) else None
+            element_id = self.value(fields["id"], "id", id_node, written, span)
         self.report_repeats(repeated, element_id)
         values = {}
         for key, (key_node, value_node) in pairs.items():

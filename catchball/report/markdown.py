@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from catchball.findings import visible
 from catchball.metrics import percent  # noqa: F401  (a template filter; shared with the terminal views)
 
 # Characters that start inline markup (emphasis, code, links, strike-through,
@@ -28,10 +29,14 @@ _BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
 
 
 def _words(value) -> str:
-    """The text on one line: every run of whitespace, newlines included, becomes one space."""
+    """The text on one line: every run of whitespace, newlines included, becomes one space.
+
+    Other control characters (an escape sequence in a title) are shown as
+    \\xNN, as in finding messages: printed to a CI log they would act.
+    """
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    return visible(" ".join(str(value).split()))
 
 
 def md(value) -> str:

@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from catchball.findings import visible
 from catchball.subjects import FindingIndex
 
 MAX_EDGES = 400
@@ -66,7 +67,7 @@ def label(text: str | None) -> str:
     "Unsupported markdown: list" (mermaid-js/mermaid#5824): a label starting
     like a list item ("1. ", "- ") gets a no-break space after the marker.
     """
-    words = " ".join((text or "").split())
+    words = visible(" ".join((text or "").split()))
     if len(words) > LABEL_WIDTH:
         words = words[: LABEL_WIDTH - 1].rstrip() + "…"
     words = _LIST_MARKER.sub("\\1\u00a0", words)

@@ -6,26 +6,13 @@ cheap to print at scale (one write, not one rich render per element).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from catchball.findings import one_line
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
 STATUS_STYLE = {"agreed": "green", "proposed": "cyan", "challenged": "yellow", "dropped": "dim", "retired": "dim"}
-
-
-# Text from the goals goes to a terminal: a line break would split a view's line
-# (a title over two lines of the tree), and an escape sequence would reach the terminal.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_BREAK = re.compile(r"[ \t]*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
-
-
-def one_line(text: str) -> str:
-    """`text` as one printable line: line breaks and tabs become spaces, other control characters U+FFFD."""
-    if not _UNPRINTABLE.search(text):
-        return text
-    text = _BREAK.sub(" ", text).replace("\t", " ")
-    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 @dataclass(slots=True)
