@@ -63,3 +63,23 @@ def percent(share) -> str:
     if share is None:
         return "?"
     return f"{int(float(share) * 100 + 1e-9)}%"
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 error`, `2 errors`: a count with its noun in the right number."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def severity_counts(errors: int, warnings: int, infos: int) -> str:
+    """The counts line every format ends with: `1 error, 4 warnings, 0 infos`."""
+    return f"{counted(errors, 'error')}, {counted(warnings, 'warning')}, {counted(infos, 'info')}"
+
+
+def scope_text(summary: dict) -> str:
+    """What was checked, from the JSON summary: `29 files, 5 aims, 22 teams, 30 people, 93 objectives`."""
+    people = "1 person" if summary["people"] == 1 else f"{summary['people']} people"
+    return ", ".join(
+        [counted(summary["files"], "file"), counted(summary["aims"], "aim"), counted(summary["teams"], "team"),
+         people, counted(summary["objectives"], "objective")]
+    )
+

@@ -183,7 +183,7 @@ def test_cascade_flags_problems_in_place_and_lists_orphans(cli, make_repo):
 def test_cascade_options(cli, make_repo):
     root = make_repo()
     shallow = cli("cascade", "--depth", "1", root).stdout
-    assert "SURG-1" in shallow and "W7-1" not in shallow and "1 more objectives below" in shallow
+    assert "SURG-1" in shallow and "W7-1" not in shallow and "1 more objective below" in shallow
     assert "P-SN-1" not in cli("cascade", "--no-people", root).stdout
     branch = cli("cascade", "--team", "ward-7", root).stdout
     assert "W7-1" in branch and "SURG-1" in branch  # the path up stays, for context

@@ -86,7 +86,7 @@ def test_output_option_writes_the_same_text_atomically_and_logs_text(at_project,
         assert result.stderr == ""
     else:  # one run: the file for the tool, the text report for the CI log
         assert "tests/repos/ci-sample/objectives/surgery.yaml:9:5 CB201" in result.stderr
-        assert "4 errors, 3 warnings, 1 infos" in result.stderr
+        assert "4 errors, 3 warnings, 1 info" in result.stderr
 
 
 def test_output_into_a_missing_folder_exits_2(at_project, cli, tmp_path):
@@ -324,3 +324,12 @@ def test_markdown_escapes_text_from_the_goals(at_project):
     assert len(rows) == 1 + 8  # header and one row per finding: no row was split by a `|`
     assert "&lt;done&gt; &amp;" in text
     assert not any(t.type.startswith("html") for t in tokens)
+
+
+def test_counts_are_in_the_right_number():
+    from catchball.metrics import scope_text, severity_counts
+
+    assert severity_counts(1, 0, 2) == "1 error, 0 warnings, 2 infos"
+    assert severity_counts(2, 1, 1) == "2 errors, 1 warning, 1 info"
+    summary = {"files": 1, "aims": 1, "teams": 2, "people": 1, "objectives": 0}
+    assert scope_text(summary) == "1 file, 1 aim, 2 teams, 1 person, 0 objectives"

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from catchball.findings import one_line, visible
+from catchball.metrics import severity_counts
 from catchball.formats import emitter as plain_emitter
 from catchball.formats.json import document as json_document
 from catchball.formats.json import finding_record
@@ -32,7 +33,7 @@ def base_label(changes) -> str:
 
 def counts(findings) -> str:
     n = {s: sum(1 for f in findings if f.severity == s) for s in STYLE}
-    return f"{n['error']} errors, {n['warning']} warnings, {n['info']} infos"
+    return severity_counts(n['error'], n['warning'], n['info'])
 
 
 def emit_text(result, out: TextIO) -> None:

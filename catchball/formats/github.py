@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from catchball.findings import Finding, one_line
+from catchball.metrics import severity_counts
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -38,4 +39,4 @@ def emit(result, out: TextIO) -> None:
         where = f"{f.file}:{f.line}:{f.column}: " if f.file else ""
         out.write(f"{where}{f.code} [{f.severity}] {one_line(f.message)}\n")
     s = result.summary()
-    out.write(f"catchball: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos\n")
+    out.write(f"catchball: {severity_counts(s['errors'], s['warnings'], s['infos'])}\n")

@@ -14,6 +14,7 @@ import re
 from typing import TextIO
 
 from catchball.findings import visible
+from catchball.metrics import scope_text, severity_counts
 from catchball.formats.changes import DRIFT_ORDER, base_label, counts
 
 MARK = {"error": "error", "warning": "warning", "info": "info"}
@@ -40,7 +41,7 @@ def findings_table(findings) -> list[str]:
 
 def scope(result) -> str:
     s = result.summary()
-    return f"{s['files']} files, {s['aims']} aims, {s['teams']} teams, {s['people']} people, {s['objectives']} objectives"
+    return scope_text(s)
 
 
 def drift_section(changes) -> list[str]:
@@ -60,7 +61,7 @@ def emit(result, out: TextIO) -> None:
     lines = ["## catchball check", ""]
     if changes is None:
         s = result.summary()
-        headline = f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"
+        headline = severity_counts(s['errors'], s['warnings'], s['infos'])
         lines += [f"**{headline}** in {scope(result)}.", ""]
         lines += findings_table(result.findings)
     else:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from catchball.findings import one_line
+from catchball.metrics import scope_text, severity_counts
 
 BATCH = 1000  # lines per rich print
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -31,8 +32,8 @@ def emit(result, out: TextIO) -> None:
             lines.append(f"  {escape(where)} [{style}]{f.code}[/] {escape(one_line(f.message))} [dim]({f.name})[/]")
         lines.append("")
     s = result.summary()
-    counts = f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"
-    scope = f"{s['files']} files, {s['aims']} aims, {s['teams']} teams, {s['people']} people, {s['objectives']} objectives"
+    counts = severity_counts(s['errors'], s['warnings'], s['infos'])
+    scope = scope_text(s)
     if not findings:
         lines.append(f"[green]No findings.[/] Checked {scope}.")
     else:

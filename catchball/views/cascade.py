@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
-from catchball.metrics import headline, percent
+from catchball.metrics import counted, headline, percent
 from catchball.subjects import FindingIndex, subject_team
 from catchball.model import Aim, Objective
 from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
@@ -131,7 +131,7 @@ class CascadeView:
         """
         if self.options.depth is not None and level > self.options.depth:
             if objectives:
-                yield Line(depth).add(f"… {len(objectives)} more objectives below (raise --depth)", "dim")
+                yield Line(depth).add(f"… {counted(len(objectives), 'more objective')} below (raise --depth)", "dim")
             return
         groups: dict[str | None, list[Objective]] = defaultdict(list)
         for objective in objectives:
@@ -235,8 +235,8 @@ class CascadeView:
             return
         yield Line(0).add(f"Other findings ({len(rest)})", "bold")
         for f in rest:
-            where = f"{f.file}:{f.line}:{f.column}  " if f.file else ""
-            yield finding_line(1, f).add(f"  {where}", "dim")
+            line = finding_line(1, f)
+            yield line.add(f"  {f.file}:{f.line}:{f.column}", "dim") if f.file else line
         yield Line(0)
 
     def finding_in_branch(self, finding) -> bool:
@@ -252,9 +252,9 @@ class CascadeView:
         yield Line(0).add("Aims with support ", "bold").add(f"{h.supported_aims}/{h.active_aims}")
         yield Line(0).add("Teams engaged ", "bold").add(f"{h.engaged_teams}/{h.teams_below_root}")
         findings = Line(0).add("Findings ", "bold")
-        findings.add(f"{h.errors} errors", "bold red" if h.errors else "green")
-        findings.add(", ").add(f"{h.warnings} warnings", "yellow" if h.warnings else "green")
-        findings.add(f", {h.infos} infos  ").add("(catchball check for the full list)", "dim")
+        findings.add(counted(h.errors, "error"), "bold red" if h.errors else "green")
+        findings.add(", ").add(counted(h.warnings, "warning"), "yellow" if h.warnings else "green")
+        findings.add(f", {counted(h.infos, 'info')}  ").add("(catchball check for the full list)", "dim")
         yield findings
 
 
