@@ -33,11 +33,18 @@ class Suggestions:
         if self.lookups_left <= 0 or len(word) > LONGEST_WORD:
             return None
         self.lookups_left -= 1
+        for variant in (word.upper(), word.lower()):  # `tn-safe` for TN-SAFE: difflib weighs case fully
+            if variant != word and self._has(variant):
+                return variant
         if len(self.known) <= SMALL:
             candidates = self.known
         else:
             candidates = _near(self.known, word) + [w[::-1] for w in _near(self.reversed, word[::-1])]
         return closest_match(word, candidates)
+
+    def _has(self, word: str) -> bool:
+        at = bisect_left(self.known, word)
+        return at < len(self.known) and self.known[at] == word
 
     def hint(self, word: str) -> str:
         """' (did you mean `x`?)' for the closest known word, or ''."""

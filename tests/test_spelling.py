@@ -33,3 +33,10 @@ def test_closest_match_is_what_difflib_returns():
         pool = rng.sample(words, rng.randint(0, 60)) * rng.randint(1, 2)
         expected = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
         assert closest_match(word, pool) == (expected[0] if expected else None), (word, pool)
+
+
+def test_a_word_in_the_wrong_case_suggests_the_known_one():
+    assert Suggestions(["TN-SAFE", "TN-CARE", "surgery"]).closest("tn-safe") == "TN-SAFE"
+    assert Suggestions(["TN-SAFE", "surgery"]).closest("SURGERY") == "surgery"
+    many = [f"OBJ-{i}" for i in range(5_000)] + ["TN-SAFE"]
+    assert Suggestions(many).closest("tn-safe") == "TN-SAFE"
