@@ -187,6 +187,9 @@ def test_cascade_options(cli, make_repo):
     assert "P-SN-1" not in cli("cascade", "--no-people", root).stdout
     branch = cli("cascade", "--team", "ward-7", root).stdout
     assert "W7-1" in branch and "SURG-1" in branch  # the path up stays, for context
+    # --depth counts the branch's levels: the team's own objectives, not their context above
+    branch_shallow = cli("cascade", "--team", "ward-7", "--depth", "1", root).stdout
+    assert "SURG-1" in branch_shallow and "W7-1" in branch_shallow and "P-SN-1" not in branch_shallow
     bad = cli("cascade", "--aim", "TN-SAEF", root)
     assert bad.exit_code == 2 and "did you mean `TN-SAFE`" in bad.stderr
     assert cli("cascade", "--team", "nope", root).exit_code == 2

@@ -22,7 +22,13 @@ def cascade(
     aim: Annotated[Optional[str], typer.Option("--aim", help="Show only this True North aim.")] = None,
     team: Annotated[Optional[str], typer.Option("--team", help="Show only this team's branch of the org tree.")] = None,
     depth: Annotated[
-        Optional[int], typer.Option("--depth", min=1, help="Levels of objectives to show below each aim.")
+        Optional[int],
+        typer.Option(
+            "--depth",
+            min=1,
+            help="Levels of objectives to show below each aim (with --team, levels of that branch: "
+            "the objectives above it are always shown).",
+        ),
     ] = None,
     no_people: Annotated[bool, typer.Option("--no-people", help="Leave out individual objectives.")] = False,
 ) -> None:

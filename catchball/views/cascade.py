@@ -166,7 +166,9 @@ class CascadeView:
         self.placed[objective.id] = parent_id
         yield from self.element_findings(objective.id, depth + 1)
         team = self.cascade.owner_team(objective.id)
-        yield from self.grouped(self.supporters_in_scope(objective.id), depth + 1, objective.id, level + 1, team)
+        # With --team, the objectives above the branch are context: --depth counts the branch's levels.
+        below = level + 1 if self.in_branch(objective) else level
+        yield from self.grouped(self.supporters_in_scope(objective.id), depth + 1, objective.id, below, team)
 
     def objective_line(self, objective: Objective, depth: int, show_link: bool = False, placed_under=None) -> Line:
         line = Line(depth).add(f"{objective.id}", "bold").add(f"  {objective.title or ''}")
