@@ -240,3 +240,30 @@ def test_cascade_of_a_retired_aim_says_why_it_is_empty(cli, make_repo):
     assert "◆ TN-OLD  Old aim" in out and "Not shown: it is retired, so nothing is cascaded from it." in out
     other = cli("cascade", "--aim", "TN-SAFE", "--team", "ward-7", root).stdout
     assert "Not shown" not in other and "W7-1" in other
+
+
+def test_cascade_without_people_still_shows_team_objectives_that_support_a_person(cli, make_repo):
+    # W7-2 (a team objective) supports P-DD-1 (the divisional director's own objective).
+    people = block(
+        """
+        person: dd
+        objectives:
+          - {id: P-DD-1, title: Walk the wards weekly, supports: [SURG-1]}
+        """
+    )
+    ward = block(HEALTHY["objectives/ward-7.yaml"]) + block(
+        """
+        - id: W7-2
+          title: Weekly safety walk-round on Ward 7
+          supports: [P-DD-1]
+          owner: wm
+          measures: [{name: Walk-rounds, baseline: 0, target: 52}]
+        """,
+        indent=2,
+    )
+    root = make_repo({"objectives/people/surgery.yaml": people, "objectives/ward-7.yaml": ward})
+    full = cli("cascade", root).stdout
+    assert full.index("P-DD-1") < full.index("W7-2")
+    hidden = cli("cascade", "--no-people", root).stdout
+    assert "P-DD-1" not in hidden and "Walk the wards" not in hidden
+    assert hidden.index("SURG-1") < hidden.index("W7-2  Weekly safety walk-round on Ward 7")

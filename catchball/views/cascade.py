@@ -120,7 +120,20 @@ class CascadeView:
         yield Line(0)
 
     def supporters_in_scope(self, goal_id: str) -> list[Objective]:
-        return [o for o in self.cascade.supporters(goal_id) if self.in_scope(o)]
+        """What supports `goal_id` and is shown. With --no-people, a team objective that
+        supports an individual objective is shown where that objective would be."""
+        shown, seen = [], {goal_id}
+        stack = list(reversed(self.cascade.supporters(goal_id)))
+        while stack:
+            objective = stack.pop()
+            if objective.id in seen:
+                continue
+            seen.add(objective.id)
+            if self.in_scope(objective):
+                shown.append(objective)
+            elif not self.options.people and objective.is_individual:
+                stack.extend(reversed(self.cascade.supporters(objective.id)))
+        return shown
 
     def grouped(
         self, objectives: list[Objective], depth: int, parent_id: str, level: int, parent_team: str | None
