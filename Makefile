@@ -7,8 +7,10 @@ TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: install run test bench bench-large fuzz clean
 
+# A venv that failed half-way (Debian without python3-venv) is removed, or the
+# next `make` would take it as made and stop at "No module named pip".
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # `make run` needs catchball alone; the tests and benchmarks add their tools.

@@ -372,6 +372,13 @@ def test_an_invalid_id_is_one_cb102_with_the_element_s_other_faults(check_repo):
     assert "has no `title`" in finding.message and "has no `team` or `person`" in finding.message
 
 
+def test_an_id_with_an_accented_letter_is_told_that_ids_take_ascii_letters(check_repo):
+    # `é` is a letter, so "letters, digits, ..." alone would not say what is wrong with `café`.
+    result = check_repo({"objectives/odd.yaml": "team: surgery\nobjectives:\n  - id: café\n    title: Coffee\n"})
+    [finding] = [f for f in result.findings if f.code == "CB102"]
+    assert "'café' is not a valid id (ASCII letters" in finding.message
+
+
 def test_null_everywhere_in_a_whole_repository(check_repo):
     nulls = {
         "catchball.yaml": "organisation: ~\nperiod: ~\nrules: ~\n",

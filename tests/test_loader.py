@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from catchball.errors import NoGoalsError
 from catchball.load import load_goals
 from catchball.load.reader import read_goals_file
 from catchball.check import run_check
@@ -144,6 +147,15 @@ def test_goals_root_found_from_catchball_yaml_above(make_repo):
     root = make_repo()
     loaded = load_goals(None, cwd=root / "objectives" / "people")
     assert loaded.goals.root == root and loaded.goals.display_root == "../.."
+
+
+def test_no_path_and_no_goals_root_says_where_catchball_looked(tmp_path):
+    # With no path given, "no such folder: goals" named a folder the user never mentioned.
+    with pytest.raises(NoGoalsError) as raised:
+        load_goals(None, cwd=tmp_path)
+    message = str(raised.value)
+    assert message.startswith("no goals root found: no catchball.yaml here or in a folder above, and no folder goals")
+    assert "give the goals root folder as the path" in message
 
 
 def test_unknown_key_with_nothing_close_names_the_known_keys(make_repo):

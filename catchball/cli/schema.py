@@ -13,8 +13,9 @@ from catchball.cli.app import app, command_errors, fail
     epilog=(
         "Examples:\n\n"
         "  catchball schema > goals.schema.json\n\n"
-        "  catchball schema --draft 7 --output .vscode/goals.schema.json\n\n"
-        "Then name the file in a first-line modeline of each goals file,\n\n"
+        "  catchball schema --draft 7 --output goals.schema.json   (beside the goals folder)\n\n"
+        "Then name the file in a first-line modeline of each goals file (the path is\n"
+        "relative to that file: this one is for a file directly in goals/),\n\n"
         "  # yaml-language-server: $schema=../goals.schema.json\n\n"
         "or map it in VS Code's `yaml.schemas` setting (docs/editors.md)."
     ),

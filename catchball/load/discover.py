@@ -65,6 +65,11 @@ def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:
         display = os.path.relpath(path, cwd)
     display = printable(display)
     if not path.exists():
+        if given is None:  # the user named no folder: say where catchball looked
+            raise NoGoalsError(
+                f"no goals root found: no {SETTINGS_FILE} here or in a folder above, and no folder {display} here "
+                "(give the goals root folder as the path)"
+            )
         raise NoGoalsError(f"no such folder: {display}")
     if not path.is_dir():
         raise NoGoalsError(f"not a folder: {display} (give the goals root folder)")

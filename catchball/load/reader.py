@@ -309,7 +309,7 @@ class _FileReader:
             return text
         if kind == F.ID:
             if not _ID_RE.fullmatch(text):
-                self.invalid(f"`{key}` {text!r} is not a valid id (letters, digits, `-`, `_`, `.`)", element_id, span)
+                self.invalid(f"`{key}` {text!r} is not a valid id (ASCII letters A-Z and a-z, digits, `-`, `_`, `.`)", element_id, span)
             return _intern(text)
         if kind == F.CHOICE:
             if text not in spec.choices:

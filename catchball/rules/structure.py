@@ -52,7 +52,7 @@ def invalid_field(cascade: Cascade) -> Iterator[Finding]:
     `id`, `name` and `team`, measures `name`. Numbers, dates, statuses,
     directions and improvement levels must be of their kind; an objective
     must have exactly one owner (`team` or `person`, on it or as the file's
-    default); ids use letters, digits, `-`, `_` and `.` only.
+    default); ids use ASCII letters, digits, `-`, `_` and `.` only.
 
     Why it matters
     A missing title or a status of "agred" silently changes what the cascade
