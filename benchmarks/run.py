@@ -27,9 +27,8 @@ targets of the performance issue, each as a ratio measured in this run:
 
 Times are the best of --repeat runs (default 1 above 200,000 staff, else 3);
 peak memory is the largest seen. Exit status 1 when a target fails.
-catchball's parse cache is switched off for the measured runs
-(CATCHBALL_CACHE=off) unless --warm-cache is given, so the figures are those
-of a first run on a fresh checkout.
+catchball keeps no cache between runs, so every figure is that of a run on
+a fresh checkout.
 """
 
 from __future__ import annotations
@@ -206,15 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--staff", type=int, nargs="+", default=[1000, 20000], help="repository sizes")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where generated repositories are kept")
     parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (best time is kept)")
-    parser.add_argument("--warm-cache", action="store_true", help="measure with catchball's parse cache warm")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args(argv)
 
     env = dict(os.environ)
     env.pop("FORCE_COLOR", None)
     env["COLUMNS"] = "120"
-    if not args.warm_cache:
-        env["CATCHBALL_CACHE"] = "off"
     parse_floor = "ryml" if have_rapidyaml() else "csafe"
     if parse_floor != "ryml":
         print("rapidyaml is not installed: the parse floor falls back to libyaml", file=sys.stderr)
@@ -226,14 +222,12 @@ def main(argv: list[str] | None = None) -> int:
         size = Size(staff, repo, stats)
         repeat = args.repeat or (1 if staff > 200_000 else 3)
         print(f"{staff:,} staff:", file=sys.stderr, flush=True)
-        if args.warm_cache:
-            measure("warm the cache", CATCHBALL + ["check", str(repo)], repeat=1, env=env)
         bench_size(size, repeat, env, parse_floor)
         sizes.append(size)
     boot = startup(args.repeat or 3, env)
 
     print(f"catchball benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"cache {'warm' if args.warm_cache else 'off'}; best of {args.repeat or '1-3'} runs, "
+          f"best of {args.repeat or '1-3'} runs, "
           f"ratios against the parse floor measured in this run")
     for size in sizes:
         print_table(size)

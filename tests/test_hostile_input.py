@@ -66,6 +66,14 @@ def test_syntax_error_is_cb101_where_the_parser_stops_and_other_files_are_still_
     assert result.summary()["objectives"] == 3 and result.exit_code() == 1
 
 
+def test_a_tab_says_it_is_a_tab(check_repo):
+    f = only_finding(check_repo({"broken.yaml": b"aims:\n\t- id: A\n"}), "broken.yaml")
+    assert f.message.endswith(": a tab here; YAML indents with spaces only")
+    # libyaml's own words already name it here: no second mention
+    g = only_finding(check_repo({"broken.yaml": b"aims:\n  - id: A\n\ttitle: T\n"}), "broken.yaml")
+    assert "tab character" in g.message and "a tab here" not in g.message
+
+
 def test_two_documents_say_so(check_repo):
     f = only_finding(check_repo({"broken.yaml": b"aims: []\n---\nteams: []\n"}), "broken.yaml")
     assert "more than one YAML document" in f.message

@@ -114,7 +114,7 @@ def compose(text: str) -> yaml.Node | None | ParseFault:
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return _within(_fault_from(exc), text)
+        return _tab_explained(_within(_fault_from(exc), text), text)
     except yaml.YAMLError as exc:
         return ParseFault(_one_line(str(exc)), 1, 1)
     except RecursionError:
@@ -132,6 +132,17 @@ def _fault_from(exc: yaml.MarkedYAMLError) -> ParseFault:
         problem = f"{problem} ({exc.context})"
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return ParseFault(_one_line(problem), line, column)
+
+
+def _tab_explained(fault: ParseFault, text: str) -> ParseFault:
+    """libyaml's words for a tab ("found character that cannot start any token")
+    do not say what to do: say it is a tab, the most common cause."""
+    lines = text.split("\n", fault.line)
+    line = lines[fault.line - 1] if fault.line <= len(lines) else ""
+    if "tab" not in fault.message and fault.column <= len(line) and line[fault.column - 1] == "\t":
+        message = f"{fault.message}: a tab here; YAML indents with spaces only"
+        return ParseFault(message, fault.line, fault.column)
+    return fault
 
 
 def _within(fault: ParseFault, text: str) -> ParseFault:
