@@ -32,6 +32,10 @@ def read_settings(path: Path, display: str) -> tuple[Settings, list[Finding]]:
     # pipe, socket or device goes on to read_bounded, which refuses it (exit 2).
     if not os.path.lexists(path) or path.is_dir():
         return Settings(), []
+    if path.is_symlink() and not _inside_root(path):
+        # as for goals files: a link out of the goals root could show the start
+        # of any file the CI runner can read in a settings error in its log
+        raise SettingsError(f"{display}: a symlink to outside the goals root, not followed: copy the settings in")
     try:
         raw = read_bounded(path)
     except OSError as exc:
@@ -48,6 +52,13 @@ def read_settings(path: Path, display: str) -> tuple[Settings, list[Finding]]:
     if bad is not None:
         raise SettingsError(f"{_where(display, bad)}: tag {bad.tag!r} is not allowed")
     return _SettingsReader(display).read(root)
+
+
+def _inside_root(link: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(link.parent.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: read_bounded says so
+        return True
 
 
 def _where(display: str, node: yaml.Node) -> str:

@@ -86,6 +86,20 @@ def test_symlinks_out_of_the_goals_root_are_not_followed(make_repo, tmp_path):
     ]
 
 
+def test_settings_symlinked_out_of_the_goals_root_are_refused(cli, make_repo, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("rules: {max-aims: hunter2-the-ci-token}\n")
+    root = make_repo({"catchball.yaml": None})
+    os.symlink(secret, root / "catchball.yaml")
+    result = cli("check", root)
+    assert result.exit_code == 2
+    assert "a symlink to outside the goals root, not followed" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout  # nothing of the file reaches the log
+    inside = make_repo({"catchball.yaml": None, "shared/settings.yml": "rules: {max-aims: 3}\n"}, name="inside")
+    os.symlink("shared/settings.yml", inside / "catchball.yaml")
+    assert cli("check", inside).exit_code in (0, 1)  # a link inside the root is read
+
+
 def test_symlink_inside_the_root_is_read_and_a_dangling_one_is_noted(make_repo):
     root = make_repo({"shared/extra.yaml": EXTRA_AIM})
     os.symlink("shared/extra.yaml", root / "link.yaml")
