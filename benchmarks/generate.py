@@ -699,7 +699,6 @@ class Generator:
         return f"  - id: {pid}\n    name: {name}\n    team: {team}\n    role: {q(role)}{level}\n"
 
     def fill(self, template: str, **names: str) -> str:
-        rng = self.rng
         return template.format(pct=self.choice(PERCENTS), hi=self.choice(HIGHS), **names)
 
     def pick(self, pairs: tuple, **names: str) -> tuple:
@@ -766,7 +765,6 @@ class Generator:
 
     def senior_objectives(self, people: list, targets: list, unit: str) -> list:
         """Objectives of board, division and directorate staff: clean, own level."""
-        rng = self.rng
         out = []
         for p, pid in enumerate(people):
             for k in range(1, 4):

@@ -22,7 +22,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from catchball.check import run_check
 from catchball.formats import FORMAT_NAMES, emitter
 from tests.conftest import HEALTHY
 

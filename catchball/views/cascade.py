@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from catchball.metrics import counted, headline, percent
-from catchball.subjects import FindingIndex, subject_team
 from catchball.model import Aim, Objective
+from catchball.subjects import FindingIndex, subject_team
 from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
 
 
