@@ -151,6 +151,18 @@ class Cascade:
             return None
         return org.depth[from_team] - org.depth[to_team]
 
+    def org_branch(self, team_id: str) -> list[str]:
+        """The team and every team below it, in org-tree pre-order (iterative; safe on a parent cycle)."""
+        branch, seen, stack = [], set(), [team_id]
+        while stack:
+            team = stack.pop()
+            if team in seen:
+                continue
+            seen.add(team)
+            branch.append(team)
+            stack.extend(reversed(self.org.children.get(team, [])))
+        return branch
+
     def team_objectives(self, team_id: str) -> list[Objective]:
         """Objectives the team owns itself, in read order."""
         return self._owned_by(team_node(team_id))
