@@ -259,3 +259,84 @@ def per_cent_text(target: Fraction) -> str:
     """A target as written, in per cent (`10%`, `0.1%`): targets come from decimal text, so this is exact."""
     text = f"{float(target):f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+# -- as plain records, for JSON and the report -----------------------------------------
+
+
+def _number(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def team_capability_record(goals, row: TeamCapability) -> dict:
+    """One team's row (docs/commands.md, `catchball capability --format json`)."""
+    team = goals.teams[row.id]
+    return {
+        "id": row.id,
+        "name": team.name,
+        "parent": team.parent,
+        "depth": row.depth,
+        "headcount": row.headcount,
+        "headcount_given": row.headcount_given,
+        "people": row.people,
+        "levels": [
+            {
+                "level": s.level,
+                "at_or_above": s.count,
+                "share": _number(s.share),
+                "target": None if s.target is None else float(s.target / 100),
+                "below_target": s.below_target,
+            }
+            for s in row.levels
+        ],
+    }
+
+
+def aim_expertise_record(goals, row: AimExpertise, people: bool = True) -> dict:
+    """One aim's expertise; with `people` False no person is named (levels are personal data)."""
+    from catchball.trace import display_name
+
+    aim = goals.aims[row.id]
+    return {
+        "id": row.id,
+        "title": aim.title,
+        "experts": len(row.experts),
+        "expert_people": (
+            [{"id": p, "name": display_name(goals, p), "level": goals.people[p].improvement_level} for p in row.experts]
+            if people
+            else None
+        ),
+        "team_objectives": row.team_objectives,
+        "covered": row.covered,
+        "covered_share": _number(row.share),
+        "uncovered": row.uncovered,
+        "gaps": [
+            {
+                "id": g.id,
+                "title": goals.objectives[g.id].title,
+                "team": g.team,
+                "team_name": (goals.teams[g.team].name or g.team) if g.team in goals.teams else None,
+                "individual_objectives_below": g.individual_below,
+            }
+            for g in row.gaps
+        ],
+        "without_expertise": row.without_expertise,
+    }
+
+
+def capability_document(result, capability: Capability, people: bool = True) -> dict:
+    """`catchball capability --format json`: one document, keys in a stable order."""
+    goals = result.goals
+    targets = goals.settings.capability_targets
+    return {
+        "version": 1,
+        "root": goals.display_root,
+        "organisation": goals.settings.organisation,
+        "period": goals.settings.period,
+        "levels": list(IMPROVEMENT_LEVELS),
+        "expertise_level": EXPERTISE_LEVEL,
+        "targets": None if targets is None else {level: float(t / 100) for level, t in targets},
+        "people_shown": people,
+        "teams": [team_capability_record(goals, row) for row in capability.teams],
+        "aims": [aim_expertise_record(goals, row, people) for row in capability.aims],
+    }
