@@ -47,7 +47,7 @@ class CapabilityView:
             yield Line(0).add("No level has a target in catchball.yaml.", "dim")
         else:
             written = ", ".join(f"{level} {per_cent_text(t)}" for level, t in targets)
-            yield Line(0).add("Targets (share of headcount at or above): ", "bold").add(written)
+            yield from _wrapped(0, f"Targets, the share of headcount at or above a level: {written}")
         yield Line(0)
 
     # -- teams ------------------------------------------------------------------
@@ -75,10 +75,10 @@ class CapabilityView:
             line.add(bar(share.share), style)
             shown = percent(share.share) if share.share is not None else "–"
             line.add(f" {share.count:>6,} {shown:>6}")
-            if share.target is not None:
+            if share.below_target:
+                line.add(f"  short of {per_cent_text(share.target)}", "red")
+            elif share.target is not None:
                 line.add(f"  target {per_cent_text(share.target)}", "dim")
-                if share.below_target:
-                    line.add("  below target", "red")
             yield line
         yield Line(0)
 
