@@ -379,3 +379,31 @@ def test_the_example_trust_shows_a_gap(cli):
     equity = [a for a in doc["aims"] if a["id"] == "TN-EQUITY"][0]
     assert equity["without_expertise"]
     assert any(g["individual_objectives_below"] > 0 for a in doc["aims"] for g in a["gaps"])
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+def test_the_report_gives_each_aim_its_expertise_only_with_a_capability_block(make_repo, cli):
+    from catchball.report.context import ReportOptions, build_context
+
+    with_block = run_check(str(make_repo({"catchball.yaml": TARGETS, **LEVELS})))
+    (aim,) = build_context(with_block, ReportOptions(revision=False))["aims"]
+    assert aim["expertise"]["experts"] == 1 and aim["expertise"]["expert_people"][0]["name"] == "Ward Manager"
+    (hidden,) = build_context(with_block, ReportOptions(revision=False, people=False))["aims"]
+    assert hidden["expertise"]["experts"] == 1 and hidden["expertise"]["expert_people"] is None
+    (plain,) = build_context(run_check(str(make_repo(LEVELS, name="plain"))), ReportOptions(revision=False))["aims"]
+    assert plain["expertise"] is None
+
+
+def test_the_markdown_report_has_a_line_of_expertise_per_aim(make_repo, cli):
+    root = make_repo({"catchball.yaml": TARGETS, **LEVELS})
+    report = cli("report", root, "--date", "2026-11-23").stdout
+    assert (
+        "**Improvement expertise** (1 person at practitioner level or above: Ward Manager): 1 of 2 supporting team "
+        "objectives have one (50%). Biggest gaps: SURG-1 of Surgical Division (1 individual objective below)."
+    ) in report.splitlines()
+    hidden = cli("report", root, "--date", "2026-11-23", "--no-people").stdout
+    assert "**Improvement expertise** (1 person at practitioner level or above): 1 of 2" in hidden
+    assert "Ward Manager" not in hidden
+    assert "Improvement expertise" not in cli("report", make_repo(LEVELS, name="plain"), "--date", "2026-11-23").stdout
