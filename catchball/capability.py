@@ -215,6 +215,7 @@ def expertise_rows(cascade, branch: Sequence[str] | None = None) -> Iterable[Aim
     """AimExpertise per active aim in read order; with a branch, only its objectives count."""
     goals = cascade.goals
     in_branch = None if branch is None else set(branch)
+    individual_below = cascade.counts_below(_individual)  # exact, one pass for every aim
     for aim in goals.aims.values():
         if not aim.active:
             continue
@@ -223,11 +224,15 @@ def expertise_rows(cascade, branch: Sequence[str] | None = None) -> Iterable[Aim
             team_id = cascade.owner_team(objective.id)
             if in_branch is not None and team_id not in in_branch:
                 continue
-            below.append(_supporting(cascade, objective, team_id))
+            below.append(_supporting(cascade, objective, team_id, individual_below.get(objective.id, 0)))
         yield aim_expertise(aim.id, below)
 
 
-def _supporting(cascade, objective, team_id: str | None) -> SupportingObjective:
+def _individual(objective) -> bool:
+    return objective.is_individual
+
+
+def _supporting(cascade, objective, team_id: str | None, individual_below: int) -> SupportingObjective:
     people = cascade.goals.people
     if objective.is_individual:
         named = [objective.person]
@@ -236,10 +241,7 @@ def _supporting(cascade, objective, team_id: str | None) -> SupportingObjective:
         named = [objective.owner, lead]
     counted = tuple(dict.fromkeys(p for p in named if p is not None and p in people))
     experts = tuple(p for p in counted if is_expert(people[p].improvement_level))
-    below = 0
-    if not objective.is_individual and not experts:  # a gap: how many people's objectives hang on it
-        below = sum(1 for _, o in cascade.support_tree(objective.id) if o.is_individual)
-    return SupportingObjective(objective.id, team_id, objective.is_individual, counted, experts, below)
+    return SupportingObjective(objective.id, team_id, objective.is_individual, counted, experts, individual_below)
 
 
 def percent(value: Fraction | float) -> str:

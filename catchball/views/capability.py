@@ -108,7 +108,7 @@ class CapabilityView:
                 yield Line(3).add("gap ", "yellow").add(gap.id, "bold").add(f"  {_cut(objective.title or '', TITLE_WIDTH)}")
                 yield Line(5).add(
                     f"{_cut(team.name or team.id, TITLE_WIDTH) if team else 'team unknown'}"
-                    f" · {below} individual objective{'s' if below != 1 else ''} below",
+                    f" · {below:,} individual objective{'s' if below != 1 else ''} below",
                     "dim",
                 )
             more = row.uncovered - len(row.gaps)
