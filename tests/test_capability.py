@@ -284,7 +284,7 @@ def test_capability_text_shows_each_team_with_a_bar_per_level_and_the_aims(make_
     assert "      practitioner  ██████████··········      1    50%  target 25%" in lines
     assert "  practitioner  █████···············      1    25%  target 25%" in lines  # on target is not short
     assert "  TN-SAFE  Zero avoidable harm" in lines
-    assert "    1 person: Ward Manager" in lines
+    assert "    1 person in its cascade: Ward Manager" in lines
     assert "    1 of 2 supporting team objectives have one (50%)" in lines
     assert "      gap SURG-1  Cut falls with harm on surgical wards by 30%" in lines
     assert "          Surgical Division · 1 individual objective below" in lines
@@ -304,7 +304,7 @@ def test_capability_no_people_names_nobody(make_repo, cli):
     for output in (text, data):
         for name in ("Ward Manager", "Staff Nurse", "Chief Executive", '"wm"', "sn"):
             assert name not in output.replace("Surgical", "")
-    assert "    1 person" in text.splitlines()
+    assert "    1 person in its cascade" in text.splitlines()
     aim = json.loads(data)["aims"][0]
     assert aim["experts"] == 1 and aim["expert_people"] is None
 
@@ -407,3 +407,40 @@ def test_the_markdown_report_has_a_line_of_expertise_per_aim(make_repo, cli):
     assert "**Improvement expertise** (1 person at practitioner level or above): 1 of 2" in hidden
     assert "Ward Manager" not in hidden
     assert "Improvement expertise" not in cli("report", make_repo(LEVELS, name="plain"), "--date", "2026-11-23").stdout
+
+
+# -- the cascade's walks ----------------------------------------------------------------------
+
+
+DIAMOND = {
+    "objectives/ward-7.yaml": """
+        team: ward-7
+        objectives:
+          - {id: W7-1, title: One, supports: SURG-1, owner: wm}
+          - {id: W7-2, title: Two, supports: SURG-1, owner: wm}
+          - {id: W7-3, title: Gone, supports: SURG-1, owner: wm, status: dropped}
+    """,
+    "objectives/people/ward-7.yaml": """
+        person: sn
+        objectives:
+          - {id: P-SN-1, title: Both, supports: [W7-1, W7-2]}
+          - {id: P-SN-2, title: Under the dropped one, supports: [W7-3]}
+          - {id: P-SN-3, title: Dropped itself, supports: [W7-1], status: dropped}
+    """,
+}
+
+
+def test_counts_below_counts_an_objective_reached_twice_once_and_skips_dropped_ones(check_repo):
+    cascade = check_repo(DIAMOND).cascade
+    counts = cascade.counts_below(lambda o: o.is_individual)
+    assert (counts["W7-1"], counts["W7-2"], counts["SURG-1"], counts["TN-SAFE"]) == (1, 1, 1, 1)
+    assert counts["W7-3"] == 1 and "P-SN-1" not in counts  # the dropped W7-3 is reached, not walked past
+    for goal in ("W7-1", "SURG-1", "TN-SAFE"):
+        assert counts[goal] == sum(1 for _, o in cascade.support_tree(goal) if o.is_individual)
+
+
+def test_org_branch_is_the_team_and_everything_below_in_pre_order(check_repo):
+    cascade = check_repo().cascade
+    assert cascade.org_branch("board") == ["board", "surgery", "ward-7"]
+    assert cascade.org_branch("surgery") == ["surgery", "ward-7"]
+    assert cascade.org_branch("ward-7") == ["ward-7"]

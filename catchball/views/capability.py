@@ -97,7 +97,7 @@ class CapabilityView:
                 yield Line(2).add(f"▲ nobody at {EXPERTISE_LEVEL} or above {where}", "yellow")
             else:
                 n = len(row.experts)
-                yield from _wrapped(2, f"{n} {'person' if n == 1 else 'people'}{self.names(row.experts)}")
+                yield from _wrapped(2, f"{n} {'person' if n == 1 else 'people'} in its cascade{self.names(row.experts)}")
             if row.team_objectives:
                 covered = f"{row.covered} of {row.team_objectives} supporting team objectives have one"
                 yield Line(2).add(f"{covered} ({percent(row.share)})")
