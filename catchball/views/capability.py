@@ -72,7 +72,9 @@ class CapabilityView:
         for share in row.levels:
             line = Line(depth + 1).add(share.level.ljust(LEVEL_WIDTH + 2))
             style = "red" if share.below_target else ("green" if share.target is not None else None)
-            line.add(bar(share.share), style)
+            cells = bar(share.share)
+            filled = cells.rstrip("·")
+            line.add(filled, style).add(cells[len(filled):], "dim")
             shown = percent(share.share) if share.share is not None else "–"
             line.add(f" {share.count:>6,} {shown:>6}")
             if share.below_target:
