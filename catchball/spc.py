@@ -171,11 +171,19 @@ def _phase(points: tuple[Point, ...], start: int, end: int, settings: SpcSetting
     if settings.fix_limits_after is not None:
         basis_end = min(end, start + settings.fix_limits_after)
     values = [point.value for point in points[start:basis_end]]
-    mean = math.fsum(values) / len(values)
-    moving_ranges = [abs(b - a) for a, b in zip(values, values[1:])]
-    spread = LIMIT_FACTOR * math.fsum(moving_ranges) / len(moving_ranges)
+    mean = _mean(values)
+    # Values near the float limit (1e308) can make a moving range infinite: the
+    # limits are then infinite too, and nothing is outside them.
+    spread = LIMIT_FACTOR * _mean([abs(b - a) for a, b in zip(values, values[1:])])
     two_sigma = spread * 2 / 3
     return Phase(start, end, mean, mean + spread, mean - spread, mean + two_sigma, mean - two_sigma, False)
+
+
+def _mean(values: list[float]) -> float:
+    try:
+        return math.fsum(values) / len(values)
+    except OverflowError:  # finite values whose sum passes 1e308
+        return math.fsum(v / len(values) for v in values)
 
 
 def _phase_flags(points: tuple[Point, ...], phase: Phase, settings: SpcSettings) -> set[tuple[int, str, str]]:

@@ -479,3 +479,11 @@ def test_scaling_by_a_positive_factor_changes_no_signal(values, recalc, directio
     assert scaled.variation == chart.variation
     if chart.mean is not None:
         assert math.isclose(scaled.upper, chart.upper * factor, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_values_near_the_float_limit_raise_nothing():
+    big = xmr(series([1e308] * 14), "up", None)
+    assert big.mean == 1e308 and big.signals == ()
+    wide = xmr(series([1e308, -1e308] * 7), "up", None)
+    assert wide.mean == 0 and wide.upper == math.inf and wide.lower == -math.inf
+    assert not any(s.rule == "outside" for s in wide.signals)
