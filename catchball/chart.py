@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape, quoteattr
 from catchball.icons import ASSURANCE, ASSURANCE_MEANING, GREY, VARIATION, sparkline, variation_colour
 from catchball.spc import Chart
 
-__all__ = ["render_svg", "sparkline"]
+__all__ = ["icon_svg", "render_svg", "sparkline"]
 
 FONT = "Arial, Helvetica, sans-serif"
 INK = "#231F20"  # text and the mean
@@ -163,17 +163,25 @@ def _subtitle(chart: Chart, unit: str | None) -> str:
     return f"{kind}: {len(chart.points)} points{phases}{unit_text}"
 
 
+def icon_svg(icon: str) -> str:
+    """A standalone SVG of one variation or assurance icon with its words, for reports and docs."""
+    group = "variation" if icon in VARIATION else "assurance"
+    words = (VARIATION if group == "variation" else ASSURANCE)[icon][0]
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="104" height="80" viewBox="0 0 104 80"'
+        f' role="img" aria-labelledby="icon-title" font-family="{FONT}">',
+        f'<title id="icon-title">{_text(group.capitalize() + ": " + words)}</title>',
+    ]
+    _icon(out, group, icon, 52, 30)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
 def _icons(out: list[str], chart: Chart, width: int) -> int:
     """Draw the icons right to left from the corner; return the width they take."""
     slot = 104
-    icons = []
-    if chart.variation is not None:
-        words, _symbol, colour = VARIATION[chart.variation]
-        letter = {"high": "H", "low": "L"}.get(chart.variation.rsplit("-", 1)[-1], "")
-        icons.append(("variation", chart.variation, words, colour, letter))
-    if chart.assurance is not None:
-        words, symbol, colour = ASSURANCE[chart.assurance]
-        icons.append(("assurance", chart.assurance, words, colour, symbol))
+    icons = [("variation", chart.variation), ("assurance", chart.assurance)]
+    icons = [(group, icon) for group, icon in icons if icon is not None]
     if not icons:
         if chart.points and chart.run_chart:
             out.append(
@@ -182,26 +190,34 @@ def _icons(out: list[str], chart: Chart, width: int) -> int:
             )
             return 140
         return 0
-    for i, (group, icon, words, colour, letter) in enumerate(icons):
-        cx = width - 20 - slot / 2 - (len(icons) - 1 - i) * slot
-        out.append(f'<g class="icon {group}" data-icon="{icon}">')
-        out.append(f"<title>{_text(group.capitalize() + ': ' + words)}</title>")
-        out.append(f'<circle cx="{_n(cx)}" cy="34" r="19" fill="#FFFFFF" stroke="{colour}" stroke-width="3"/>')
-        if icon == "common-cause":
-            _wave(out, cx, 34, colour)
-        elif icon == "hit-or-miss":
-            _wave(out, cx, 34, colour)
-            out.append(f'<line x1="{_n(cx - 11)}" y1="28" x2="{_n(cx + 11)}" y2="28" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="3 2"/>')
-        else:
-            out.append(
-                f'<text x="{_n(cx)}" y="41" text-anchor="middle" font-size="20" font-weight="bold"'
-                f' fill="{colour}">{_text(letter)}</text>'
-            )
-        out.append(
-            f'<text x="{_n(cx)}" y="68" text-anchor="middle" font-size="10" fill="{INK}">{_text(words)}</text>'
-        )
-        out.append("</g>")
+    for i, (group, icon) in enumerate(icons):
+        _icon(out, group, icon, width - 20 - slot / 2 - (len(icons) - 1 - i) * slot, 34)
     return slot * len(icons)
+
+
+def _icon(out: list[str], group: str, icon: str, cx: float, cy: float) -> None:
+    """MDC's icon: a ringed circle with H or L (variation), P or F (assurance), or a wave; its words below."""
+    words, symbol, colour = (VARIATION if group == "variation" else ASSURANCE)[icon]
+    out.append(f'<g class="icon {group}" data-icon="{icon}">')
+    out.append(f"<title>{_text(group.capitalize() + ': ' + words)}</title>")
+    out.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="19" fill="#FFFFFF" stroke="{colour}" stroke-width="3"/>')
+    if icon in ("common-cause", "hit-or-miss"):
+        _wave(out, cx, cy, colour)
+        if icon == "hit-or-miss":  # the target runs through the process
+            out.append(
+                f'<line x1="{_n(cx - 11)}" y1="{_n(cy - 6)}" x2="{_n(cx + 11)}" y2="{_n(cy - 6)}"'
+                f' stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="3 2"/>'
+            )
+    else:
+        letter = {"high": "H", "low": "L"}.get(icon.rsplit("-", 1)[-1], symbol)
+        out.append(
+            f'<text x="{_n(cx)}" y="{_n(cy + 7)}" text-anchor="middle" font-size="20" font-weight="bold"'
+            f' fill="{colour}">{_text(letter)}</text>'
+        )
+    out.append(
+        f'<text x="{_n(cx)}" y="{_n(cy + 34)}" text-anchor="middle" font-size="10" fill="{INK}">{_text(words)}</text>'
+    )
+    out.append("</g>")
 
 
 def _wave(out: list[str], cx: float, cy: float, colour: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catchball.chart import render_svg
+from catchball.chart import icon_svg, render_svg
 from catchball.icons import ASSURANCE, BLUE, GREY, ORANGE, PURPLE, VARIATION, sparkline, variation_colour
 from catchball.spc import Point, SpcSettings, xmr
 
@@ -218,3 +218,12 @@ def test_extreme_values_draw_or_say_why_not(values):
         assert "Values too large to draw" in texts and circles is None
     else:
         assert len(circles) == len(values)
+
+
+@pytest.mark.parametrize("icon", [*VARIATION, *ASSURANCE])
+def test_icon_svg(icon):
+    root = parse(icon_svg(icon))
+    words = (VARIATION.get(icon) or ASSURANCE[icon])[0]
+    assert root.find(f"{SVG}title").text.endswith(": " + words)
+    assert root.find(f"{SVG}g").get("data-icon") == icon
+    assert words in [t.text for t in root.iter(f"{SVG}text")]
