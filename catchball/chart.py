@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from catchball.icons import ASSURANCE, ASSURANCE_MEANING, GREY, VARIATION, sparkline, variation_colour
@@ -232,16 +231,13 @@ def _wave(out: list[str], cx: float, cy: float, colour: str) -> None:
 def _axes(out: list[str], plot: _Plot, chart: Chart) -> None:
     decimals = max(0, -math.floor(math.log10(plot.step) + 1e-9))
     for tick in plot.ticks():
-        y = _n(plot.y(tick))
-        out.append(f'<line x1="{plot.left}" y1="{y}" x2="{plot.right}" y2="{y}" stroke="#EEEEEE" stroke-width="1"/>')
+        out.append(_line(plot.left, plot.y(tick), plot.right, plot.y(tick), "#EEEEEE"))
         out.append(
             f'<text x="{plot.left - 6}" y="{_n(plot.y(tick) + 4)}" text-anchor="end" font-size="10"'
             f' fill="{INK}">{_fixed(tick, decimals)}</text>'
         )
-    out.append(
-        f'<line x1="{plot.left}" y1="{plot.bottom}" x2="{plot.right}" y2="{plot.bottom}" stroke="{AXIS}" stroke-width="1"/>'
-    )
-    out.append(f'<line x1="{plot.left}" y1="{plot.top}" x2="{plot.left}" y2="{plot.bottom}" stroke="{AXIS}" stroke-width="1"/>')
+    out.append(_line(plot.left, plot.bottom, plot.right, plot.bottom, AXIS))
+    out.append(_line(plot.left, plot.top, plot.left, plot.bottom, AXIS))
     # Label as many periods as fit, always the last one, counting back from it.
     longest = max(len(p.period) for p in chart.points)
     label_width = longest * 6 + 10
@@ -252,7 +248,7 @@ def _axes(out: list[str], plot: _Plot, chart: Chart) -> None:
         if (last - i) % stride:
             continue
         x = _n(plot.x(i))
-        out.append(f'<line x1="{x}" y1="{plot.bottom}" x2="{x}" y2="{plot.bottom + 4}" stroke="{AXIS}" stroke-width="1"/>')
+        out.append(_line(plot.x(i), plot.bottom, plot.x(i), plot.bottom + 4, AXIS))
         out.append(
             f'<text x="{x}" y="{plot.bottom + 16}" text-anchor="middle" font-size="10" fill="{INK}">'
             f"{_text(point.period)}</text>"
@@ -279,7 +275,8 @@ def _phases(out: list[str], plot: _Plot, chart: Chart) -> None:
             mean = math.fsum(values) / len(values)
         lines = [("mean", mean, INK, "")]
         if not phase.run_chart:
-            lines += [("upper", phase.upper, LIMIT, ' stroke-dasharray="5 3"'), ("lower", phase.lower, LIMIT, ' stroke-dasharray="5 3"')]
+            dashed = ' stroke-dasharray="5 3"'
+            lines += [("upper", phase.upper, LIMIT, dashed), ("lower", phase.lower, LIMIT, dashed)]
         for name, value, colour, dash in lines:
             y = _n(plot.y(value))
             out.append(
@@ -320,7 +317,7 @@ def _legend(out: list[str], plot: _Plot, height: int, target: bool, limits: bool
     x = plot.left
     y = height - 14
     for name, colour, dash in items:
-        out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{colour}" stroke-width="1.5"{dash}/>')
+        out.append(_line(x, y - 4, x + 22, y - 4, colour, 1.5, dash))
         out.append(f'<text x="{x + 27}" y="{y}" font-size="10" fill="{INK}">{name}</text>')
         x += 27 + len(name) * 6 + 18
 
@@ -378,10 +375,17 @@ def _wrap(text: str, room: int, size: int, max_lines: int) -> list[str]:
 
 def _nice_step(raw: float) -> float:
     magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (1, 2, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude
     return 10 * magnitude
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float = 1, extra: str = "") -> str:
+    return (
+        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{colour}"'
+        f' stroke-width="{width:g}"{extra}/>'
+    )
 
 
 def _n(value: float) -> str:

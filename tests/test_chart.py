@@ -171,7 +171,8 @@ def test_every_icon_the_chart_can_give_has_words_a_symbol_and_a_colour():
             for icon in {*chart.point_variations, chart.variation} - {None}:
                 assert icon in VARIATION
             assert chart.assurance is None or chart.assurance in ASSURANCE
-    assert set(VARIATION) == {"common-cause"} | {f"{k}-{s}" for k in ("improvement", "concern", "neither") for s in ("high", "low")}
+    kinds, sides = ("improvement", "concern", "neither"), ("high", "low")
+    assert set(VARIATION) == {"common-cause"} | {f"{k}-{s}" for k in kinds for s in sides}
 
 
 def test_symbols_need_no_emoji_font_and_tell_icons_apart_without_colour():
