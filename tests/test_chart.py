@@ -228,3 +228,12 @@ def test_icon_svg(icon):
     assert root.find(f"{SVG}title").text.endswith(": " + words)
     assert root.find(f"{SVG}g").get("data-icon") == icon
     assert words in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_axis_labels_have_the_decimals_the_step_needs():
+    values = [0.19, 0.21, 0.18, 0.2, 0.17, 0.19, 0.22, 0.18, 0.2, 0.19, 0.21, 0.18, 0.2, 0.16]
+    chart = xmr(months(values), "down", 0.11)
+    root = parse(render_svg(chart, title="Falls", unit=None, target=0.11, direction="down"))
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end" and t.text[0].isdigit()]
+    assert len(ticks) >= 4
+    assert ticks == [f"{0.10 + 0.05 * i:.2f}" for i in range(len(ticks))]
