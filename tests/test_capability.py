@@ -260,6 +260,20 @@ def test_no_capability_block_means_no_cb7_findings_even_with_levels(check_repo):
     assert [c for c, _ in codes(bare) if c.startswith("CB7")] == []
 
 
+def test_the_example_without_its_capability_block_gives_the_findings_it_gave_before(tmp_path):
+    import shutil
+
+    copy = tmp_path / "goals"
+    shutil.copytree(PROJECT / "goals", copy)
+    settings = (copy / "catchball.yaml").read_text(encoding="utf-8")
+    (copy / "catchball.yaml").write_text(settings[: settings.index("# The trust's own")], encoding="utf-8")
+    result = run_check(str(copy))
+    assert sorted(codes(result)) == sorted(
+        [("CB201", "DIG-3"), ("CB204", "W9-3"), ("CB501", "ED-3"), ("CB502", "PPL-4"), ("CB502", "W3-3"),
+         ("CB502", "P-SF-2"), ("CB301", "TN-EQUITY"), ("CB401", "RAD-3"), ("CB302", "pathology")]
+    )
+
+
 def test_the_shipped_test_repositories_give_the_findings_they_gave_before():
     # neither has a capability block, so the goldens and the CI sample are unchanged
     for root in (PROJECT / "tests" / "repos" / "ci-sample",):
@@ -444,3 +458,22 @@ def test_org_branch_is_the_team_and_everything_below_in_pre_order(check_repo):
     assert cascade.org_branch("board") == ["board", "surgery", "ward-7"]
     assert cascade.org_branch("surgery") == ["surgery", "ward-7"]
     assert cascade.org_branch("ward-7") == ["ward-7"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["{}", "{}%", "'{}%'", "\"{} %\""]),
+    st.sampled_from(IMPROVEMENT_LEVELS),
+)
+def test_any_share_from_0_to_100_reads_exactly_as_written(share, written, level):
+    import tempfile
+
+    from catchball.settings import read_settings
+
+    text = written.format(f"{share:f}")  # fixed point, never 1E+1
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "catchball.yaml"
+        path.write_text(f"capability:\n  targets:\n    {level}: {text}\n", encoding="utf-8")
+        found, findings = read_settings(path, "catchball.yaml")
+    assert found.capability_targets == ((level, Fraction(share)),) and findings == []
