@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from catchball.model import IMPROVEMENT_LEVELS
 
@@ -296,15 +296,13 @@ def team_capability_record(goals, row: TeamCapability) -> dict:
 
 def aim_expertise_record(goals, row: AimExpertise, people: bool = True) -> dict:
     """One aim's expertise; with `people` False no person is named (levels are personal data)."""
-    from catchball.trace import display_name
-
     aim = goals.aims[row.id]
     return {
         "id": row.id,
         "title": aim.title,
         "experts": len(row.experts),
         "expert_people": (
-            [{"id": p, "name": display_name(goals, p), "level": goals.people[p].improvement_level} for p in row.experts]
+            [{"id": p, "name": goals.people[p].name or p, "level": goals.people[p].improvement_level} for p in row.experts]
             if people
             else None
         ),
