@@ -477,3 +477,10 @@ def test_any_share_from_0_to_100_reads_exactly_as_written(share, written, level)
         path.write_text(f"capability:\n  targets:\n    {level}: {text}\n", encoding="utf-8")
         found, findings = read_settings(path, "catchball.yaml")
     assert found.capability_targets == ((level, Fraction(share)),) and findings == []
+
+
+def test_a_bare_capability_key_counts_as_absent_and_an_empty_block_switches_cb702_on(check_repo):
+    bare = check_repo({"catchball.yaml": "capability:\n"})
+    assert bare.goals.settings.capability_targets is None and placed(bare, "CB702") == []
+    empty = check_repo({"catchball.yaml": "capability: {targets: {}}\n"})
+    assert empty.goals.settings.capability_targets == () and placed(empty, "CB702") == [("TN-SAFE", 2)]
