@@ -319,6 +319,7 @@ def test_capability_no_people_names_nobody(make_repo, cli):
         for name in ("Ward Manager", "Staff Nurse", "Chief Executive", '"wm"', "sn"):
             assert name not in output.replace("Surgical", "")
     assert "    1 person in its cascade" in text.splitlines()
+    assert text.splitlines()[2] == "Names left out (--no-people): counts only."
     aim = json.loads(data)["aims"][0]
     assert aim["experts"] == 1 and aim["expert_people"] is None
 

@@ -33,6 +33,8 @@ class CapabilityView:
     def lines(self) -> Iterator[Line]:
         yield organisation_line(self.goals.settings, "Improvement capability")
         yield Line(0).add(f"Improvement capability ({self.goals.display_root})", "dim")
+        if not self.people:
+            yield Line(0).add("Names left out (--no-people): counts only.", "dim")
         yield Line(0)
         yield from self.targets()
         yield from self.teams()
