@@ -107,6 +107,9 @@ def xmr(
     - Every phase with fewer than `minimum_points` points is drawn as a run
       chart (no limits, no signals), not only the last; the chart is a run
       chart, with no icons, when the last phase is.
+    - Shift and two-of-three compare each point with its own phase's mean and
+      lines and stop at a recalculation; a trend uses neither and runs on
+      across it (MDC's SQL v2.6; the Excel tool lets all three cross).
     - `fix_limits_after: N` on a phase of N points or fewer uses all of them.
     - A point flagged on both sides takes the improvement side when there is a
       direction (the spec); with no direction it takes the side of the mean
@@ -124,7 +127,8 @@ def xmr(
     flags: set[tuple[int, str, str]] = set()
     for phase in phases:
         if not phase.run_chart:
-            flags |= _flags(points, phase, settings)
+            flags |= _phase_flags(points, phase, settings)
+    flags |= _trend_flags(points, phases, settings)
     signals = tuple(
         Signal(index, points[index].period, rule, side, _kind(side, direction))
         for index, rule, side in sorted(flags, key=lambda f: (f[0], RULES.index(f[1]), SIDES.index(f[2])))
@@ -167,15 +171,23 @@ def _phase(points: tuple[Point, ...], start: int, end: int, settings: SpcSetting
     if settings.fix_limits_after is not None:
         basis_end = min(end, start + settings.fix_limits_after)
     values = [point.value for point in points[start:basis_end]]
-    mean = math.fsum(values) / len(values)
-    moving_ranges = [abs(b - a) for a, b in zip(values, values[1:])]
-    spread = LIMIT_FACTOR * math.fsum(moving_ranges) / len(moving_ranges)
+    mean = _mean(values)
+    # Values near the float limit (1e308) can make a moving range infinite: the
+    # limits are then infinite too, and nothing is outside them.
+    spread = LIMIT_FACTOR * _mean([abs(b - a) for a, b in zip(values, values[1:])])
     two_sigma = spread * 2 / 3
     return Phase(start, end, mean, mean + spread, mean - spread, mean + two_sigma, mean - two_sigma, False)
 
 
-def _flags(points: tuple[Point, ...], phase: Phase, settings: SpcSettings) -> set[tuple[int, str, str]]:
-    """(index, rule, side) for every flag in one XmR phase."""
+def _mean(values: list[float]) -> float:
+    try:
+        return math.fsum(values) / len(values)
+    except OverflowError:  # finite values whose sum passes 1e308
+        return math.fsum(v / len(values) for v in values)
+
+
+def _phase_flags(points: tuple[Point, ...], phase: Phase, settings: SpcSettings) -> set[tuple[int, str, str]]:
+    """(index, rule, side) for the rules that use one XmR phase's mean and lines: all but trend."""
     indexes = range(phase.start, phase.end)
     values = [points[i].value for i in indexes]
     flags: set[tuple[int, str, str]] = set()
@@ -192,14 +204,6 @@ def _flags(points: tuple[Point, ...], phase: Phase, settings: SpcSettings) -> se
         if side is not None and len(run) >= settings.shift:
             flags.update((phase.start + j, "shift", side) for j in run)
 
-    # Trend: points each strictly higher (or lower) than the one before; equal ends it.
-    # A run of k steps covers k + 1 points; neighbouring runs share their turning point.
-    steps = [_side_of(b, a) for a, b in zip(values, values[1:])]
-    for side, run in _runs(steps):
-        if side is not None and len(run) + 1 >= settings.trend:
-            covered = list(run) + [run[-1] + 1]
-            flags.update((phase.start + j, "trend", side) for j in covered)
-
     # Two of three beyond the same two-sigma line, all three on that side of the mean.
     for j in range(len(values) - 2):
         window = range(j, j + 3)
@@ -211,6 +215,31 @@ def _flags(points: tuple[Point, ...], phase: Phase, settings: SpcSettings) -> se
                 hits = [k for k in window if beyond(values[k])]
                 if len(hits) >= 2:
                     flags.update((phase.start + k, "two-of-three", side) for k in hits)
+    return flags
+
+
+def _trend_flags(
+    points: tuple[Point, ...], phases: tuple[Phase, ...], settings: SpcSettings
+) -> set[tuple[int, str, str]]:
+    """(index, rule, side) for trends: points each strictly higher (or lower) than the one before.
+
+    An equal value ends a run; a run of k steps covers k + 1 points, and two
+    runs share their turning point. A trend uses no mean or line, so, as in
+    MDC's SQL v2.6, it runs on across a recalculation; the points of a
+    run-chart phase get no signal and so break it.
+    """
+    in_xmr = [False] * len(points)
+    for phase in phases:
+        if not phase.run_chart:
+            in_xmr[phase.start : phase.end] = [True] * (phase.end - phase.start)
+    steps = [
+        _side_of(points[i + 1].value, points[i].value) if in_xmr[i] and in_xmr[i + 1] else None
+        for i in range(len(points) - 1)
+    ]
+    flags: set[tuple[int, str, str]] = set()
+    for side, run in _runs(steps):
+        if side is not None and len(run) + 1 >= settings.trend:
+            flags.update((i, "trend", side) for i in range(run.start, run.stop + 1))
     return flags
 
 
