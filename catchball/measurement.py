@@ -107,3 +107,67 @@ def find_measure(charts: tuple[MeasureChart, ...], name: str) -> MeasureChart | 
         if chart.measure.id == name or f"{chart.element_id}:{chart.index}" == name:
             return chart
     return None
+
+
+def measures_document(goals: GoalSet, as_of: dt.date, charts: tuple[MeasureChart, ...]) -> dict:
+    """`catchball measures --format json`: the spec's document, keys in its order.
+
+    One entry per measure of `charts` (given in file, line, column order);
+    numbers are not rounded, and what does not apply is None.
+    """
+    return {
+        "version": 1,
+        "root": goals.display_root,
+        "as_of": as_of.isoformat(),
+        "measures": [measure_record(chart) for chart in charts],
+    }
+
+
+def measure_record(chart: MeasureChart) -> dict:
+    """One measure as the JSON document writes it."""
+    measure, spc_chart = chart.measure, chart.chart
+    latest = chart.latest
+    signals = spc.last_phase_signals(spc_chart) if spc_chart is not None and not spc_chart.run_chart else ()
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "element": chart.element_id,
+        "unit": measure.unit,
+        "direction": chart.direction,
+        "baseline": measure.baseline,
+        "target": measure.target,
+        "by": measure.by.isoformat() if measure.by else None,
+        "points": len(measure.points) if not chart.fault else 0,
+        "phases": len(spc_chart.phases) if spc_chart is not None else 0,
+        "latest": {"period": latest.period, "value": latest.value} if latest is not None else None,
+        "mean": spc_chart.mean if spc_chart is not None else None,
+        "upper": spc_chart.upper if spc_chart is not None else None,
+        "lower": spc_chart.lower if spc_chart is not None else None,
+        "variation": chart.variation,
+        "assurance": chart.assurance,
+        "signals": [{"period": s.period, "rule": s.rule, "side": s.side} for s in signals],
+        "file": measure.span.file,
+        "line": measure.span.line,
+        "column": measure.span.column,
+    }
+
+
+def decimals(chart: MeasureChart) -> int:
+    """Decimals to show a measure's mean and limits with: those of its data, at least 1, at most 4."""
+    written = 0
+    for point in chart.measure.points:
+        text = repr(point.value)
+        if "e" not in text and "." in text:
+            written = max(written, len(text.split(".")[1].rstrip("0")))
+    return min(max(written, 1), 4)
+
+
+def figure(value: float | None, places: int | None = None, unit: str | None = None) -> str:
+    """A number as people read it: with `places` decimals, else as written; `%` kept beside it."""
+    if value is None:
+        return "—"
+    if places is None:
+        text = f"{value:,.0f}" if abs(value) >= 100_000 else f"{value:g}"
+    else:
+        text = f"{value:,.{places}f}"
+    return f"{text}%" if unit == "%" else text

@@ -13,12 +13,8 @@ from typing import Iterator
 
 from catchball.findings import Finding, new_finding
 from catchball.graph import Cascade
-from catchball.measurement import MeasureChart
+from catchball.measurement import MeasureChart, decimals, figure
 from catchball.rules.registry import rule
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
 
 
 def _subject(cascade: Cascade, chart: MeasureChart):
@@ -168,7 +164,7 @@ def special_cause_concern(cascade: Cascade) -> Iterator[Finding]:
             last = chart.latest
             rules = sorted({s.rule for s in chart.chart.signals if s.index == len(chart.measure.points) - 1})
             message = (
-                f"{_label(chart)}: the last point ({last.period}: {_number(last.value)}) shows special-cause "
+                f"{_label(chart)}: the last point ({last.period}: {figure(last.value)}) shows special-cause "
                 f"variation of concern ({', '.join(rules)})"
             )
             yield new_finding("CB604", message, chart.element_id, _subject(cascade, chart).span)
@@ -204,10 +200,10 @@ def target_out_of_reach(cascade: Cascade) -> Iterator[Finding]:
     """
     for chart in cascade.measure_charts:
         if chart.active and chart.assurance == "fail":
-            spc_chart = chart.chart
+            spc_chart, places = chart.chart, decimals(chart)
             message = (
-                f"{_label(chart)}: the target {_number(chart.target)} is outside the process limits "
-                f"({_number(spc_chart.lower)} to {_number(spc_chart.upper)}): as it runs, the process will "
+                f"{_label(chart)}: the target {figure(chart.target)} is outside the process limits "
+                f"({figure(spc_chart.lower, places)} to {figure(spc_chart.upper, places)}): as it runs, the process will "
                 "consistently miss it"
             )
             yield new_finding("CB605", message, chart.element_id, _subject(cascade, chart).span)
