@@ -742,18 +742,23 @@ class Generator:
             if index == 0 and data_id and self.measure_data and self.data_file:
                 data = f"        data: {self.data_file}\n"
                 out.append(f"      - id: {data_id}\n")
-                self.data_series(data_id, base)
+                self.data_series(data_id, base, target)
             dash = "        " if data else "      - "
             out.append(f"{dash}name: {q(name)}\n        unit: {q(unit)}\n{baseline}"
                        f"        target: {num(target)}\n        by: {due}\n"
                        f"        direction: {direction}\n{data}")
         return "".join(out)
 
-    def data_series(self, measure_id: str, level: float) -> None:
-        """24 monthly points around `level` for the current team's CSV."""
-        gauss, rows = self.data_rng.gauss, self.data_rows
-        spread = abs(level) * 0.08 + 0.5
-        for period in DATA_MONTHS:
+    def data_series(self, measure_id: str, baseline: float, target: float) -> None:
+        """24 monthly points for the current team's CSV: from the baseline part of the way
+        to the target (none, some or all of it), with everyday variation around the path."""
+        rng, rows = self.data_rng, self.data_rows
+        gauss, gap = rng.gauss, target - baseline
+        reach = rng.choice((0.0, 0.3, 0.6, 1.0))
+        spread = abs(gap) * 0.4 + abs(baseline) * 0.01 + 0.01
+        last = len(DATA_MONTHS) - 1
+        for i, period in enumerate(DATA_MONTHS):
+            level = baseline + gap * reach * i / last
             rows.append(f"{measure_id},{period},{round(level + gauss(0, spread), 2)}\n")
         self.data_measures += 1
 

@@ -195,7 +195,7 @@ def _read_table(path: Path, display: str) -> _Table:
         return table
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 0
-    periods: dict[str, str | None] = {}
+    periods: dict[str, tuple[str, str | None]] = {}  # period -> (one shared string, its fault)
     try:
         header = None
         for cells in reader:
@@ -256,9 +256,10 @@ def _row(cells: list[str], header: dict[str, int], line: int, by_measure: bool, 
         return (line, measure, None, fault)
     index = header["period"]
     period = cells[index].strip() if index < width else ""
-    fault = periods.get(period, _UNSEEN)
-    if fault is _UNSEEN:  # periods repeat from series to series: each is judged once
-        fault = periods[period] = S.period_fault(period)
+    seen = periods.get(period)
+    if seen is None:  # periods repeat from series to series: each is judged once, and kept once
+        seen = periods[period] = (period, S.period_fault(period))
+    period, fault = seen
     if fault is not None:
         return (line, measure, None, fault)
     index = header["value"]
@@ -275,9 +276,6 @@ def _row(cells: list[str], header: dict[str, int], line: int, by_measure: bool, 
     if index is not None and index < width:
         recalculate = bool(cells[index].strip())
     return (line, measure, S.Entry(period, value, line, 1, note, bool(recalculate)), None)
-
-
-_UNSEEN = object()
 
 
 def _share_out(table: _Table, users: list[_Use], first_by_id: dict, collector: FindingCollector) -> set[tuple[str, int]]:
