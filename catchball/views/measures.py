@@ -63,14 +63,7 @@ def _owner_team(cascade, element_id: str) -> str | None:
 
 
 def _branch(cascade, team_id: str | None) -> set[str] | None:
-    if team_id is None:
-        return None
-    branch, stack = set(), [team_id]
-    while stack:
-        team = stack.pop()
-        branch.add(team)
-        stack.extend(cascade.org.children.get(team, []))
-    return branch
+    return None if team_id is None else set(cascade.org_branch(team_id))
 
 
 def variation_words(icon: str | None) -> tuple[str, str, str] | None:
