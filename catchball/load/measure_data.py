@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
