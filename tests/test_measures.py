@@ -256,7 +256,8 @@ def test_cascade_and_trace_show_latest_value_and_icons(cli, make_repo):
 
 def test_as_of_on_every_command(cli, make_repo):
     root = make_repo()
-    for command in (["check"], ["cascade"], ["trace", "W7-1"], ["status"], ["report"], ["measures"]):
+    commands = (["check"], ["cascade"], ["trace", "W7-1"], ["status"], ["report"], ["measures"], ["capability"])
+    for command in commands:
         late = cli(*command, "--as-of", "2027-02-01", root)
         assert late.exit_code in (0, 1), (command, late.stderr)
         bad = cli(*command, "--as-of", "soon", root)
