@@ -22,7 +22,7 @@ from catchball.links import SCHEMA_URL
 from catchball.load import fields as F
 from catchball.rules.catalog import CODES, NAMES
 from catchball.model import IMPROVEMENT_LEVELS
-from catchball.settings import CAPABILITY_KEYS, RULE_KEYS, SEVERITY_WORDS, TOP_KEYS
+from catchball.settings import CAPABILITY_KEYS, RULE_KEYS, SEVERITY_WORDS, SPC_KEYS, SPC_RANGES, TOP_KEYS
 
 DRAFTS = {
     "2020-12": "https://json-schema.org/draft/2020-12/schema",
@@ -38,6 +38,8 @@ REQUIRED_ID = "^[A-Za-z0-9_.\\-]+$"
 NUMBER_TEXT = "^\\s*([-+]?(\\d[\\d,]*(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?)?\\s*$"  # "1,000" is 1000
 COUNT_TEXT = "^\\s*(\\d[\\d,]*(\\.0*)?)?\\s*$"
 DATE_TEXT = "^(\\d{4}-\\d{2}-\\d{2}([Tt ].*)?)?$"
+PERIOD = "^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$"  # a month 2026-04 or a date 2026-04-07
+DATA_VALUE_TEXT = "^\\s*([-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?\\s*%?)?\\s*$"  # 12.5 or 12.5%
 SHARE = "^\\s*([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*%?\\s*$"  # as catchball.settings reads a share
 # a code, a prefix such as CB2, or ALL; the first digit is a family that exists
 SELECTOR = "^([Cc][Bb]([%s][0-9]{0,2})?|[Aa][Ll][Ll])$" % "".join(sorted({code[2] for code in CODES}))
@@ -51,6 +53,11 @@ DESCRIPTIONS = {
     ("measure", "target"): "Where we aim to be (a number). Missing is CB404.",
     ("measure", "by"): "When the target should be met (YYYY-MM-DD).",
     ("measure", "direction"): "`up` or `down`: which way is better. Needed only when baseline equals target.",
+    ("measure", "id"): "The measure's id (measures have their own namespace): names it in `catchball chart` and in a CSV's `measure` column.",
+    ("measure", "data"): (
+        "The measure's data: a mapping of period (a month `2026-04` or a date `2026-04-07`) to number, "
+        "or the path of a CSV file under the goals root with `period` and `value` columns. See docs/measures.md."
+    ),
     ("aim", "id"): "The aim's id: letters, digits, `-`, `_` and `.`. Aims and objectives share one namespace.",
     ("aim", "title"): "The aim, in a few words. Required.",
     ("aim", "dimension"): "Free text; suggested: safe, effective, timely, efficient, equitable, person-centred, people, value.",
@@ -76,7 +83,9 @@ DESCRIPTIONS = {
     ("objective", "supports"): "The aims or objectives this objective serves: one id or a list of ids, upward in the org tree.",
     ("objective", "owner"): "The accountable person of a team objective (a person id when `people` are defined). Missing is CB402.",
     ("objective", "due"): "When the objective is due (YYYY-MM-DD); not after what it supports (CB403).",
-    ("objective", "status"): "Where the catchball conversation stands: proposed, challenged, agreed (default) or dropped.",
+    ("objective", "status"): (
+        "Where the catchball conversation stands: proposed, challenged, agreed (default), done (delivered) or dropped."
+    ),
     ("objective", "measures"): "How progress is measured. An active team objective without measures is CB401.",
     ("objective", "description"): "Longer text about the objective.",
     ("file", "team"): "The default owning team for the objectives of this file.",
@@ -94,6 +103,12 @@ DESCRIPTIONS = {
     ("rules", "max-objectives"): "CB304 fires when a team or person owns more active objectives than this (default 5).",
     ("rules", "ignore"): "Rules switched off: codes (CB302), names (silent-team) or prefixes (CB3).",
     ("rules", "severity"): "Severity overrides: a rule code mapped to error, warning or info.",
+    ("settings", "spc"): "How measures' XmR charts are computed (Making Data Count's rules) and when data is stale.",
+    ("spc", "minimum-points"): "Points the last phase needs before it gets limits and icons (default 13, at least 2).",
+    ("spc", "shift"): "Points in a row on one side of the mean that make a shift (6 to 8, default 6).",
+    ("spc", "trend"): "Points in a row rising or falling that make a trend (6 to 8, default 6).",
+    ("spc", "fix-limits-after"): "Compute each phase's mean and limits from its first N points only (default: all).",
+    ("spc", "stale-after"): "Days after the end of a measure's last period before its data is stale, CB603 (default 62).",
 }
 
 SECTION_ELEMENT = {"aims": "aim", "teams": "team", "people": "person", "objectives": "objective"}
@@ -127,7 +142,7 @@ def build_schema(draft: str = "2020-12") -> dict:
         "$id": SCHEMA_URL,
         "title": "catchball goals file",
         "description": (
-            "A file of a catchball goals repository (format v1): aims, teams, people or objectives; "
+            "A file of a catchball goals repository (format v1.1): aims, teams, people or objectives; "
             "or the goals root's catchball.yaml."
         ),
         "if": {"type": "object", "anyOf": [{"required": [key]} for key in TOP_KEYS]},
@@ -172,6 +187,13 @@ def _field(spec: F.Field, ref) -> dict:
             "type": SCALAR + ["array", "null"],
             "pattern": OPTIONAL_ID,
             "items": {"type": SCALAR + ["null"], "pattern": OPTIONAL_ID},
+        }
+    if kind == F.DATA:
+        value = {"type": ["number", "string", "null"], "pattern": DATA_VALUE_TEXT}
+        return {
+            "type": ["object", "string", "null"],
+            "propertyNames": {"pattern": PERIOD},
+            "additionalProperties": value,
         }
     if kind == F.MEASURES:
         # An empty string counts as absent: maxLength applies to strings only.
@@ -247,6 +269,16 @@ def _settings_file() -> dict:
         "properties": {key: _described(schema, ("rules", key)) for key, schema in rules.items()},
         "additionalProperties": False,
     }
+    spc = {
+        key: {"type": ["integer", "null"], "minimum": low, **({"maximum": high} if high is not None else {})}
+        for key, (low, high) in SPC_RANGES.items()
+    }
+    assert tuple(spc) == SPC_KEYS
+    spc_schema = {
+        "type": ["object", "null"],
+        "properties": {key: _described(schema, ("spc", key)) for key, schema in spc.items()},
+        "additionalProperties": False,
+    }
     share = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, {"type": "string", "pattern": SHARE}]}
     capability_schema = {
         "type": ["object", "null"],
@@ -267,6 +299,7 @@ def _settings_file() -> dict:
         "organisation": {"type": SCALAR + ["null"]},
         "period": {"type": SCALAR + ["null"]},
         "rules": rules_schema,
+        "spc": spc_schema,
         "capability": capability_schema,
     }
     assert tuple(top) == TOP_KEYS

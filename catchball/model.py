@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from catchball.spc import Point, SpcSettings
+
 ACTIVE_AIM = "active"
 RETIRED = "retired"
 AIM_STATUSES = (ACTIVE_AIM, RETIRED)
@@ -18,8 +20,9 @@ AIM_STATUSES = (ACTIVE_AIM, RETIRED)
 PROPOSED = "proposed"
 CHALLENGED = "challenged"
 AGREED = "agreed"
+DONE = "done"  # delivered (v1.1): traces and counts as active, but is never overdue nor counted by CB304
 DROPPED = "dropped"
-OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DROPPED)
+OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DONE, DROPPED)
 
 # Aqua's skills escalator, low to high (`champion` is new in v1.1).
 IMPROVEMENT_LEVELS = ("foundation", "champion", "practitioner", "advanced", "expert")
@@ -36,6 +39,13 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """A measure of an aim or objective, with its data once the loader has read it.
+
+    `points` are the values present, in period order. `data_fault` is True when
+    the data has a CB601 fault: such a measure gets no chart and no conclusions.
+    `data_file` is the CSV path as written (None for inline data or none).
+    """
+
     name: str
     span: Span
     unit: str | None = None
@@ -43,6 +53,24 @@ class Measure:
     target: float | None = None
     by: dt.date | None = None
     direction: str | None = None
+    id: str | None = None
+    data_file: str | None = None
+    data_span: Span | None = None  # the `data` key: where a fault in the whole value is reported
+    points: tuple[Point, ...] = ()
+    data_fault: bool = False
+
+    @property
+    def has_data_key(self) -> bool:
+        return self.data_span is not None
+
+    @property
+    def resolved_direction(self) -> str | None:
+        """`direction`, or the one baseline and target imply (v1: target above baseline is up)."""
+        if self.direction is not None:
+            return self.direction
+        if self.baseline is None or self.target is None or self.baseline == self.target:
+            return None
+        return "up" if self.target > self.baseline else "down"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +141,10 @@ class Objective:
         return self.status != DROPPED
 
     @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+    @property
     def is_individual(self) -> bool:
         return self.person is not None and self.team is None
 
@@ -127,6 +159,8 @@ class Settings:
     max_objectives: int = 5
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
+    spc: SpcSettings = SpcSettings()
+    stale_after: int = 62  # days after the end of a measure's last period before CB603 (spc: stale-after)
     # `capability: targets:` as (level, per cent), low level first; None when
     # catchball.yaml has no `capability` block (CB701 and CB702 then stay off).
     # Per cent is a Fraction, exact as written, so 0.1% of 100,000 is 100 people.

@@ -270,7 +270,10 @@ def test_the_example_without_its_capability_block_gives_the_findings_it_gave_bef
     result = run_check(str(copy))
     assert sorted(codes(result)) == sorted(
         [("CB201", "DIG-3"), ("CB204", "W9-3"), ("CB501", "ED-3"), ("CB502", "PPL-4"), ("CB502", "W3-3"),
-         ("CB502", "P-SF-2"), ("CB301", "TN-EQUITY"), ("CB401", "RAD-3"), ("CB302", "pathology")]
+         ("CB502", "P-SF-2"), ("CB301", "TN-EQUITY"), ("CB401", "RAD-3"), ("CB302", "pathology"),
+         # v1.1 beside capability: an overdue objective, and what the example's measure data says
+         ("CB405", "RAD-2"), ("CB604", "TN-PEOPLE"), ("CB604", "PPL-1"), ("CB605", "TN-SAFE"), ("CB605", "TN-CARE"),
+         ("CB605", "TN-PEOPLE"), ("CB605", "TN-VALUE"), ("CB605", "ED-1"), ("CB605", "ED-3"), ("CB605", "PPL-1")]
     )
 
 

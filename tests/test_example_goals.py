@@ -21,6 +21,17 @@ def test_example_goals_has_its_deliberate_problems_and_no_others():
             ("CB301", "TN-EQUITY"),
             ("CB401", "RAD-3"),
             ("CB302", "pathology"),
+            ("CB405", "RAD-2"),
+            # measure data: sickness absence rising since May, and targets the processes cannot reach
+            ("CB604", "TN-PEOPLE"),
+            ("CB604", "PPL-1"),
+            ("CB605", "TN-SAFE"),
+            ("CB605", "TN-CARE"),
+            ("CB605", "TN-PEOPLE"),
+            ("CB605", "TN-VALUE"),
+            ("CB605", "ED-1"),
+            ("CB605", "ED-3"),
+            ("CB605", "PPL-1"),
             # capability (catchball.yaml has targets): the board's people are short of
             # foundation for all, and nobody skilled in improvement works on TN-EQUITY
             ("CB701", "board"),
@@ -43,3 +54,17 @@ def test_cascade_and_report_give_the_same_share_rounded_down():
     report = runner.invoke(app, ["report", str(GOALS), "--date", "2026-11-23"]).stdout
     assert "91/92 active objectives trace to True North (98%)" in cascade
     assert "| Trace to True North | 91 of 92 (98%) |" in report
+
+
+def test_example_data_shows_improvement_concern_and_a_target_out_of_reach():
+    result = run_check(str(GOALS))
+    charts = {c.name: c for c in result.cascade.measure_charts if c.has_data}
+    assert len(charts) == 12 and not any(c.fault for c in result.cascade.measure_charts)
+    assert charts["falls-harm"].variation == "improvement-low"
+    assert charts["agency-spend"].variation == "improvement-low"
+    assert charts["sickness-absence"].variation == "concern-high"
+    assert charts["ed-4-hours"].assurance == "fail"
+    assert charts["ed-sepsis-antibiotics"].assurance == "pass"
+    assert charts["W7-2:1"].chart.run_chart  # 8 points: not yet 13
+    assert {c.measure.data_file for c in charts.values()} >= {"data/falls-harm.csv", "data/ed.csv", None}
+    assert all(c.latest.period == "2026-11" for c in charts.values())

@@ -379,12 +379,12 @@ class n1 aim
 
 ## Catchball status
 
-| Team | Proposed | Challenged | Agreed | Dropped |
-|---|---:|---:|---:|---:|
-| Trust Board |  |  |  |  |
-| &emsp;Surgical Division |  |  | 1 |  |
-| &emsp;&emsp;Ward 7 |  |  | 2 |  |
-| **Total** | 0 | 0 | 3 | 0 |
+| Team | Proposed | Challenged | Agreed | Done | Dropped |
+|---|---:|---:|---:|---:|---:|
+| Trust Board |  |  |  |  |  |
+| &emsp;Surgical Division |  |  | 1 |  |  |
+| &emsp;&emsp;Ward 7 |  |  | 2 |  |  |
+| **Total** | 0 | 0 | 3 | 0 | 0 |
 
 Nobody holds the ball: no objective is proposed or challenged.
 

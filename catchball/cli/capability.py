@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 CAPABILITY_FORMATS = ("text", "json")
 
@@ -34,12 +34,14 @@ def capability(
         typer.Option("--no-people", help="Name nobody: counts only (individual levels are personal data)."),
     ] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    as_of: AsOfOption = None,
 ) -> None:
     """Show improvement capability: per team, the people at or above each level of the skills escalator
     against catchball.yaml's targets, and the expertise in each aim's cascade. Always exits 0.
     """
     if format not in CAPABILITY_FORMATS:
         raise fail(f"unknown format {format!r}: choose one of {', '.join(CAPABILITY_FORMATS)}")
+    day = as_of_option(as_of)
     from catchball.capability import capability_document, capability_of
     from catchball.check import run_check
     from catchball.spelling import did_you_mean
@@ -49,7 +51,7 @@ def capability(
     with command_errors(), reading_progress(enabled=format == "text") as progress:
         # CB701 and CB702 would compute what this command computes below, and
         # it shows no findings: leave them out rather than do the work twice.
-        result = run_check(path, ignore=("CB7",), progress=progress)
+        result = run_check(path, ignore=("CB7",), progress=progress, as_of=day)
     goals = result.goals
     if team is not None and team not in goals.teams:
         raise fail(f"no team {team!r}{did_you_mean(team, goals.teams)}")

@@ -1,0 +1,364 @@
+"""Measure data kept in CSV files, and measure ids: the loader's last pass.
+
+Runs once every goals file is read and merged, because a CSV file may hold
+the series of measures defined in many goals files, and a `measure` column
+can only be checked against every measure id. Each CSV file is read once,
+however many measures name it, with the goals files' limits: at most
+MAX_FILE_BYTES, a regular file, never through a link out of the goals root.
+
+Where faults go (spec, "Measure data"): a CSV row's fault at the row's line,
+column 1; a missing column at line 1; a repeated period at the repeat; a
+missing, unreadable or outside file at the measure's `data` key. Decisions
+where the spec is silent (docs/measures.md, "Recording data"):
+
+- a file with a `measure` column gives each measure the rows naming its id;
+  a measure without an id cannot take its rows from such a file (CB601 at
+  its `data` key). A row naming a measure whose `data` is not this file is
+  CB601 on that measure (its series would be split between places);
+- a row with no value in the `measure` column of such a file is CB601 with
+  no id, as a row naming an unknown measure is;
+- a row with more filled fields than the header is CB601 (usually a comma
+  in a note that needs quotes); fewer fields leave the rest empty;
+- a measure whose id repeats an earlier one (CB104) cannot take rows from a
+  file with a `measure` column: they belong to the first definition.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catchball.findings import Finding, FindingCollector
+from catchball.load import series as S
+from catchball.load.discover import GoalsRoot
+from catchball.load.limits import LimitExceeded, read_bounded
+from catchball.model import Aim, GoalSet, Measure, Objective, Span
+
+COLUMNS = ("period", "date", "value", "measure", "note", "recalculate")
+
+
+# A CSV row as read: (line, the `measure` cell or None, an Entry or None, the fault or None).
+# Tuples, not objects: a national repository has millions of rows.
+_Row = tuple
+
+@dataclass(slots=True)
+class _Table:
+    """One CSV file as read: a fault that spoils it all, or its rows."""
+
+    display: str
+    fault: str | None = None  # the file cannot be used at all: reported at each `data` key
+    fault_line: int | None = None  # ... or at this line of the file (header, undecodable bytes)
+    by_measure: bool = False  # has a `measure` column
+    rows: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Use:
+    """A measure that gives a CSV path, with its element."""
+
+    element: Aim | Objective
+    index: int
+    measure: Measure
+    points: tuple = ()
+    fault: bool = False
+
+
+def attach_measure_data(goals: GoalSet, root: GoalsRoot) -> list[Finding]:
+    """Check measure ids (CB104) and read every CSV the measures name (CB601).
+
+    Replaces the aims and objectives whose measures take data from a file
+    with copies holding the points read, or marked faulty.
+    """
+    collector = FindingCollector()
+    if not any(m.id is not None or m.data_file is not None for m in _all_measures(goals)):
+        return []  # a v1 repository: nothing to do, and no sort of every element
+    measures = _measures_in_read_order(goals)
+    first_by_id = _measure_ids(measures, collector)
+    uses = [_Use(element, index, m) for element, index, m in measures if m.data_file is not None]
+    if not uses:
+        return collector.findings()
+    resolved: dict[str, tuple[str, str] | str] = {}  # a path as written -> where it is, or why refused
+    by_file: dict[str, list[_Use]] = {}  # real path -> the measures naming it, in read order
+    display_of: dict[str, str] = {}
+    for use in uses:
+        written = use.measure.data_file
+        where = resolved.get(written)
+        if where is None:
+            where = resolved[written] = _resolve(root, written)
+        if isinstance(where, str):  # the reason it is refused
+            _fault_at_key(collector, use, where)
+            continue
+        real, display = where
+        by_file.setdefault(real, []).append(use)
+        display_of[real] = display
+    spoiled: set[tuple[str, int]] = set()
+    for real, users in by_file.items():  # each file read once, and let go once shared out
+        table = _read_table(Path(real), display_of[real])
+        if table.fault is None:
+            spoiled |= _share_out(table, users, first_by_id, collector)
+            continue
+        for use in users:
+            if table.fault_line is None:
+                _fault_at_key(collector, use, f"{table.display}: {table.fault}")
+            else:
+                collector.add("CB601", table.fault, use.element.id, Span(table.display, table.fault_line, 1))
+                use.fault = True
+    _replace_measures(goals, uses, spoiled)
+    return collector.findings()
+
+
+def _all_measures(goals: GoalSet):
+    for table in (goals.aims, goals.objectives):
+        for element in table.values():
+            yield from element.measures
+
+
+def _measures_in_read_order(goals: GoalSet) -> list[tuple[Aim | Objective, int, Measure]]:
+    order = {file: i for i, file in enumerate(goals.files)}
+    elements = [e for e in (*goals.aims.values(), *goals.objectives.values()) if e.measures]
+    elements.sort(key=lambda e: (order.get(e.span.file, len(order)), e.span.line, e.span.column))
+    return [(e, i, m) for e in elements for i, m in enumerate(e.measures)]
+
+
+def _measure_ids(measures, collector: FindingCollector) -> dict[str, tuple]:
+    """The first definition of each measure id; a second one is CB104 at that measure."""
+    first: dict[str, tuple] = {}
+    for element, index, measure in measures:
+        if measure.id is None:
+            continue
+        seen = first.get(measure.id)
+        if seen is not None:
+            where = seen[2].span
+            collector.add(
+                "CB104",
+                f"measure id {measure.id} is already defined at {where.file}:{where.line}",
+                element.id,
+                measure.span,
+            )
+            continue
+        first[measure.id] = (element, index, measure)
+    return first
+
+
+def _resolve(root: GoalsRoot, written: str) -> tuple[str, str] | str:
+    """(real path, display path) of a CSV path inside the goals root, or why it is refused."""
+    text = written.strip()
+    if not text:
+        return "`data` names no file"
+    if text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":") or "\\" in text:
+        return f"`data` {S.quoted(text)} must be a path relative to the goals root, with `/` between folders"
+    relative = posixpath.normpath(text)
+    if relative == ".." or relative.startswith("../") or ".." in text.split("/"):
+        return f"`data` {S.quoted(text)} leaves the goals root (`..`): keep data files under it"
+    if "\x00" in relative:
+        return f"`data` {S.quoted(text)} is not a file name"
+    display = root.display_path(relative)
+    full = root.path / relative
+    try:
+        real = full.resolve(strict=True)
+    except FileNotFoundError:
+        return f"{display}: no such file"
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+        return f"{display}: cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    if not real.is_relative_to(root.path.resolve()):
+        return f"{display}: a symlink to outside the goals root, not followed: keep data files under it"
+    if real.is_dir():
+        return f"{display}: a folder, not a CSV file"
+    return str(real), display
+
+
+def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
+    collector.add("CB601", message, use.element.id, use.measure.data_span)
+    use.fault = True
+
+
+def _read_table(path: Path, display: str) -> _Table:
+    table = _Table(display)
+    try:
+        raw = read_bounded(path)
+    except OSError as exc:
+        table.fault = f"cannot be read: {exc.strerror or exc}"
+        return table
+    except LimitExceeded as exc:
+        table.fault = str(exc)
+        return table
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        table.fault = "not UTF-8 text: save the file as CSV UTF-8"
+        table.fault_line = raw[: exc.start].count(b"\n") + 1
+        return table
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 0
+    periods: dict[str, tuple[str, str | None]] = {}  # period -> (one shared string, its fault)
+    try:
+        header = None
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not "".join(cells).strip():
+                continue  # blank lines are no rows
+            if header is None:
+                header = _header(cells, table, start)
+                if header is None:
+                    return table
+                continue
+            table.rows.append(_row(cells, header, start, table.by_measure, periods))
+    except csv.Error as exc:
+        table.fault = f"not readable as CSV: {exc}"
+        table.fault_line = line + 1
+        table.rows = []
+        return table
+    if header is None:
+        table.fault, table.fault_line = "no header row: the first line names the columns (period, value)", 1
+    return table
+
+
+def _header(cells: list[str], table: _Table, line: int) -> dict[str, int] | None:
+    """Column name -> index, or None with the fault set (missing, twice, period and date)."""
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = cell.strip().lower()
+        if name not in COLUMNS:
+            continue  # other columns are the user's own
+        if name in columns:
+            table.fault, table.fault_line = f"the header gives the column `{name}` twice: keep one", line
+            return None
+        columns[name] = index
+    if "period" in columns and "date" in columns:
+        table.fault, table.fault_line = "the header has both `period` and `date`: keep one", line
+        return None
+    if "date" in columns:
+        columns["period"] = columns.pop("date")
+    missing = [name for name in ("period", "value") if name not in columns]
+    if missing:
+        names = " and ".join(f"`{name}`" for name in missing)
+        table.fault = f"no {names} column (the header names the columns: period, value)"
+        table.fault_line = line
+        return None
+    columns["_width"] = len(cells)
+    table.by_measure = "measure" in columns
+    return columns
+
+
+def _row(cells: list[str], header: dict[str, int], line: int, by_measure: bool, periods: dict) -> _Row:
+    width = len(cells)
+    measure = None
+    if by_measure:
+        index = header["measure"]
+        measure = cells[index].strip() if index < width else ""
+    if width > header["_width"] and any(c.strip() for c in cells[header["_width"]:]):
+        fault = f"{width} fields, but the header has {header['_width']} (a comma in a note? put it in double quotes)"
+        return (line, measure, None, fault)
+    index = header["period"]
+    period = cells[index].strip() if index < width else ""
+    seen = periods.get(period)
+    if seen is None:  # periods repeat from series to series: each is judged once, and kept once
+        seen = periods[period] = (period, S.period_fault(period))
+    period, fault = seen
+    if fault is not None:
+        return (line, measure, None, fault)
+    index = header["value"]
+    text = cells[index] if index < width else ""
+    try:
+        value = S.number_from_text(text)
+    except ValueError as exc:
+        return (line, measure, None, f"{period}: {exc}")
+    note = recalculate = None
+    index = header.get("note")
+    if index is not None and index < width:
+        note = cells[index].strip() or None
+    index = header.get("recalculate")
+    if index is not None and index < width:
+        recalculate = bool(cells[index].strip())
+    return (line, measure, S.Entry(period, value, line, 1, note, bool(recalculate)), None)
+
+
+def _share_out(table: _Table, users: list[_Use], first_by_id: dict, collector: FindingCollector) -> set[tuple[str, int]]:
+    """Give each measure naming `table` its rows; report row faults on the measures they belong to.
+
+    Returns (element id, index) of measures the file gives rows to that do
+    not name it: their data is spoiled too.
+    """
+    spoiled: set[tuple[str, int]] = set()
+    if not table.by_measure:
+        for use in users:
+            _series(use, table.display, table.rows, collector)
+        return spoiled
+    named: dict[str, _Use] = {}
+    for use in users:
+        measure = use.measure
+        if measure.id is None:
+            _fault_at_key(
+                collector, use,
+                f"{table.display} holds several measures (a `measure` column): give this measure an `id` "
+                "to take its rows",
+            )
+        elif first_by_id.get(measure.id, (None, None, None))[2] is not measure:
+            use.fault = True  # a repeated id (CB104): its rows are the first definition's
+        else:
+            named[measure.id] = use
+    rows_of: dict[str, list[_Row]] = {}
+    for row in table.rows:
+        measure_id = row[1]
+        if measure_id in named:
+            rows_of.setdefault(measure_id, []).append(row)
+        elif not measure_id:
+            collector.add("CB601", "no measure id in the `measure` column", None, Span(table.display, row[0], 1))
+        elif measure_id in first_by_id:
+            element, index, measure = first_by_id[measure_id]
+            elsewhere = f"`data: {measure.data_file}`" if measure.data_file else "inline data or none"
+            collector.add(
+                "CB601",
+                f"a row for measure {measure_id}, whose data is not this file ({elsewhere})",
+                element.id,
+                Span(table.display, row[0], 1),
+            )
+            spoiled.add((element.id, index))
+        else:
+            collector.add(
+                "CB601", f"measure {S.quoted(measure_id)} is not the id of any measure", None,
+                Span(table.display, row[0], 1),
+            )
+    for measure_id, use in named.items():
+        _series(use, table.display, rows_of.get(measure_id, []), collector)
+    return spoiled
+
+
+def _series(use: _Use, display: str, rows: list[_Row], collector: FindingCollector) -> None:
+    entries = []
+    for line, _, entry, fault in rows:
+        if fault is not None:
+            collector.add("CB601", fault, use.element.id, Span(display, line, 1))
+            use.fault = True
+        else:
+            entries.append(entry)
+    points, faults = S.build_series(entries)
+    for entry, message in faults:
+        collector.add("CB601", message, use.element.id, Span(display, entry.line, 1))
+    if faults:
+        use.fault = True
+    use.points = points
+
+
+def _replace_measures(goals: GoalSet, uses: list[_Use], spoiled: set[tuple[str, int]]) -> None:
+    """Copies of the elements whose measures read a file, holding what was read."""
+    changed: dict[str, dict[int, Measure]] = {}
+    for use in uses:
+        fault = use.fault or (use.element.id, use.index) in spoiled
+        new = dataclasses.replace(use.measure, points=() if fault else use.points, data_fault=fault)
+        changed.setdefault(use.element.id, {})[use.index] = new
+    for element_id, index in spoiled:
+        replaced = changed.setdefault(element_id, {})
+        if index not in replaced:
+            table = goals.aims if element_id in goals.aims else goals.objectives
+            measure = table[element_id].measures[index]
+            replaced[index] = dataclasses.replace(measure, points=(), data_fault=True)
+    for element_id, replaced in changed.items():
+        table = goals.aims if element_id in goals.aims else goals.objectives
+        element = table[element_id]
+        measures = tuple(replaced.get(i, m) for i, m in enumerate(element.measures))
+        table[element_id] = dataclasses.replace(element, measures=measures)
