@@ -30,6 +30,20 @@ class Finding:
         return (self.file or "", self.line or 0, self.column or 0, self.code, self.id or "", self.message)
 
 
+def finding_record(f: Finding) -> dict:
+    """A finding as plain data, keys in the spec's order (the JSON format, trace and the report)."""
+    return {
+        "code": f.code,
+        "name": f.name,
+        "severity": f.severity,
+        "message": f.message,
+        "id": f.id,
+        "file": f.file,
+        "line": f.line,
+        "column": f.column,
+    }
+
+
 # Control characters from the goals (YAML escapes such as "\e[8m" in a key)
 # would reach terminals and CI logs raw, where they can recolour or hide
 # text: they are shown as \x1b instead. Line breaks and tabs stay; each

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
 import typer
 
 from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.formats.json import write as write_json
 
 STATUS_FORMATS = ("text", "json")
 
@@ -41,8 +41,7 @@ def status(
         note(message)
     state = round_status(result.cascade)
     if format == "json":
-        json.dump(status_document(result, state), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(status_document(result, state), sys.stdout)
         return
     from catchball.views.status import StatusView
     from catchball.views.terminal import print_lines

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -47,8 +46,9 @@ def trace(
         note(message)
     sight = line_of_sight(result.cascade, goal_id)
     if format == "json":
-        json.dump(trace_document(result, sight), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        from catchball.formats.json import write as write_json
+
+        write_json(trace_document(result, sight), sys.stdout)
         return
     from catchball.views.terminal import print_lines
     from catchball.views.trace import TraceView
