@@ -19,7 +19,8 @@ from catchball.findings import ERROR, INFO, WARNING, Finding, FindingCollector
 from catchball.graph import Cascade
 from catchball.load import Progress, load_goals
 from catchball.model import GoalSet
-from catchball.rules.registry import all_rules, resolve_selectors
+from catchball.rules.catalog import resolve_selectors
+from catchball.rules.registry import all_rules
 
 
 class FindingCounts:
