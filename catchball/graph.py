@@ -176,6 +176,12 @@ class Cascade:
             team = objective.team
         return team if team in self.goals.teams else None
 
+    def people_in(self, *goal_ids: str | None) -> tuple[str, ...]:
+        """The people behind the individual objectives among these ids (for findings that name them)."""
+        objectives = self.goals.objectives
+        found = (objectives.get(g) for g in goal_ids if g is not None)
+        return tuple(dict.fromkeys(o.person for o in found if o is not None and o.is_individual and o.person))
+
     def level_gap(self, from_team: str | None, to_team: str | None) -> int | None:
         """How many levels `to_team` is above `from_team` (0 = same team), or None when not above."""
         org = self.org
@@ -271,7 +277,7 @@ class Cascade:
         return chain
 
     def team_at_depth(self, deepest: int) -> dict[str, str]:
-        """For every team on the org tree, itself or its ancestor at `deepest` levels below the root, whichever is higher.
+        """Each team on the org tree mapped to itself, or to its ancestor `deepest` levels below the root.
 
         One pass in pre-order (a parent comes before its children), so it
         costs the number of teams however deep the tree is.

@@ -98,7 +98,9 @@ def element_record(cascade, goal_id: str, index: FindingIndex | None = None, peo
     }
 
 
-def below_tree(cascade, below: list[Below], index: FindingIndex, people: bool = True, bounded: bool = False) -> list[dict]:
+def below_tree(
+    cascade, below: list[Below], index: FindingIndex, people: bool = True, bounded: bool = False
+) -> list[dict]:
     """The flat depth-first list as nested records: each with `supporters` and `repeat`.
 
     With `people` False, individual objectives (and anything below them) are

@@ -94,6 +94,7 @@ def merge(loaded: Loaded, part: FileGoals) -> None:
                         f"{kind} id {element.id} is already defined at {first.span.file}:{first.span.line}",
                         element.id,
                         element.span,
+                        kind,
                     )
                 )
                 continue

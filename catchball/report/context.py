@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 
 from catchball import __version__
 from catchball.errors import CatchballError
-from catchball.findings import ERROR, INFO, SEVERITIES, WARNING, finding_record
+from catchball.findings import ERROR, INFO, PERSON, SEVERITIES, WARNING, finding_record
 from catchball.status import STATUSES, ball_records, round_status, team_record
-from catchball.subjects import GOAL, PERSON, FindingIndex, subject_kind, subject_team
+from catchball.subjects import FindingIndex, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
 CONTEXT_VERSION = 1
 REPORT_LEVELS = 30  # levels of a team pack's `below` tree; deeper ones are counted (`more`), not listed
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
-PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
 _TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
-_ID_WORD = re.compile(r"[A-Za-z0-9_.-]+")  # the words of a message that could be ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +68,6 @@ class _Context:
         self.scope = set(self.cascade.branch(options.team)) if options.team is not None else None
         # The records a template sees carry no finding that --no-people leaves out; the
         # diagram's colours still count every finding (a colour names nobody).
-        self.individual_ids = {o.id for o in goals.objectives.values() if o.is_individual}
         self.index = FindingIndex((f for f in result.findings if not self.hidden(f)), goals)
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
@@ -295,18 +291,9 @@ class _Context:
         return subject_team(finding, self.goals, self.cascade)
 
     def hidden(self, finding) -> bool:
-        """With --no-people: findings about people or individual objectives, or naming either."""
-        if self.people:
-            return False
-        goals = self.goals
-        kind = subject_kind(finding, goals)
-        if finding.code in PEOPLE_CODES or kind == PERSON:
-            return True
-        objective = goals.objectives.get(finding.id) if finding.id and kind == GOAL else None
-        if objective is not None and objective.is_individual:
-            return True
-        words = _ID_WORD.findall(finding.message)
-        return any(w in self.individual_ids or w.rstrip(".") in self.individual_ids for w in words)
+        """With --no-people: findings about a person, or whose message names one (an individual
+        objective names its person). The rules say so in the finding; nothing is read from the text."""
+        return not self.people and (finding.kind == PERSON or bool(finding.people))
 
     def scoped_findings(self, hide: bool = True) -> list:
         found = []
