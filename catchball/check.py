@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from catchball.findings import ERROR, INFO, MEASURE, OBJECTIVE, WARNING, Finding, FindingCollector
 from catchball.graph import Cascade
@@ -22,16 +22,26 @@ from catchball.model import GoalSet
 from catchball.rules.catalog import resolve_selectors
 from catchball.rules.registry import all_rules
 
+if TYPE_CHECKING:
+    from catchball.diff import Changes
 
-class FindingCounts:
-    """What results with a `findings` list share: the counts and the exit code.
 
-    Which element a finding is about is catchball.subjects' job: ids repeat
-    across goals, teams and people.
+@dataclass(slots=True)
+class CheckResult:
+    """What a check found; with `--diff`, also what changed since a base revision.
+
+    `diff` (a catchball.diff.Changes) is None for a plain check. With
+    `new_only`, `findings` holds only the findings the change introduced, and
+    the counts, the summary and the exit code follow `findings`, so only what
+    the change introduces can fail the run.
     """
 
-    __slots__ = ()
+    goals: GoalSet
+    cascade: Cascade
     findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+    diff: Changes | None = None
+    new_only: bool = False
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -41,14 +51,6 @@ class FindingCounts:
         if self.count(ERROR) or (strict and self.count(WARNING)):
             return 1
         return 0
-
-
-@dataclass(slots=True)
-class CheckResult(FindingCounts):
-    goals: GoalSet
-    cascade: Cascade
-    findings: list[Finding]
-    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         """The spec's JSON summary block."""

@@ -82,7 +82,7 @@ def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict
 def document(result) -> dict:
     rules = list(all_rules().values())
     rule_index = {rule.code: i for i, rule in enumerate(rules)}
-    diff = getattr(result, "diff", None)
+    diff = result.diff
     baseline = None
     if diff is not None:
         baseline = {id(f): "new" for f in diff.introduced}
