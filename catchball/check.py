@@ -84,16 +84,17 @@ def run_check(
     ignore: Iterable[str] = (),
     cwd: Path | None = None,
     progress: Progress | None = None,
+    freeze: bool = False,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
     `select` and `ignore` take codes, names or prefixes (CB2); catchball.yaml's
     `ignore` and `severity` apply too. Raises CatchballError when the command
-    cannot run.
+    cannot run. `freeze` is load_goals' (for a process that ends after the check).
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
-    loaded = load_goals(path, cwd, progress)
+    loaded = load_goals(path, cwd, progress, freeze=freeze)
     settings = loaded.goals.settings
     ignored |= set(settings.ignore)
     cascade = Cascade(loaded.goals)

@@ -42,7 +42,7 @@ def cascade(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, freeze=True)
     goals = result.goals
     if aim is not None and aim not in goals.aims:
         raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")

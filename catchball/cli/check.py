@@ -77,7 +77,9 @@ def check(
 
             # A bar for people only: machine formats go to tools and logs.
             with reading_progress(enabled=format == "text") as progress:
-                result = run_check(path, select=split_words(select), ignore=split_words(ignore), progress=progress)
+                result = run_check(
+                    path, select=split_words(select), ignore=split_words(ignore), progress=progress, freeze=True
+                )
         else:
             from catchball.diff import run_diff
 

@@ -59,7 +59,7 @@ def report(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, freeze=True)
         for message in result.notes:
             note(message)
         options = ReportOptions(team=team, people=not no_people, date=report_day)

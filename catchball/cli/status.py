@@ -48,7 +48,7 @@ def status(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, freeze=True)
     for message in result.notes:
         note(message)
     STATUS_FORMATS[format](result, round_status(result.cascade))

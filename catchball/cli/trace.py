@@ -51,7 +51,7 @@ def trace(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, freeze=True)
     goals = result.goals
     if goals.goal(goal_id) is None:
         raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")

@@ -28,10 +28,16 @@ class Loaded:
     notes: list[str] = field(default_factory=list)
 
 
-def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | None = None) -> Loaded:
+def load_goals(
+    given: str | None, cwd: Path | None = None, progress: Progress | None = None, freeze: bool = False
+) -> Loaded:
     """Read the goals root named by `given` (or found from cwd).
 
-    Raises NoGoalsError or SettingsError when the command cannot run.
+    With `freeze`, what was loaded is moved out of the cyclic collector's
+    sight (gc.freeze), which makes the graph and rules faster; it is a
+    process-wide step, so only a process that runs one command and ends (the
+    CLI) asks for it. Raises NoGoalsError or SettingsError when the command
+    cannot run.
     """
     root = discover(given, cwd)
     goal_files = [f for f in root.files if f != SETTINGS_FILE]
@@ -56,9 +62,10 @@ def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | 
             merge(loaded, part)
             if progress is not None:
                 progress(done, len(goal_files))
-    # What was loaded lives until the command ends: keep the cyclic collector
-    # from scanning it again and again while the graph and rules allocate.
-    gc.freeze()
+    if freeze:
+        # What was loaded lives until the command ends: keep the cyclic collector
+        # from scanning it again and again while the graph and rules allocate.
+        gc.freeze()
     return loaded
 
 

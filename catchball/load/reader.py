@@ -240,8 +240,7 @@ class _FileReader:
                 self.invalid(f"{label} has no `{key}` (required)", element_id, span)
         if element_id is None:
             return  # without an id nothing can refer to it, and no rule can name it
-        build = getattr(self, f"build_{noun}")
-        build(values, span, defaults, out)
+        self.BUILDERS[noun](self, values, span, defaults, out)
 
     # -- element builders -----------------------------------------------
 
@@ -401,6 +400,9 @@ class _FileReader:
                 )
             )
         return tuple(measures)
+
+    # the element kind (the section's noun) -> its builder: a table, not a method name made from a string
+    BUILDERS = {"aim": build_aim, "team": build_team, "person": build_person, "objective": build_objective}
 
 
 def _is_null(node: yaml.Node) -> bool:
