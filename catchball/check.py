@@ -42,15 +42,19 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     diff: Changes | None = None
     new_only: bool = False
+    strict: bool = False  # warnings fail the run too (--strict): the exit code and JUnit's failures follow it
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def exit_code(self, strict: bool = False) -> int:
-        """0 clean, 1 when an error finding (or, with strict, a warning) remains."""
-        if self.count(ERROR) or (strict and self.count(WARNING)):
-            return 1
-        return 0
+    def exit_code(self, strict: bool | None = None) -> int:
+        """0 clean, 1 when an error finding (or, with strict, a warning) remains; `strict` defaults to the result's."""
+        return 1 if any(self.fails(f, strict) for f in self.findings) else 0
+
+    def fails(self, finding: Finding, strict: bool | None = None) -> bool:
+        """Whether this finding alone would make the run exit 1."""
+        strict = self.strict if strict is None else strict
+        return finding.severity == ERROR or (strict and finding.severity == WARNING)
 
     def summary(self) -> dict:
         """The spec's JSON summary block."""

@@ -84,6 +84,7 @@ def check(
             from catchball.diff import run_diff
 
             result = run_diff(path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only)
+        result.strict = strict
         for message in result.notes:
             note(message)
         if output is None:
@@ -95,4 +96,4 @@ def check(
             if format != "text":
                 # One run gives both: the file for the tool, the text for whoever reads the log.
                 emitter("text")(result, sys.stderr)
-    raise typer.Exit(result.exit_code(strict))
+    raise typer.Exit(result.exit_code())
