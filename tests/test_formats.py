@@ -352,3 +352,52 @@ def test_counts_are_in_the_right_number():
     assert severity_counts(2, 1, 1) == "2 errors, 1 warning, 1 info"
     summary = {"files": 1, "aims": 1, "teams": 2, "people": 1, "objectives": 0}
     assert scope_text(summary) == "1 file, 1 aim, 2 teams, 1 person, 0 objectives"
+
+
+# -- CI paths: from the repository root, wherever catchball ran ---------------------------
+
+
+@pytest.fixture
+def in_git_subfolder(tmp_path, monkeypatch):
+    """A repository `repo/` whose goals are in `repo/strategy/goals`, and the working folder `repo/strategy`."""
+    import subprocess
+
+    top = tmp_path / "repo"
+    top.mkdir()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    subprocess.run(["git", "init", "-q"], cwd=top, check=True)
+    from tests.conftest import write_repo
+
+    write_repo(top / "strategy" / "goals", {**HEALTHY, "objectives/ward-7.yaml": HEALTHY_WARD.replace("    owner: wm\n", "")})
+    monkeypatch.chdir(top / "strategy")
+    return top
+
+
+@pytest.mark.parametrize("given", ["goals", "ABSOLUTE"])
+def test_ci_formats_name_files_from_the_git_top_level(in_git_subfolder, given):
+    path = str(in_git_subfolder / "strategy" / "goals") if given == "ABSOLUTE" else given
+    result = run_check(path)
+    assert [f.file for f in result.findings] == [f"{path}/objectives/ward-7.yaml"]  # the text formats: as given
+    expected = "strategy/goals/objectives/ward-7.yaml"
+    sarif = json.loads(render_result("sarif", result))
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": expected, "uriBaseId": "%SRCROOT%"}
+    assert json.loads(render_result("gitlab", result))[0]["location"]["path"] == expected
+    assert render_result("github", result).startswith(f"::warning file={expected},line=3,col=5,")
+
+
+def test_ci_formats_outside_git_keep_the_path_as_given(make_repo, monkeypatch):
+    root = make_repo({"objectives/ward-7.yaml": HEALTHY_WARD.replace("    owner: wm\n", "")})
+    monkeypatch.chdir(root.parent)
+    result = run_check("goals")
+    sarif = json.loads(render_result("sarif", result))
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "goals/objectives/ward-7.yaml", "uriBaseId": "%SRCROOT%"}
+    assert json.loads(render_result("gitlab", result))[0]["location"]["path"] == "goals/objectives/ward-7.yaml"
+
+
+def render_result(name: str, result) -> str:
+    buffer = io.StringIO()
+    emitter(name)(result, buffer)
+    return buffer.getvalue()

@@ -136,7 +136,9 @@ def check_sarif(result, text):
 def check_junit(result, text):
     root = ET.fromstring(text)
     messages = [failure.get("message") for failure in root.iter("failure")]
-    assert sorted(messages) == sorted(f.message for f in result.findings if f.severity != "info")
+    assert sorted(messages) == sorted(f.message for f in result.findings if f.severity == "error")
+    passing = [case for case in root.iter("testcase") if case.find("system-out") is not None]
+    assert len(passing) == sum(1 for f in result.findings if f.severity != "error")  # warnings pass without --strict
 
 
 def check_gitlab(result, text):

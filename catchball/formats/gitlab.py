@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from catchball.formats.json import write as write_json
-from catchball.formats.placement import place
+from catchball.formats.placement import RepositoryPaths, place
 from catchball.identity import fingerprints
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -22,8 +22,9 @@ SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
 def issues(result) -> list[dict]:
     records = []
+    paths = RepositoryPaths(result)
     for f, fingerprint in zip(result.findings, fingerprints(result.findings)):
-        file, line, _ = place(result, f)
+        file, line, _ = place(result, f, paths)
         records.append(
             {
                 "description": f"{f.code} {f.name}: {f.message}",
