@@ -13,6 +13,7 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
+SEVERITY_STYLE = {ERROR: "bold red", WARNING: "yellow", INFO: "cyan"}  # rich styles, in every terminal output
 
 # What a finding is about: the kind of element its `id` names, or the file
 # itself (a finding without an id). One id can name a team, a person and an
@@ -39,6 +40,10 @@ class Finding:
     column: int | None
     kind: str | None = None  # one of KINDS; None for a finding about the whole repository
     people: tuple[str, ...] = ()  # people the message names (directly, or as owners of individual objectives)
+
+    def where(self) -> str | None:
+        """`file:line:column` as the text outputs print it; None for a finding with no file."""
+        return f"{self.file}:{self.line}:{self.column}" if self.file is not None else None
 
     def sort_key(self) -> tuple:
         return (self.file or "", self.line or 0, self.column or 0, self.code, self.id or "", self.message)

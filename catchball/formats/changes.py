@@ -17,12 +17,11 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 
-from catchball.findings import finding_record, one_line, visible
+from catchball.findings import SEVERITY_STYLE, finding_record, one_line, visible
 from catchball.metrics import severity_counts
 from catchball.formats.json import document as json_document
 from catchball.formats.json import write as write_json
 
-STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 DRIFT_ORDER = ("added", "dropped", "re-parented", "changed")
 
 
@@ -31,7 +30,7 @@ def base_label(changes) -> str:
 
 
 def counts(findings) -> str:
-    n = {s: sum(1 for f in findings if f.severity == s) for s in STYLE}
+    n = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_STYLE}
     return severity_counts(n['error'], n['warning'], n['info'])
 
 
@@ -42,9 +41,9 @@ def emit_text(result, out: TextIO) -> None:
     def findings(title: str, items, style: str, note: str = "") -> None:
         console.print(f"[{style}]{escape(title)} ({len(items)})[/]{escape(note)}")
         for f in items:
-            where = f"{f.file}:{f.line}:{f.column}" if f.file else "-"
+            where = f.where() or "-"
             message = escape(one_line(f.message))
-            console.print(f"  {escape(where)} [{STYLE[f.severity]}]{f.code}[/] {message} [dim]({f.name})[/]")
+            console.print(f"  {escape(where)} [{SEVERITY_STYLE[f.severity]}]{f.code}[/] {message} [dim]({f.name})[/]")
         console.print()
 
     console.print(f"[bold]Compared with {escape(base_label(changes))}[/]")

@@ -39,7 +39,7 @@ def emit(result, out: TextIO) -> None:
     for f in result.findings:
         out.write(command(f, paths) + "\n")
     for f in result.findings:
-        where = f"{f.file}:{f.line}:{f.column}: " if f.file else ""
+        where = f"{f.where()}: " if f.file is not None else ""
         out.write(f"{where}{f.code} [{f.severity}] {one_line(f.message)}\n")
     s = result.summary()
     out.write(f"catchball: {severity_counts(s['errors'], s['warnings'], s['infos'])}\n")

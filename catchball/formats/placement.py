@@ -17,8 +17,7 @@ import os
 from pathlib import Path
 
 from catchball.findings import Finding
-
-SETTINGS_FILE = "catchball.yaml"
+from catchball.load.discover import SETTINGS_FILE
 
 
 def repository_file(result) -> str | None:

@@ -220,7 +220,7 @@ class _FileReader:
             # an id that is not valid is still the element's id: its CB102 joins
             # the element's other CB102 faults in one finding (spec: one per element and code)
             id_node = pairs["id"][1]
-            written = id_node.value if isinstance(id_node, _SCALAR) and not _is_null(id_node) else None
+            written = id_node.value if isinstance(id_node, _SCALAR) and not is_null(id_node) else None
             element_id = self.value(fields["id"], "id", id_node, written, span)
         self.report_repeats(repeated, element_id)
         values = {}
@@ -236,7 +236,7 @@ class _FileReader:
         missing = [k for k, spec in fields.items() if spec.required and values.get(k) is None]
         for key in missing:
             # a present id that is not null was refused by value() already
-            if key != "id" or "id" not in pairs or _is_null(pairs["id"][1]):
+            if key != "id" or "id" not in pairs or is_null(pairs["id"][1]):
                 self.invalid(f"{label} has no `{key}` (required)", element_id, span)
         if element_id is None:
             return  # without an id nothing can refer to it, and no rule can name it
@@ -405,7 +405,8 @@ class _FileReader:
     BUILDERS = {"aim": build_aim, "team": build_team, "person": build_person, "objective": build_objective}
 
 
-def _is_null(node: yaml.Node) -> bool:
+def is_null(node: yaml.Node) -> bool:
+    """An empty or null scalar (`~`, `null`, nothing), from either parse route; settings use it too."""
     return isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == "")
 
 

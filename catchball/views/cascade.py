@@ -15,6 +15,7 @@ from typing import Iterator
 from catchball.metrics import counted, headline, percent
 from catchball.model import Aim, Objective
 from catchball.subjects import FindingIndex, subject_team
+from catchball.trace import display_name
 from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
 
 
@@ -178,8 +179,7 @@ class CascadeView:
         return line
 
     def person_name(self, person_id: str | None) -> str:
-        person = self.goals.people.get(person_id) if person_id else None
-        return person.name if person and person.name else (person_id or "")
+        return display_name(self.goals, person_id) or ""
 
     def aim_not_shown(self, aim_id: str) -> Iterator[Line]:
         """Say why `--aim` shows nothing rather than print an empty view."""
@@ -231,7 +231,7 @@ class CascadeView:
         yield Line(0).add(f"Other findings ({len(rest)})", "bold")
         for f in rest:
             line = finding_line(1, f)
-            yield line.add(f"  {f.file}:{f.line}:{f.column}", "dim") if f.file else line
+            yield line.add(f"  {f.where()}", "dim") if f.file else line
         yield Line(0)
 
     def finding_in_branch(self, finding) -> bool:
