@@ -389,6 +389,33 @@ class Cascade:
             stack.extend(reversed(step))
         return paths, dead_ends
 
+    def counts_below(self, counted) -> dict[str, int]:
+        """For every goal, how many active objectives that `counted` accepts sit below it.
+
+        Each counted objective walks up its active `supports` links once,
+        adding one to every goal it reaches (each once, so an objective that
+        reaches a goal by two paths counts once, as in `below`). The
+        walk up from an individual objective is a few goals long, so this is
+        linear in practice, where walking down from every goal is not.
+        Goals that nothing counted reaches are absent (0).
+        """
+        goals, totals = self.goals, {}
+        for objective in goals.objectives.values():
+            if not (objective.active and counted(objective)):
+                continue
+            seen = {objective.id}
+            stack = [objective.id]
+            while stack:
+                for target in self._targets.get(stack.pop(), ()):
+                    if target in seen:
+                        continue
+                    seen.add(target)
+                    totals[target] = totals.get(target, 0) + 1
+                    element = goals.goal(target)
+                    if element is not None and element.active and target in goals.objectives:
+                        stack.append(target)
+        return totals
+
     def support_cycles(self) -> list[list[str]]:
         """Groups of active objectives whose `supports` links go round in a circle.
 

@@ -115,6 +115,7 @@ def test_command_errors_exit_2_with_one_line(cli, args, message):
     ("status", "'text', 'json'"),
     ("trace", "'text', 'json'"),
     ("rules", "'text', 'json', 'markdown'"),
+    ("capability", "'text', 'json'"),
 ])
 def test_an_unknown_format_is_a_usage_error_that_lists_the_choices(cli, command, choices):
     """The formats are click choices: click refuses the value (exit 2) before the command reads any goals."""
@@ -125,7 +126,9 @@ def test_an_unknown_format_is_a_usage_error_that_lists_the_choices(cli, command,
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("command", ["check", "cascade", "trace", "status", "report", "rules", "schema", "init"])
+@pytest.mark.parametrize(
+    "command", ["check", "cascade", "trace", "status", "report", "rules", "schema", "init", "capability"]
+)
 def test_help_names_values_in_words(cli, command):
     """No Python type (`<str>`, `<list[str]>`) in the help: PATH, FILE, TEAM, RULES, or the choices."""
     text = cli(command, "--help").stdout

@@ -31,11 +31,14 @@ LAYERS = {
     "catchball.identity": 0,
     "catchball.output": 0,
     "catchball.rules.catalog": 0,  # the code table: data the reader needs too
+    "catchball.icons": 0,  # words, symbols and colours of the SPC icons
     # 1: reading the goals
     "catchball.load": 1,
     "catchball.settings": 1,
-    # 2: the cascade
+    # 2: the cascade, and what is computed from it and the measures
     "catchball.graph": 2,
+    "catchball.capability": 2,
+    "catchball.spc": 2,
     # 3: the rules
     "catchball.rules": 3,
     # 4: a check and what is asked of its result
@@ -51,6 +54,7 @@ LAYERS = {
     "catchball.report": 5,
     "catchball.scaffold": 5,
     "catchball.jsonschema_export": 5,
+    "catchball.chart": 5,  # an SVG chart for reports
     # 6: the command line
     "catchball.cli": 6,
     "catchball.__main__": 6,

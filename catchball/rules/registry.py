@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from catchball.rules.catalog import CODES
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
-FAMILIES = ("structure", "alignment", "deployment", "quality", "conversation")
+FAMILIES = ("structure", "alignment", "deployment", "quality", "conversation", "capability")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def all_rules() -> dict[str, Rule]:
     """Every rule by code, in code order (imports the rule families once)."""
     if len(_RULES) < len(CODES):
         # Importing a family registers its rules; written out so grep and an editor see each import.
-        from catchball.rules import alignment, conversation, deployment, quality, structure  # noqa: F401
+        from catchball.rules import alignment, capability, conversation, deployment, quality, structure  # noqa: F401
 
         unregistered = set(CODES) - set(_RULES)
         if unregistered:
