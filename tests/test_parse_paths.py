@@ -33,8 +33,9 @@ def dump(node):
     if isinstance(node, SCALAR_NODES):
         return ("scalar", node.tag, node.value, mark.line, mark.column, node.style or None)
     if isinstance(node, MAPPING_NODES):
-        return ("map", node.tag, mark.line, mark.column, [(dump(k), dump(v)) for k, v in node.value])
-    return ("seq", node.tag, mark.line, mark.column, [dump(v) for v in node.value])
+        pairs = [(dump(k), dump(v)) for k, v in node.value]
+        return ("map", node.tag, mark.line, mark.column, bool(node.flow_style), pairs)
+    return ("seq", node.tag, mark.line, mark.column, bool(node.flow_style), [dump(v) for v in node.value])
 
 
 def same_as_libyaml(text: str) -> bool:
@@ -184,6 +185,14 @@ REFUSED_CASES = [
     "- a\nb: 1\n",  # a mapping after a top-level list
     "a:\n- x\n  b: 1\n",
 ]
+
+
+def test_plain_nodes_hold_no_attribute_dict():
+    """Millions of nodes at national scale: each kind keeps its fields in slots (a dict each would double them)."""
+    root = compose_plain("a:\n  - x\n  - [y, z]\nb: 1\n")
+    nodes = [root, root.value[0][0], root.value[0][1], root.value[0][1].value[1]]
+    assert [hasattr(node, "__dict__") for node in nodes] == [False] * 4
+    assert [type(n).__name__ for n in nodes] == ["PlainMapping", "PlainScalar", "PlainSequence", "PlainSequence"]
 
 
 @pytest.mark.parametrize("text", REFUSED_CASES)
