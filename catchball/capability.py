@@ -191,7 +191,7 @@ class Capability:
 def capability_of(cascade, team: str | None = None, teams: bool = True, aims: bool = True) -> Capability:
     """Team rows and aim expertise for the whole organisation, or one team's branch."""
     targets = cascade.goals.settings.capability_targets or ()
-    branch = cascade.org_branch(team) if team is not None else None
+    branch = cascade.branch(team) if team is not None else None
     team_rows = team_capability(team_inputs(cascade, branch), targets) if teams else ()
     aim_rows = tuple(expertise_rows(cascade, branch)) if aims else ()
     return Capability(team_rows, aim_rows, tuple(targets))
@@ -220,7 +220,10 @@ def expertise_rows(cascade, branch: Sequence[str] | None = None) -> Iterable[Aim
         if not aim.active:
             continue
         below = []
-        for _, objective in cascade.support_tree(aim.id):
+        for step in cascade.below(aim.id):
+            if step.repeat:
+                continue
+            objective = goals.objectives[step.id]
             team_id = cascade.owner_team(objective.id)
             if in_branch is not None and team_id not in in_branch:
                 continue

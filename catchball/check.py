@@ -14,41 +14,48 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from catchball.findings import ERROR, INFO, WARNING, Finding, FindingCollector
+from catchball.findings import ERROR, INFO, MEASURE, OBJECTIVE, WARNING, Finding, FindingCollector
 from catchball.graph import Cascade
 from catchball.load import Progress, load_goals
 from catchball.model import GoalSet
-from catchball.rules.registry import all_rules, resolve_selectors
+from catchball.rules.catalog import resolve_selectors
+from catchball.rules.registry import all_rules
 
-
-class FindingCounts:
-    """What results with a `findings` list share: the counts and the exit code.
-
-    Which element a finding is about is catchball.subjects' job: ids repeat
-    across goals, teams and people.
-    """
-
-    __slots__ = ()
-    findings: list[Finding]
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    def exit_code(self, strict: bool = False) -> int:
-        """0 clean, 1 when an error finding (or, with strict, a warning) remains."""
-        if self.count(ERROR) or (strict and self.count(WARNING)):
-            return 1
-        return 0
+if TYPE_CHECKING:
+    from catchball.diff import Changes
 
 
 @dataclass(slots=True)
-class CheckResult(FindingCounts):
+class CheckResult:
+    """What a check found; with `--diff`, also what changed since a base revision.
+
+    `diff` (a catchball.diff.Changes) is None for a plain check. With
+    `new_only`, `findings` holds only the findings the change introduced, and
+    the counts, the summary and the exit code follow `findings`, so only what
+    the change introduces can fail the run.
+    """
+
     goals: GoalSet
     cascade: Cascade
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
+    diff: Changes | None = None
+    new_only: bool = False
+    strict: bool = False  # warnings fail the run too (--strict): the exit code and JUnit's failures follow it
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def exit_code(self, strict: bool | None = None) -> int:
+        """0 clean, 1 when an error finding (or, with strict, a warning) remains; `strict` defaults to the result's."""
+        return 1 if any(self.fails(f, strict) for f in self.findings) else 0
+
+    def fails(self, finding: Finding, strict: bool | None = None) -> bool:
+        """Whether this finding alone would make the run exit 1."""
+        strict = self.strict if strict is None else strict
+        return finding.severity == ERROR or (strict and finding.severity == WARNING)
 
     def summary(self) -> dict:
         """The spec's JSON summary block."""
@@ -65,6 +72,16 @@ class CheckResult(FindingCounts):
         }
 
 
+def _with_subject_person(finding: Finding, cascade: Cascade) -> Finding:
+    """A finding about an individual objective names its person too (the reader cannot know it yet)."""
+    if finding.kind not in (OBJECTIVE, MEASURE):
+        return finding
+    person = cascade.people_in(finding.id)
+    if not person or person[0] in finding.people:
+        return finding
+    return dataclasses.replace(finding, people=(*person, *finding.people))
+
+
 def run_check(
     path: str | None = None,
     *,
@@ -73,17 +90,19 @@ def run_check(
     cwd: Path | None = None,
     progress: Progress | None = None,
     as_of: dt.date | None = None,
+    freeze: bool = False,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
     `select` and `ignore` take codes, names or prefixes (CB2); catchball.yaml's
     `ignore` and `severity` apply too. `as_of` is the day calendar rules
-    judge on (default: catchball.asof.default_day()). Raises CatchballError
-    when the command cannot run.
+    judge on (default: catchball.asof.default_day()). `freeze` is load_goals'
+    (for a process that ends after the check). Raises CatchballError when the
+    command cannot run.
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
-    loaded = load_goals(path, cwd, progress)
+    loaded = load_goals(path, cwd, progress, freeze=freeze)
     settings = loaded.goals.settings
     ignored |= set(settings.ignore)
     cascade = Cascade(loaded.goals, as_of)
@@ -96,7 +115,8 @@ def run_check(
         collector.extend(rule.check(cascade))
     severity = dict(settings.severity)
     findings = [
-        f if f.code not in severity else dataclasses.replace(f, severity=severity[f.code])
+        _with_subject_person(f, cascade) if f.code not in severity
+        else _with_subject_person(dataclasses.replace(f, severity=severity[f.code]), cascade)
         for f in collector.findings()
         if f.code not in ignored and (selected is None or f.code in selected)
     ]

@@ -18,9 +18,9 @@ from catchball.findings import Finding, FindingCollector
 from catchball.load import yaml_nodes as Y
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.nesting import nesting_fault
+from catchball.load.reader import is_null as _is_null
 from catchball.model import IMPROVEMENT_LEVELS, Settings, Span
-from catchball.rules.catalog import CODES
-from catchball.rules.registry import resolve_selectors
+from catchball.rules.catalog import CODES, resolve_selectors
 from catchball.spc import SpcSettings
 from catchball.spelling import did_you_mean
 
@@ -232,6 +232,3 @@ class _SettingsReader:
             overrides.append((code, word))
         return tuple(overrides)
 
-
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, Y.ScalarNode) and (node.tag == Y.NULL or node.value == "")

@@ -163,7 +163,12 @@ def test_new_only_filters_machine_formats_to_the_new_findings(repo, cli):
         "CB402 unowned"
     ]
     junit = ET.fromstring(cli("check", "--diff", "HEAD", "--new-only", "--format", "junit", repo.root).stdout)
-    assert [c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None] == ["CB402 unowned (W7-1)"]
+    assert [c.get("name") for c in junit.iter("testcase") if c.get("name") != "no findings"] == ["CB402 unowned (W7-1)"]
+    assert junit.find(".//failure") is None  # a warning fails only with --strict, as the exit code does
+    strict = cli("check", "--diff", "HEAD", "--new-only", "--strict", "--format", "junit", repo.root).stdout
+    assert [c.get("name") for c in ET.fromstring(strict).iter("testcase") if c.find("failure") is not None] == [
+        "CB402 unowned (W7-1)"
+    ]
     everything = cli("check", "--diff", "HEAD", "--format", "gitlab", repo.root).stdout
     assert sorted(i["check_name"] for i in json.loads(everything)) == ["CB201", "CB202", "CB402"]
 

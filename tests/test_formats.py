@@ -25,6 +25,9 @@ import pytest
 from catchball import __version__
 from catchball.check import run_check
 from catchball.formats import FORMAT_NAMES, emitter
+from tests.conftest import HEALTHY
+
+HEALTHY_WARD = HEALTHY["objectives/ward-7.yaml"]
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = "tests/repos/ci-sample"
@@ -241,14 +244,30 @@ def test_junit_is_well_formed_with_one_suite_per_file(at_project):
     names = [s.get("name") for s in suites]
     assert names == sorted(names) and "tests/repos/ci-sample/org.yaml" in names
     assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
-    assert int(root.get("failures")) == sum(len(s.findall("testcase/failure")) for s in suites) == 7
+    # the 4 errors fail; the 3 warnings do not (the run exits 1 for the errors alone)
+    assert int(root.get("failures")) == sum(len(s.findall("testcase/failure")) for s in suites) == 4
+    assert {f.get("type") for f in root.iter("failure")} == {"error"}
     ward = next(s for s in suites if s.get("name").endswith("ward 7, nights.yaml"))
-    messages = [f.get("message") for f in ward.findall("testcase/failure")]
-    assert any(m.startswith('unknown key `review: 50%, <done> & "checked"` in objective W7-1 (known keys:') for m in messages)
+    outputs = [c.find("system-out").text for c in ward.findall("testcase") if c.find("system-out") is not None]
+    assert any('unknown key `review: 50%, <done> & "checked"` in objective W7-1 (known keys:' in o for o in outputs)
     org = next(s for s in suites if s.get("name").endswith("org.yaml"))
     assert [c.get("name") for c in org.findall("testcase")] == ["no findings"]
     proposed = root.find(".//testcase[@name='CB502 proposed (SURG-3)']")
     assert proposed.find("failure") is None and "CB502 [info]" in proposed.find("system-out").text
+
+
+def test_junit_failures_follow_the_exit_code(make_repo):
+    """Warnings only: exit 0 and no failed test; with --strict, exit 1 and each warning a failure."""
+    from catchball.formats.junit import document
+
+    warned = make_repo({"objectives/ward-7.yaml": HEALTHY_WARD.replace("    owner: wm\n", "")})  # CB402, a warning
+    result = run_check(str(warned))
+    assert [f.code for f in result.findings] == ["CB402"] and result.exit_code() == 0
+    assert document(result).get("failures") == "0" and document(result).findall(".//failure") == []
+    result.strict = True
+    assert result.exit_code() == 1
+    assert [f.get("type") for f in document(result).iter("failure")] == ["warning"]
+    assert document(result).get("failures") == "1"
 
 
 def test_junit_of_a_clean_repository_passes(make_repo):
@@ -333,3 +352,52 @@ def test_counts_are_in_the_right_number():
     assert severity_counts(2, 1, 1) == "2 errors, 1 warning, 1 info"
     summary = {"files": 1, "aims": 1, "teams": 2, "people": 1, "objectives": 0}
     assert scope_text(summary) == "1 file, 1 aim, 2 teams, 1 person, 0 objectives"
+
+
+# -- CI paths: from the repository root, wherever catchball ran ---------------------------
+
+
+@pytest.fixture
+def in_git_subfolder(tmp_path, monkeypatch):
+    """A repository `repo/` whose goals are in `repo/strategy/goals`, and the working folder `repo/strategy`."""
+    import subprocess
+
+    top = tmp_path / "repo"
+    top.mkdir()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    subprocess.run(["git", "init", "-q"], cwd=top, check=True)
+    from tests.conftest import write_repo
+
+    write_repo(top / "strategy" / "goals", {**HEALTHY, "objectives/ward-7.yaml": HEALTHY_WARD.replace("    owner: wm\n", "")})
+    monkeypatch.chdir(top / "strategy")
+    return top
+
+
+@pytest.mark.parametrize("given", ["goals", "ABSOLUTE"])
+def test_ci_formats_name_files_from_the_git_top_level(in_git_subfolder, given):
+    path = str(in_git_subfolder / "strategy" / "goals") if given == "ABSOLUTE" else given
+    result = run_check(path)
+    assert [f.file for f in result.findings] == [f"{path}/objectives/ward-7.yaml"]  # the text formats: as given
+    expected = "strategy/goals/objectives/ward-7.yaml"
+    sarif = json.loads(render_result("sarif", result))
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": expected, "uriBaseId": "%SRCROOT%"}
+    assert json.loads(render_result("gitlab", result))[0]["location"]["path"] == expected
+    assert render_result("github", result).startswith(f"::warning file={expected},line=3,col=5,")
+
+
+def test_ci_formats_outside_git_keep_the_path_as_given(make_repo, monkeypatch):
+    root = make_repo({"objectives/ward-7.yaml": HEALTHY_WARD.replace("    owner: wm\n", "")})
+    monkeypatch.chdir(root.parent)
+    result = run_check("goals")
+    sarif = json.loads(render_result("sarif", result))
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "goals/objectives/ward-7.yaml", "uriBaseId": "%SRCROOT%"}
+    assert json.loads(render_result("gitlab", result))[0]["location"]["path"] == "goals/objectives/ward-7.yaml"
+
+
+def render_result(name: str, result) -> str:
+    buffer = io.StringIO()
+    emitter(name)(result, buffer)
+    return buffer.getvalue()

@@ -165,3 +165,17 @@ def test_unknown_key_with_nothing_close_names_the_known_keys(make_repo):
     (finding,) = [f for f in result.findings if f.code == "CB103"]
     assert "unknown key `zzqx` in objective W7-1 (known keys: `id`, `title`, `team`, `person`, `supports`" in finding.message
     assert "unknown key `titel` in objective W7-1 (did you mean `title`?)" in finding.message
+
+
+def test_loading_as_a_library_leaves_the_collector_alone(make_repo):
+    """gc.freeze is the CLI's choice (its process ends after one command), not a side effect of load_goals."""
+    import gc
+
+    from catchball.check import run_check
+
+    before = gc.get_freeze_count()
+    run_check(str(make_repo()))
+    assert gc.get_freeze_count() == before and gc.isenabled()
+    run_check(str(make_repo()), freeze=True)
+    assert gc.get_freeze_count() > before
+    gc.unfreeze()

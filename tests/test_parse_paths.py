@@ -33,8 +33,9 @@ def dump(node):
     if isinstance(node, SCALAR_NODES):
         return ("scalar", node.tag, node.value, mark.line, mark.column, node.style or None)
     if isinstance(node, MAPPING_NODES):
-        return ("map", node.tag, mark.line, mark.column, [(dump(k), dump(v)) for k, v in node.value])
-    return ("seq", node.tag, mark.line, mark.column, [dump(v) for v in node.value])
+        pairs = [(dump(k), dump(v)) for k, v in node.value]
+        return ("map", node.tag, mark.line, mark.column, bool(node.flow_style), pairs)
+    return ("seq", node.tag, mark.line, mark.column, bool(node.flow_style), [dump(v) for v in node.value])
 
 
 def same_as_libyaml(text: str) -> bool:
@@ -170,10 +171,102 @@ def test_plain_cases_take_the_fast_route_and_agree_with_libyaml(text):
 
 @pytest.mark.parametrize("text", FALLBACK_CASES)
 def test_other_yaml_goes_to_libyaml(text):
+    # Only the refusal is checked here: after it both routes are libyaml, so comparing them would prove nothing.
     with pytest.raises(NotPlain):
         compose_plain(text)
-    fast, slow = read_both(text.encode("utf-8"))
-    assert fast == slow
+
+
+# Text libyaml refuses that looks nearly plain: the fast route must give up on it
+# (NotPlain), so the file gets libyaml's CB101 with its position, whichever route runs.
+REFUSED_CASES = [
+    "a:\n  - x\n  b: 1\n",  # a key level with the list items under `a`
+    "a:\n    - x\n  b: 1\n",  # a key between `a` and its list
+    "a:\n  b: 1\n   c: 2\n",  # a key deeper than its sibling
+    "- a\nb: 1\n",  # a mapping after a top-level list
+    "a:\n- x\n  b: 1\n",
+]
+
+
+def test_plain_nodes_hold_no_attribute_dict():
+    """Millions of nodes at national scale: each kind keeps its fields in slots (a dict each would double them)."""
+    root = compose_plain("a:\n  - x\n  - [y, z]\nb: 1\n")
+    nodes = [root, root.value[0][0], root.value[0][1], root.value[0][1].value[1]]
+    assert [hasattr(node, "__dict__") for node in nodes] == [False] * 4
+    assert [type(n).__name__ for n in nodes] == ["PlainMapping", "PlainScalar", "PlainSequence", "PlainSequence"]
+
+
+@pytest.mark.parametrize("text", REFUSED_CASES)
+def test_text_libyaml_refuses_is_refused_by_the_fast_route(text):
+    with pytest.raises(yaml.YAMLError):
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    with pytest.raises(NotPlain):
+        compose_plain(text)
+    finding = reader.read_goals_file(text.encode("utf-8"), "f.yaml").findings
+    assert [f.code for f in finding] == ["CB101"]
+
+
+def random_document(rnd) -> str:
+    """A block-style document, sometimes with one line's indent moved by a column or two (often invalid)."""
+    lines: list[str] = []
+
+    def block(indent: int, level: int) -> None:
+        for _ in range(rnd.randint(1, 4)):
+            pad = " " * indent
+            key = rnd.choice(["id", "a", "b", "title", "supports", "measures", "1", "no"])
+            if rnd.random() < 0.45 and level < 4:
+                lines.append(f"{pad}{key}:")
+                if rnd.random() < 0.5:
+                    step = rnd.choice([0, 2, 4])
+                    for _ in range(rnd.randint(1, 3)):
+                        lines.append(f"{pad}{' ' * step}- {rnd.choice(['x', 'k: v', 'id: A-1'])}")
+                        for _ in range(rnd.randint(0, 2)):
+                            lines.append(f"{pad}{' ' * (step + 2)}{rnd.choice(['k', 'm'])}: {rnd.choice(['1', 'v'])}")
+                else:
+                    block(indent + rnd.choice([1, 2, 4]), level + 1)
+            else:
+                lines.append(f"{pad}{key}: {rnd.choice(['x', '1.10', 'no', '[A, B]', 'a b', ''])}")
+
+    block(0, 0)
+    if rnd.random() < 0.4 and len(lines) > 1:
+        where = rnd.randrange(1, len(lines))
+        shift = rnd.choice([-2, -1, 1, 2])
+        line = lines[where]
+        lines[where] = line[-shift:] if shift < 0 and line.startswith(" " * -shift) else " " * max(shift, 0) + line
+    return "\n".join(lines) + "\n"
+
+
+def test_generated_documents_agree_and_mostly_take_the_fast_route():
+    """The differential test proper: fast and libyaml compared on text where both really run.
+
+    Shifted indents make much of the input invalid; the fast route must then
+    give up (libyaml decides), never accept text that libyaml refuses. The
+    share of input on the fast route is asserted so that a reader that gives
+    up on everything cannot pass.
+    """
+    import random
+
+    rnd = random.Random(20261201)
+    fast_valid = slow_valid = refused = 0
+    for _ in range(3000):
+        text = random_document(rnd)
+        try:
+            expected = yaml.compose(text, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            expected = None
+        try:
+            fast = compose_plain(text)
+        except NotPlain:
+            fast = NotPlain
+        if expected is None:
+            assert fast is NotPlain, f"the fast route accepted text libyaml refuses: {text!r}"
+            refused += 1
+        elif fast is NotPlain:
+            slow_valid += 1
+        else:
+            assert dump(fast) == dump(expected), text
+            fast_valid += 1
+    assert refused > 300  # the shifted indents do make invalid text
+    assert fast_valid > 0.9 * (fast_valid + slow_valid), (fast_valid, slow_valid)
 
 
 def test_depth_past_the_limit_goes_to_libyaml_and_its_guard():

@@ -19,12 +19,13 @@ from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, comma
 )
 def cascade(
     path: PathArgument = None,
-    aim: Annotated[Optional[str], typer.Option("--aim", help="Show only this True North aim.")] = None,
-    team: Annotated[Optional[str], typer.Option("--team", help="Show only this team's branch of the org tree.")] = None,
+    aim: Annotated[Optional[str], typer.Option("--aim", metavar="AIM", help="Show only this True North aim.")] = None,
+    team: Annotated[Optional[str], typer.Option("--team", metavar="TEAM", help="Show only this team's branch of the org tree.")] = None,
     depth: Annotated[
         Optional[int],
         typer.Option(
             "--depth",
+            metavar="LEVELS",
             min=1,
             help="Levels of objectives to show below each aim (with --team, levels of that branch: "
             "the objectives above it are always shown).",
@@ -43,7 +44,7 @@ def cascade(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress, as_of=day)
+        result = run_check(path, progress=progress, as_of=day, freeze=True)
     goals = result.goals
     if aim is not None and aim not in goals.aims:
         raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")

@@ -23,15 +23,16 @@ from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, comma
 def report(
     path: PathArgument = None,
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file (atomically) instead of stdout."),
     ] = None,
     team: Annotated[
         Optional[str],
-        typer.Option("--team", help="A team pack: this team's branch only, each objective traced up and down."),
+        typer.Option("--team", metavar="TEAM", help="A team pack: this team's branch only, each objective traced up and down."),
     ] = None,
     template: Annotated[
         Optional[str],
-        typer.Option("--template", help="Render your own Jinja2 template file (sandboxed; see docs/templates.md)."),
+        typer.Option("--template", metavar="FILE", help="Render your own Jinja2 template file (sandboxed; see docs/templates.md)."),
     ] = None,
     no_people: Annotated[
         bool, typer.Option("--no-people", help="Leave out individual objectives and people's names.")
@@ -39,7 +40,8 @@ def report(
     date: Annotated[
         Optional[str],
         typer.Option(
-            "--date", help="The date printed on the report, YYYY-MM-DD. Default: --as-of, else SOURCE_DATE_EPOCH, else today."
+            "--date", metavar="DATE",
+            help="The date printed on the report, YYYY-MM-DD. Default: --as-of, else SOURCE_DATE_EPOCH, else today.",
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -64,7 +66,7 @@ def report(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress, as_of=day)
+        result = run_check(path, progress=progress, as_of=day, freeze=True)
         for message in result.notes:
             note(message)
         options = ReportOptions(team=team, people=not no_people, date=report_day)

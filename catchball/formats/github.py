@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from catchball.findings import Finding, one_line
+from catchball.formats.placement import RepositoryPaths
 from catchball.metrics import severity_counts
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -22,10 +23,11 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(f: Finding) -> str:
+def command(f: Finding, paths=None) -> str:
+    """The workflow command; `paths` (a RepositoryPaths) gives the file from the repository root."""
     props = []
     if f.file is not None:
-        props.append(f"file={escape_property(f.file)}")
+        props.append(f"file={escape_property(paths(f.file) if paths is not None else f.file)}")
         props.append(f"line={f.line}")
         props.append(f"col={f.column}")
     props.append(f"title={escape_property(f'{f.code} {f.name}')}")
@@ -33,10 +35,11 @@ def command(f: Finding) -> str:
 
 
 def emit(result, out: TextIO) -> None:
+    paths = RepositoryPaths(result)
     for f in result.findings:
-        out.write(command(f) + "\n")
+        out.write(command(f, paths) + "\n")
     for f in result.findings:
-        where = f"{f.file}:{f.line}:{f.column}: " if f.file else ""
+        where = f"{f.where()}: " if f.file is not None else ""
         out.write(f"{where}{f.code} [{f.severity}] {one_line(f.message)}\n")
     s = result.summary()
     out.write(f"catchball: {severity_counts(s['errors'], s['warnings'], s['infos'])}\n")

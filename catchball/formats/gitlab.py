@@ -11,10 +11,10 @@ or moving an element to another file does not make GitLab report it as new
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
-from catchball.formats.placement import place
+from catchball.formats.json import write as write_json
+from catchball.formats.placement import RepositoryPaths, place
 from catchball.identity import fingerprints
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -22,8 +22,9 @@ SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
 def issues(result) -> list[dict]:
     records = []
+    paths = RepositoryPaths(result)
     for f, fingerprint in zip(result.findings, fingerprints(result.findings)):
-        file, line, _ = place(result, f)
+        file, line, _ = place(result, f, paths)
         records.append(
             {
                 "description": f"{f.code} {f.name}: {f.message}",
@@ -37,5 +38,4 @@ def issues(result) -> list[dict]:
 
 
 def emit(result, out: TextIO) -> None:
-    json.dump(issues(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    write_json(issues(result), out)

@@ -1,10 +1,11 @@
 """`--format junit`: JUnit XML for Jenkins, GitLab and other test reporters.
 
 The shape ruff writes: `<testsuites>` holding one `<testsuite>` per file,
-with one `<testcase>` per finding. Errors and warnings carry a `<failure>`
-(its `type` is the severity); info findings are passing test cases with the
-message in `<system-out>`, since they note where the conversation stands
-rather than a fault. Every file that was read gets a suite, and a file with
+with one `<testcase>` per finding. A finding that fails the run carries a
+`<failure>` (its `type` is the severity): errors, and warnings with
+`--strict`. The others are passing test cases with the message in
+`<system-out>`, so the file agrees with the exit code: a run that exits 0
+shows no failed test, and Jenkins does not mark the build unstable. Every file that was read gets a suite, and a file with
 no findings a passing test case, so a clean repository shows green tests
 instead of none.
 """
@@ -15,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from catchball.findings import INFO, Finding
+from catchball.findings import Finding
 from catchball.formats.placement import place
 
 # Characters XML 1.0 cannot hold even escaped (file names may contain them).
@@ -32,7 +33,7 @@ def class_name(file: str) -> str:
     return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
 
 
-def testcase(suite: ET.Element, file: str, f: Finding, line: int, column: int) -> None:
+def testcase(suite: ET.Element, file: str, f: Finding, line: int, column: int, fails: bool) -> None:
     label = f"{f.code} {f.name}" + (f" ({f.id})" if f.id is not None else "")
     case = ET.SubElement(
         suite,
@@ -43,7 +44,7 @@ def testcase(suite: ET.Element, file: str, f: Finding, line: int, column: int) -
         line=str(line),
     )
     detail = clean(f"{file}:{line}:{column}: {f.code} [{f.severity}] {f.message}")
-    if f.severity == INFO:
+    if not fails:
         ET.SubElement(case, "system-out").text = detail
     else:
         failure = ET.SubElement(case, "failure", message=clean(f.message), type=f.severity)
@@ -61,7 +62,7 @@ def document(result) -> ET.Element:
     total = failed = 0
     for file in sorted(by_file):
         entries = by_file[file]
-        failures = sum(1 for f, _, _ in entries if f.severity != INFO)
+        failures = sum(1 for f, _, _ in entries if result.fails(f))
         tests = len(entries) or 1
         suite = ET.SubElement(
             root, "testsuite", name=clean(file), tests=str(tests), failures=str(failures), errors="0", skipped="0"
@@ -69,7 +70,7 @@ def document(result) -> ET.Element:
         if not entries:
             ET.SubElement(suite, "testcase", name="no findings", classname=clean(class_name(file)), file=clean(file))
         for f, line, column in entries:
-            testcase(suite, file, f, line, column)
+            testcase(suite, file, f, line, column, result.fails(f))
         total += tests
         failed += failures
     if not by_file:

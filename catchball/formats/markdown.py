@@ -34,7 +34,7 @@ def findings_table(findings) -> list[str]:
         return ["None.", ""]
     lines = ["| severity | rule | finding | where |", "|---|---|---|---|"]
     for f in findings:
-        where = f"{f.file}:{f.line}:{f.column}" if f.file else "(repository)"
+        where = f.where() or "(repository)"
         lines.append(f"| {MARK[f.severity]} | {f.code} {f.name} | {cell(f.message)} | {cell(where)} |")
     return lines + [""]
 
@@ -57,7 +57,7 @@ def drift_section(changes) -> list[str]:
 
 
 def emit(result, out: TextIO) -> None:
-    changes = getattr(result, "diff", None)
+    changes = result.diff
     lines = ["## catchball check", ""]
     if changes is None:
         s = result.summary()

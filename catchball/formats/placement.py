@@ -4,13 +4,20 @@ GitHub code scanning and GitLab Code Quality drop a result that names no
 file. Only one finding has none (CB108 "no teams are defined"); those are
 placed at line 1 of the goals root's catchball.yaml, or of the first goals
 file when there is no catchball.yaml.
+
+CI systems look paths up from the repository root, not from the folder
+catchball ran in: inside a git repository, `RepositoryPaths` gives each
+path from the git top level (`cd goals && catchball check -f sarif` still
+says `goals/ops.yaml`). Outside one, paths stay as catchball prints them.
 """
 
 from __future__ import annotations
 
-from catchball.findings import Finding
+import os
+from pathlib import Path
 
-SETTINGS_FILE = "catchball.yaml"
+from catchball.findings import Finding
+from catchball.load.discover import SETTINGS_FILE
 
 
 def repository_file(result) -> str | None:
@@ -22,8 +29,35 @@ def repository_file(result) -> str | None:
     return goals.files[0] if goals.files else None
 
 
-def place(result, f: Finding) -> tuple[str | None, int, int]:
-    """(file, line, column) for `f`; line and column are 1 when it has no place of its own."""
-    if f.file is not None:
-        return f.file, f.line or 1, f.column or 1
-    return repository_file(result), 1, 1
+def place(result, f: Finding, paths=None) -> tuple[str | None, int, int]:
+    """(file, line, column) for `f`; line and column are 1 when it has no place of its own.
+
+    `paths` (a RepositoryPaths) rewrites the file from the repository's top level.
+    """
+    file, line, column = (f.file, f.line or 1, f.column or 1) if f.file is not None else (repository_file(result), 1, 1)
+    return (paths(file) if paths is not None else file), line, column
+
+
+def git_top(folder: Path) -> Path | None:
+    """The top level of the git repository holding `folder` (a `.git` folder or file), or None."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+class RepositoryPaths:
+    """Paths from the git top level when the goals are in a git repository; as printed otherwise."""
+
+    def __init__(self, result) -> None:
+        self.top = git_top(Path(os.path.realpath(result.goals.root)))
+
+    def __call__(self, file: str | None) -> str | None:
+        if file is None or self.top is None:
+            return file
+        # the folder is resolved, not the file: a goals file that is a link keeps its own name
+        absolute = Path(os.path.realpath(os.path.dirname(os.path.abspath(file)))) / os.path.basename(file)
+        try:
+            return absolute.relative_to(self.top).as_posix()
+        except ValueError:
+            return file

@@ -4,11 +4,12 @@ One run; `tool.driver.rules` lists every rule with its documentation (so a
 viewer can explain a result without catchball), and each result points at
 the element it is about.
 
-Paths: `artifactLocation.uri` is the finding's file as catchball prints it,
-percent-encoded, relative to `%SRCROOT%`. Run catchball from the repository
-root with a relative path (`catchball check goals`) and that is the path
-from the repository root, which is what GitHub needs. An absolute path
-(`catchball check /abs/goals`) becomes a `file://` URI with no base.
+Paths: inside a git repository, `artifactLocation.uri` is the finding's
+file from the repository's top level, percent-encoded, relative to
+`%SRCROOT%` (the repository root, which is what GitHub needs), wherever
+catchball ran and however the path was given. Outside one it is the file
+as catchball prints it, relative to `%SRCROOT%`, and an absolute path
+becomes a `file://` URI with no base.
 
 Findings without a place of their own (CB108 "no teams are defined") are
 put at line 1 of catchball.yaml (see formats/placement.py): GitHub drops
@@ -19,14 +20,14 @@ With `--diff`, each result carries `baselineState` ("new" or "unchanged").
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TextIO
 from urllib.parse import quote
 
 from catchball import __version__
 from catchball.findings import Finding
-from catchball.formats.placement import place
+from catchball.formats.json import write as write_json
+from catchball.formats.placement import RepositoryPaths, place
 from catchball.links import REPOSITORY_URL, rule_url
 from catchball.rules.docs import help_markdown, help_text, prose
 from catchball.rules.registry import all_rules
@@ -57,14 +58,14 @@ def rule_descriptor(rule) -> dict:
     }
 
 
-def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict | None) -> dict:
+def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict | None, paths=None) -> dict:
     record = {
         "ruleId": f.code,
         "ruleIndex": rule_index[f.code],
         "level": LEVEL[f.severity],
         "message": {"text": f.message},
     }
-    file, line, column = place(result, f)
+    file, line, column = place(result, f, paths)
     if file is not None:
         record["locations"] = [
             {
@@ -82,7 +83,8 @@ def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict
 def document(result) -> dict:
     rules = list(all_rules().values())
     rule_index = {rule.code: i for i, rule in enumerate(rules)}
-    diff = getattr(result, "diff", None)
+    paths = RepositoryPaths(result)
+    diff = result.diff
     baseline = None
     if diff is not None:
         baseline = {id(f): "new" for f in diff.introduced}
@@ -102,12 +104,11 @@ def document(result) -> dict:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [result_record(result, f, rule_index, baseline) for f in result.findings],
+                "results": [result_record(result, f, rule_index, baseline, paths) for f in result.findings],
             }
         ],
     }
 
 
 def emit(result, out: TextIO) -> None:
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    write_json(document(result), out)

@@ -13,11 +13,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 
-from catchball.findings import one_line
+from catchball.findings import SEVERITY_STYLE, one_line
 from catchball.metrics import scope_text, severity_counts
 
 BATCH = 1000  # lines per rich print
-STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def emit(result, out: TextIO) -> None:
@@ -27,8 +26,8 @@ def emit(result, out: TextIO) -> None:
     for file, group in groupby(findings, key=lambda f: f.file):
         lines.append(f"[bold]{escape(file or '(repository)')}[/]")
         for f in group:
-            where = f"{f.file}:{f.line}:{f.column}" if f.file else "-"
-            style = STYLE[f.severity]
+            where = f.where() or "-"
+            style = SEVERITY_STYLE[f.severity]
             lines.append(f"  {escape(where)} [{style}]{f.code}[/] {escape(one_line(f.message))} [dim]({f.name})[/]")
         lines.append("")
     s = result.summary()

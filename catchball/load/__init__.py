@@ -16,7 +16,6 @@ from catchball.load.measure_data import attach_measure_data
 from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
 from catchball.model import GoalSet, Span
-from catchball.settings import read_settings
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
@@ -30,15 +29,25 @@ class Loaded:
     notes: list[str] = field(default_factory=list)
 
 
-def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | None = None) -> Loaded:
+def load_goals(
+    given: str | None, cwd: Path | None = None, progress: Progress | None = None, freeze: bool = False
+) -> Loaded:
     """Read the goals root named by `given` (or found from cwd).
 
-    Raises NoGoalsError or SettingsError when the command cannot run.
+    With `freeze`, what was loaded is moved out of the cyclic collector's
+    sight (gc.freeze), which makes the graph and rules faster; it is a
+    process-wide step, so only a process that runs one command and ends (the
+    CLI) asks for it. Raises NoGoalsError or SettingsError when the command
+    cannot run.
     """
     root = discover(given, cwd)
     goal_files = [f for f in root.files if f != SETTINGS_FILE]
     if not goal_files:
         raise NoGoalsError(f"no goals found: no *.yaml or *.yml files under {root.display}")
+    # Imported here: catchball.settings reads YAML with this package's modules,
+    # so importing it at the top would make `import catchball.settings` circular.
+    from catchball.settings import read_settings
+
     settings, settings_findings = read_settings(root.settings_file, root.display_path(SETTINGS_FILE))
     goals = GoalSet(root=root.path, display_root=root.display, settings=settings)
     goals.settings_present = root.settings_file.is_file()
@@ -55,9 +64,10 @@ def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | 
             if progress is not None:
                 progress(done, len(goal_files))
         loaded.findings.extend(attach_measure_data(goals, root))
-    # What was loaded lives until the command ends: keep the cyclic collector
-    # from scanning it again and again while the graph and rules allocate.
-    gc.freeze()
+    if freeze:
+        # What was loaded lives until the command ends: keep the cyclic collector
+        # from scanning it again and again while the graph and rules allocate.
+        gc.freeze()
     return loaded
 
 
@@ -93,6 +103,7 @@ def merge(loaded: Loaded, part: FileGoals) -> None:
                         f"{kind} id {element.id} is already defined at {first.span.file}:{first.span.line}",
                         element.id,
                         element.span,
+                        kind,
                     )
                 )
                 continue

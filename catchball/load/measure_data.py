@@ -32,7 +32,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catchball.findings import Finding, FindingCollector
+from catchball.findings import MEASURE, Finding, FindingCollector
 from catchball.load import series as S
 from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
@@ -105,7 +105,7 @@ def attach_measure_data(goals: GoalSet, root: GoalsRoot) -> list[Finding]:
             if table.fault_line is None:
                 _fault_at_key(collector, use, f"{table.display}: {table.fault}")
             else:
-                collector.add("CB601", table.fault, use.element.id, Span(table.display, table.fault_line, 1))
+                collector.add("CB601", table.fault, use.element.id, Span(table.display, table.fault_line, 1), MEASURE)
                 use.fault = True
     _replace_measures(goals, uses, spoiled)
     return collector.findings()
@@ -138,6 +138,7 @@ def _measure_ids(measures, collector: FindingCollector) -> dict[str, tuple]:
                 f"measure id {measure.id} is already defined at {where.file}:{where.line}",
                 element.id,
                 measure.span,
+                MEASURE,
             )
             continue
         first[measure.id] = (element, index, measure)
@@ -172,7 +173,7 @@ def _resolve(root: GoalsRoot, written: str) -> tuple[str, str] | str:
 
 
 def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
-    collector.add("CB601", message, use.element.id, use.measure.data_span)
+    collector.add("CB601", message, use.element.id, use.measure.data_span, MEASURE)
     use.fault = True
 
 
@@ -316,6 +317,7 @@ def _share_out(table: _Table, users: list[_Use], first_by_id: dict, collector: F
                 f"a row for measure {measure_id}, whose data is not this file ({elsewhere})",
                 element.id,
                 Span(table.display, row[0], 1),
+                MEASURE,
             )
             spoiled.add((element.id, index))
         else:
@@ -332,13 +334,13 @@ def _series(use: _Use, display: str, rows: list[_Row], collector: FindingCollect
     entries = []
     for line, _, entry, fault in rows:
         if fault is not None:
-            collector.add("CB601", fault, use.element.id, Span(display, line, 1))
+            collector.add("CB601", fault, use.element.id, Span(display, line, 1), MEASURE)
             use.fault = True
         else:
             entries.append(entry)
     points, faults = S.build_series(entries)
     for entry, message in faults:
-        collector.add("CB601", message, use.element.id, Span(display, entry.line, 1))
+        collector.add("CB601", message, use.element.id, Span(display, entry.line, 1), MEASURE)
     if faults:
         use.fault = True
     use.points = points

@@ -31,7 +31,7 @@ import re
 import yaml
 
 from catchball.load.limits import MAX_DEPTH
-from catchball.load.yaml_nodes import ParseFault
+from catchball.load.yaml_nodes import LOADER, ParseFault
 
 # Step 1 and 2: the longest leading run allowed, so that block nesting stays
 # within half the limit: 2 * (LEADING_RUN + 1) <= MAX_DEPTH / 2.
@@ -104,10 +104,7 @@ def _not_simple() -> re.Pattern:
 
 # --- step 3 -------------------------------------------------------------------
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+_Loader = LOADER
 _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from catchball.findings import Finding, FindingCollector
+from catchball.findings import MEASURE, Finding, FindingCollector
 from catchball.load import fields as F
 from catchball.load import series as S
 from catchball.load import yaml_nodes as Y
@@ -95,6 +95,7 @@ class _FileReader:
         self.file = file
         self.budget = budget
         self.collector = FindingCollector()
+        self.noun: str | None = None  # the kind of element being read (aim, team, person, objective)
 
     # -- plumbing -------------------------------------------------------
 
@@ -106,8 +107,12 @@ class _FileReader:
         if self.budget < 0:
             raise AliasBomb
 
+    def add(self, code: str, message: str, element_id: str | None, span: Span) -> None:
+        """A finding about the element being read (its kind is `self.noun`), or about the file."""
+        self.collector.add(code, message, element_id, span, self.noun if element_id is not None else None)
+
     def invalid(self, message: str, element_id: str | None, span: Span) -> None:
-        self.collector.add("CB102", message, element_id, span)
+        self.add("CB102", message, element_id, span)
 
     def pairs(self, node: yaml.MappingNode) -> tuple[dict, list]:
         """Keys (as text) -> (key node, value node); and the repeated keys.
@@ -149,7 +154,7 @@ class _FileReader:
 
     def report_repeats(self, repeated: list, element_id: str | None) -> None:
         for key, first, again in repeated:
-            self.collector.add(
+            self.add(
                 "CB105",
                 f"key `{key}` is given twice (first on line {first.start_mark.line + 1}); the last value is used",
                 element_id,
@@ -206,10 +211,10 @@ class _FileReader:
             hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
         if not hint:  # nothing close: the spec asks for a suggestion, so name what is allowed
             hint = f" (known keys: {', '.join(f'`{k}`' for k in known)})"
-        self.collector.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
+        self.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
 
     def read_element(self, section: str, fields: dict, node: yaml.MappingNode, defaults: dict, out: FileGoals) -> None:
-        noun = F.ELEMENT_NOUN[section]
+        noun = self.noun = F.ELEMENT_NOUN[section]
         span = self.span(node)
         pairs, repeated = self.pairs(node)
         element_id = None
@@ -217,7 +222,7 @@ class _FileReader:
             # an id that is not valid is still the element's id: its CB102 joins
             # the element's other CB102 faults in one finding (spec: one per element and code)
             id_node = pairs["id"][1]
-            written = id_node.value if isinstance(id_node, _SCALAR) and not _is_null(id_node) else None
+            written = id_node.value if isinstance(id_node, _SCALAR) and not is_null(id_node) else None
             element_id = self.value(fields["id"], "id", id_node, written, span)
         self.report_repeats(repeated, element_id)
         values = {}
@@ -233,12 +238,11 @@ class _FileReader:
         missing = [k for k, spec in fields.items() if spec.required and values.get(k) is None]
         for key in missing:
             # a present id that is not null was refused by value() already
-            if key != "id" or "id" not in pairs or _is_null(pairs["id"][1]):
+            if key != "id" or "id" not in pairs or is_null(pairs["id"][1]):
                 self.invalid(f"{label} has no `{key}` (required)", element_id, span)
         if element_id is None:
             return  # without an id nothing can refer to it, and no rule can name it
-        build = getattr(self, f"build_{noun}")
-        build(values, span, defaults, out)
+        self.BUILDERS[noun](self, values, span, defaults, out)
 
     # -- element builders -----------------------------------------------
 
@@ -409,19 +413,19 @@ class _FileReader:
         Every fault is CB601: at the faulty entry, or at the `data` key when the
         whole value is wrong. A measure with a fault keeps no points.
         """
-        if _is_null(node):
+        if is_null(node):
             return _NO_DATA  # an empty key counts as absent
         at = self.span(key_node)
         if isinstance(node, _SCALAR):
             if node.tag != Y.STR:
                 self.collector.add(
-                    "CB601", f"`data` must be a CSV path or a mapping of period to number, not {node.value!r}", element_id, at
+                    "CB601", f"`data` must be a CSV path or a mapping of period to number, not {node.value!r}", element_id, at, MEASURE
                 )
                 return _Data(span=at, fault=True)
             return _Data(span=at, file=node.value)
         if not isinstance(node, _MAPPING):
             self.collector.add(
-                "CB601", "`data` must be a CSV path or a mapping of period to number, not a list", element_id, at
+                "CB601", "`data` must be a CSV path or a mapping of period to number, not a list", element_id, at, MEASURE
             )
             return _Data(span=at, fault=True)
         entries, fault = [], False
@@ -440,13 +444,13 @@ class _FileReader:
                 except ValueError as exc:
                     message = f"{period}: {exc}"
             if message is not None:
-                self.collector.add("CB601", message, element_id, where)
+                self.collector.add("CB601", message, element_id, where, MEASURE)
                 fault = True
                 continue
             entries.append(S.Entry(period, value, where.line, where.column))
         points, faults = S.build_series(entries)
         for entry, message in faults:
-            self.collector.add("CB601", message, element_id, Span(self.file, entry.line, entry.column))
+            self.collector.add("CB601", message, element_id, Span(self.file, entry.line, entry.column), MEASURE)
         if fault or faults:
             return _Data(span=at, fault=True)
         return _Data(span=at, points=points)
@@ -466,6 +470,9 @@ class _FileReader:
             return S.number_from_text(node.value)
         raise ValueError(f"value {S.quoted(node.value)} is not a number")
 
+    # the element kind (the section's noun) -> its builder: a table, not a method name made from a string
+    BUILDERS = {"aim": build_aim, "team": build_team, "person": build_person, "objective": build_objective}
+
 
 @dataclass(frozen=True, slots=True)
 class _Data:
@@ -480,7 +487,8 @@ class _Data:
 _NO_DATA = _Data()
 
 
-def _is_null(node: yaml.Node) -> bool:
+def is_null(node: yaml.Node) -> bool:
+    """An empty or null scalar (`~`, `null`, nothing), from either parse route; settings use it too."""
     return isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == "")
 
 

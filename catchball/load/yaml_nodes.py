@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import yaml
 
 try:  # libyaml is several times faster; the pure-Python parser is the fallback.
-    _Loader = yaml.CSafeLoader
+    LOADER = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    LOADER = yaml.SafeLoader
+_Loader = LOADER
 
 TAG_PREFIX = "tag:yaml.org,2002:"
 STR = TAG_PREFIX + "str"

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catchball.findings import one_line
-
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+from catchball.findings import SEVERITY_STYLE, one_line
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
 STATUS_STYLE = {
     "agreed": "green", "done": "bold green", "proposed": "cyan", "challenged": "yellow", "dropped": "dim", "retired": "dim",
