@@ -45,6 +45,6 @@ def status(
         sys.stdout.write("\n")
         return
     from catchball.views.status import StatusView
-    from catchball.views.terminal import print_lines
+    from catchball.views.terminal import print_lines, terminal_width
 
-    print_lines(StatusView(result, state).lines())
+    print_lines(StatusView(result, state, terminal_width()).lines())

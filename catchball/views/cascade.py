@@ -14,7 +14,7 @@ from typing import Iterator
 from catchball.metrics import counted, headline, percent
 from catchball.model import Aim, Objective
 from catchball.subjects import FindingIndex, subject_team
-from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
+from catchball.views.lines import GLUE, PERSON_MARK, PERSON_STYLE, STATUS_STYLE, Line, finding_line, organisation_line
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class CascadeView:
             for objective in (o for o in members if o.is_individual):
                 by_person[objective.person].append(objective)
             for person_id, personal in by_person.items():
-                yield Line(inner).add(f"👤 {self.person_name(person_id)}", "blue")
+                yield Line(inner).add(f"{PERSON_MARK} {self.person_name(person_id)}", PERSON_STYLE)
                 for objective in personal:
                     yield from self.objective_lines(objective, inner + 1, parent_id, level)
 
@@ -187,9 +187,9 @@ class CascadeView:
         line = Line(depth).add(f"{objective.id}", "bold").add(f"  {objective.title or ''}")
         details = []
         if objective.owner and not objective.is_individual:
-            details.append(self.person_name(objective.owner))
+            details.append(self.person_name(objective.owner).replace(" ", GLUE))  # a name stays on one row
         if objective.due:
-            details.append(f"due {objective.due.isoformat()}")
+            details.append(f"due{GLUE}{objective.due.isoformat()}")
         if details:
             line.add(f"  {' · '.join(details)}", "dim")
         line.add("  ").add(objective.status, STATUS_STYLE.get(objective.status))
@@ -236,7 +236,7 @@ class CascadeView:
             for objective in groups[team_id]:
                 line = self.objective_line(objective, 2)
                 if objective.is_individual:
-                    line.add(f"  👤 {self.person_name(objective.person)}", "blue")
+                    line.add(f"  {PERSON_MARK} {self.person_name(objective.person)}", PERSON_STYLE)
                 yield line
                 yield from self.element_findings(objective.id, 3)
         yield Line(0)
@@ -279,7 +279,7 @@ def measure_line(depth: int, measure) -> Line:
     target = _number(measure.target)
     text = f"{measure.name}: {baseline} → {target}{unit}"
     if measure.by:
-        text += f" by {measure.by.isoformat()}"
+        text += f" by{GLUE}{measure.by.isoformat()}"
     return Line(depth).add("▸ ", "magenta").add(text, "italic")
 
 

@@ -10,11 +10,16 @@ from catchball.views.lines import STATUS_STYLE, Line, organisation_line
 
 NAME_WIDTH = 56  # the team column never grows past this; longer names are cut with …
 COLUMN = 12  # width of each count column
+NARROW_COLUMN = 11  # on a narrow terminal: "challenged" and one space
+MIN_NAME = 14  # the team column is never narrower, even if the row then wraps
 UNPLACED = "(team unknown)"
 
 
 class StatusView:
-    def __init__(self, result, status: RoundStatus) -> None:
+    def __init__(self, result, status: RoundStatus, width: int | None = None) -> None:
+        """`width`: the terminal's, so each table row fits on one line (None: no limit)."""
+        self.width = width
+        self.column = COLUMN if width is None or width >= NAME_WIDTH // 2 + 4 * COLUMN else NARROW_COLUMN
         self.result = result
         self.goals = result.goals
         self.status = status
@@ -38,9 +43,11 @@ class StatusView:
     def table(self) -> Iterator[Line]:
         labels = self.labels()
         width = min(max([len(label) for label in labels] + [len("Team"), len(UNPLACED)]), NAME_WIDTH)
+        if self.width is not None:
+            width = max(min(width, self.width - len(STATUSES) * self.column), MIN_NAME)
         header = Line(0).add("Team".ljust(width), "bold")
         for status in STATUSES:
-            header.add(status.rjust(COLUMN), "bold")
+            header.add(status.rjust(self.column), "bold")
         yield header
         silent = {t.id for t in self.status.silent()}
         for label, team in zip(labels, self.status.teams):
@@ -57,7 +64,7 @@ class StatusView:
         line = Line(0).add(label, "bold" if bold else None)
         for status in STATUSES:
             count = counts[status]
-            text = (str(count) if count else "·").rjust(COLUMN)
+            text = (str(count) if count else "·").rjust(self.column)
             line.add(text, STATUS_STYLE.get(status) if count and status in (PROPOSED, CHALLENGED) else None)
         return line
 

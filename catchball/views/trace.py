@@ -11,7 +11,7 @@ from typing import Iterator
 
 from catchball.subjects import FindingIndex
 from catchball.trace import LineOfSight, display_name
-from catchball.views.lines import STATUS_STYLE, Line, finding_line
+from catchball.views.lines import GLUE, PERSON_MARK, STATUS_STYLE, Line, finding_line
 
 
 class TraceView:
@@ -45,7 +45,7 @@ class TraceView:
             details.append(owner)
         due = getattr(element, "due", None)
         if due:
-            details.append(f"due {due.isoformat()}")
+            details.append(f"due{GLUE}{due.isoformat()}")
         line = Line(1).add(" · ".join(details) + " · ", "dim").add(element.status, STATUS_STYLE.get(element.status))
         yield line
         yield Line(1).add(f"{element.span.file}:{element.span.line}", "dim")
@@ -154,7 +154,7 @@ class TraceView:
     def owner_text(self, goal_id: str) -> str | None:
         objective = self.goals.objectives.get(goal_id)
         if objective is not None and objective.is_individual:
-            return f"👤 {display_name(self.goals, objective.person)}"
+            return f"{PERSON_MARK} {display_name(self.goals, objective.person)}"
         element = self.goals.goal(goal_id)
         return f"owner {display_name(self.goals, element.owner)}" if element.owner else None
 
