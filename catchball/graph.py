@@ -235,6 +235,53 @@ class Cascade:
             yield depth, objective
             stack.extend((depth + 1, o) for o in reversed(self.supporters(objective.id)))
 
+    def support_levels(self, goal_id: str, keep=None, max_depth: int | None = None) -> dict[str, tuple[int, str]]:
+        """Below a goal, breadth first: {objective id: (level, the goal it was first reached from)}.
+
+        Level 1 supports `goal_id` directly. Active objectives only; `keep(objective)`
+        limits which are walked (and so what is reached through them); `max_depth`
+        stops the walk. Each objective once, at its nearest level: linear in the links.
+        """
+        found: dict[str, tuple[int, str]] = {}
+        queue = deque([(goal_id, 0)])
+        while queue:
+            current, level = queue.popleft()
+            if max_depth is not None and level >= max_depth:
+                continue
+            for objective in self.supporters(current):
+                if objective.id in found or objective.id == goal_id or (keep is not None and not keep(objective)):
+                    continue
+                found[objective.id] = (level + 1, current)
+                queue.append((objective.id, level + 1))
+        return found
+
+    def team_groups(self, deepest: int) -> dict[str, str]:
+        """{team: the team standing for it} when teams deeper than org depth `deepest` are
+        merged into their ancestor at that depth. One pass in pre-order (parents first)."""
+        org, teams = self.org, self.goals.teams
+        groups: dict[str, str] = {}
+        for team_id in org.order:
+            if org.depth[team_id] <= deepest:
+                groups[team_id] = team_id
+            else:
+                groups[team_id] = groups.get(teams[team_id].parent, team_id)
+        return groups
+
+    def goals_above(self, goal_ids) -> set[str]:
+        """Every active goal that `goal_ids` trace up through, and themselves (iterative)."""
+        seen: set[str] = set()
+        stack = list(goal_ids)
+        while stack:
+            goal_id = stack.pop()
+            if goal_id in seen:
+                continue
+            seen.add(goal_id)
+            for target in self.targets(goal_id):
+                element = self.goals.goal(target)
+                if element is not None and element.active:
+                    stack.append(target)
+        return seen
+
     def support_cycles(self) -> list[list[str]]:
         """Groups of active objectives whose `supports` links go round in a circle.
 

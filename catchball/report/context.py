@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections import deque
 from dataclasses import dataclass
 
 from catchball import __version__
@@ -22,7 +21,7 @@ from catchball.status import STATUSES, ball_records, round_status, team_record
 from catchball.subjects import GOAL, PERSON, FindingIndex, subject_kind, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
-CONTEXT_VERSION = 1
+CONTEXT_VERSION = 2  # 2: one diagram per aim (aims[].diagram) replaces the organisation's `diagram`
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
 _TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
@@ -74,6 +73,7 @@ class _Context:
         # diagram's colours still count every finding (a colour names nobody).
         self.individual_ids = {o.id for o in goals.objectives.values() if o.is_individual}
         self.index = FindingIndex((f for f in result.findings if not self.hidden(f)), goals)
+        self.all_findings = FindingIndex(result.findings, goals)
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
@@ -133,7 +133,6 @@ class _Context:
             "aims": [self.aim(a.id) for a in goals.aims.values() if a.active],
             "retired_aims": [{"id": a.id, "title": a.title} for a in goals.aims.values() if not a.active],
             "matrix": self.matrix(),
-            "diagram": self.diagram(),
             "status": self.status(),
             "findings": self.findings(),
             "orphans": self.orphans(),
@@ -176,15 +175,7 @@ class _Context:
     def _aim_cascade(self, aim_id: str) -> dict:
         """Breadth first below the aim: each objective's distance, counted in scope."""
         cascade = self.cascade
-        distance = {aim_id: 0}
-        queue = deque([aim_id])
-        while queue:
-            goal_id = queue.popleft()
-            for supporter in cascade.supporters(goal_id):
-                if supporter.id not in distance:
-                    distance[supporter.id] = distance[goal_id] + 1
-                    queue.append(supporter.id)
-        del distance[aim_id]
+        distance = {o: level for o, (level, _) in cascade.support_levels(aim_id).items()}
         members = [o for o in distance if o in self.in_scope_ids]
         objectives = self.goals.objectives
         people = set()
@@ -218,6 +209,7 @@ class _Context:
                 "dimension": aim.dimension,
                 "description": aim.description,
                 "measures": [measure_record(m) for m in aim.measures],
+                "diagram": self.aim_diagram(aim_id),
                 "objectives": numbers["objectives"],
                 "direct_supporters": numbers["direct"],
                 "levels": numbers["levels"],
@@ -260,20 +252,34 @@ class _Context:
 
     # -- diagram ---------------------------------------------------------------------------
 
-    def diagram(self) -> dict:
-        from catchball.report.mermaid import MAX_CHARACTERS, MAX_EDGES, cascade_diagram
+    def aim_diagram(self, aim_id: str) -> dict:
+        """One aim's picture: Mermaid for Markdown, SVG for HTML, from the same boxes."""
+        from catchball.report.aim_tree import aim_tree
+        from catchball.report.mermaid import aim_mermaid
+        from catchball.report.tree_svg import smallest_text_px, tree_svg
 
-        drawn = cascade_diagram(self.cascade, FindingIndex(self.result.findings, self.goals), self.scope)
+        tree = aim_tree(self.cascade, aim_id, self.severity, self.scope, self.people)
+        title = f"{aim_id} {self.goals.aims[aim_id].title or ''}".strip()
         return {
-            "text": drawn.text,
-            "mode": drawn.mode,
-            "levels": drawn.levels,
-            "nodes": drawn.nodes,
-            "edges": drawn.edges,
-            "characters": drawn.characters,
-            "max_edges": MAX_EDGES,
-            "max_characters": MAX_CHARACTERS,
+            "mode": tree.mode,
+            "mermaid": aim_mermaid(tree),
+            "svg": tree_svg(tree, f"The cascade below {title}"),
+            "boxes": len(tree.boxes) - 1,
+            "links": len(tree.links),
+            "levels": tree.levels,
+            "objectives": tree.objectives,
+            "folded": tree.folded,
+            "team_depth": tree.team_depth,
+            "more_teams": tree.more_teams,
+            "text_px": round(smallest_text_px(tree), 1),
         }
+
+    def severity(self, goal_ids, team_ids) -> str | None:
+        """The worst severity among the findings on these elements and teams (colours name nobody:
+        every finding counts, --no-people or not)."""
+        found = {f.severity for i in goal_ids for f in self.all_findings.get(i)}
+        found |= {f.severity for t in team_ids for f in self.all_findings.team(t)}
+        return "error" if "error" in found else "warning" if "warning" in found else None
 
     # -- catchball status ------------------------------------------------------------------
 
