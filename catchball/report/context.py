@@ -133,9 +133,11 @@ class _Context:
             "aims": [self.aim(a.id) for a in goals.aims.values() if a.active],
             "retired_aims": [{"id": a.id, "title": a.title} for a in goals.aims.values() if not a.active],
             "matrix": self.matrix(),
+            "xmatrix": self.xmatrix(),
             "status": self.status(),
             "findings": self.findings(),
             "orphans": self.orphans(),
+            "overdue": self.overdue(),
             "team": self.team_pack(),
         }
 
@@ -251,6 +253,11 @@ class _Context:
         return {"columns": self.columns, "rows": rows}
 
     # -- diagram ---------------------------------------------------------------------------
+
+    def xmatrix(self) -> dict:
+        from catchball.report.xmatrix import x_matrices
+
+        return x_matrices(self.cascade, lambda o: self.in_scope(self.cascade.owner_team(o)), self.people)
 
     def aim_diagram(self, aim_id: str) -> dict:
         """One aim's picture: Mermaid for Markdown, SVG for HTML, from the same boxes."""
@@ -376,6 +383,18 @@ class _Context:
             "hidden": len(every) - len(shown),
             "groups": records,
         }
+
+    # -- overdue ---------------------------------------------------------------------------
+
+    def overdue(self) -> list[dict]:
+        """Active objectives whose due date is before the report's date and not done."""
+        today = report_date(self.options.date)
+        late = [
+            o for o in self.objectives
+            if o.active and o.due is not None and o.due < today and o.status != "done" and self.shown(o)
+        ]
+        late.sort(key=lambda o: (o.due, o.id))
+        return [element_record(self.cascade, o.id, self.index, self.people) for o in late]
 
     # -- orphans ---------------------------------------------------------------------------
 
