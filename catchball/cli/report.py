@@ -16,6 +16,8 @@ from catchball.cli.app import PathArgument, app, command_errors, fail, note
         "Examples:\n\n"
         "  catchball report goals -o alignment.md\n\n"
         "  catchball report --team surgery --no-people -o surgery-pack.md\n\n"
+        "  catchball report --format html -o board.html   (the board pack: print it, or open it)\n\n"
+        "  catchball report --section xmatrix\n\n"
         "  catchball report --template board.md.j2 goals\n\n"
         '  catchball report >> "$GITHUB_STEP_SUMMARY"   (in a GitHub Actions step)'
     ),
@@ -36,15 +38,31 @@ def report(
     no_people: Annotated[
         bool, typer.Option("--no-people", help="Leave out individual objectives and people's names.")
     ] = False,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="markdown (GitHub, GitLab) or html (the board pack: one file, printable on A4)."
+        ),
+    ] = "markdown",
+    section: Annotated[
+        Optional[str],
+        typer.Option("--section", help="Print one section alone: headline, aims, xmatrix, matrix, status, findings, ..."),
+    ] = None,
     date: Annotated[
         Optional[str],
         typer.Option("--date", help="The date printed on the report, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH, else today."),
     ] = None,
 ) -> None:
-    """Write the alignment report as Markdown: headline, aims, coverage, cascade diagram, status, findings, orphans.
+    """Write the board report: headline, each aim with its measures, line of sight and diagram, gaps, coverage,
+    X-matrix, catchball status, and the findings in an appendix.
 
-    Readable on GitHub and GitLab and printable as a board paper. Always exits 0 when it could be written.
+    Markdown for GitHub and GitLab, or with --format html the board pack: one self-contained file, no
+    JavaScript, a page per aim when printed on A4. Always exits 0 when it could be written.
     """
+    from catchball.report import FORMATS
+
+    if format not in FORMATS:
+        raise fail(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
     report_day = None
     if date is not None:
         try:
@@ -61,8 +79,8 @@ def report(
         result = run_check(path, progress=progress)
         for message in result.notes:
             note(message)
-        options = ReportOptions(team=team, people=not no_people, date=report_day)
-        text = render_report(build_context(result, options), template)
+        options = ReportOptions(team=team, people=not no_people, date=report_day, section=section)
+        text = render_report(build_context(result, options), template, format=format, section=section)
         if output is None:
             sys.stdout.write(text)
         else:

@@ -175,7 +175,7 @@ def _team_tree(cascade, aim_id, root, levels, severity_of, scope) -> AimTree:
     deepest_team = max((org.depth.get(t, 0) for t in owners.values() if t is not None), default=0)
     # At most MAX_LEVELS + 1 depths are tried, each one pass over the teams: linear.
     start = min(max(deepest_team, top), top + MAX_LEVELS)
-    for deepest in range(start, top - 1, -1):
+    for deepest in range(start, min(top + 1, start) - 1, -1):  # never merge into the top team itself
         group_of = cascade.team_groups(deepest)
         if len({group_of.get(t, t) for t in owners.values()}) <= MAX_NODES:
             break

@@ -21,6 +21,8 @@ from catchball.status import STATUSES, ball_records, round_status, team_record
 from catchball.subjects import GOAL, PERSON, FindingIndex, subject_kind, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
+# The sections of our templates, each a block --section can print alone.
+SECTIONS = ("header", "headline", "team_pack", "aims", "orphans", "overdue", "matrix", "xmatrix", "status", "findings", "footer")
 CONTEXT_VERSION = 2  # 2: one diagram per aim (aims[].diagram) replaces the organisation's `diagram`
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
@@ -34,6 +36,7 @@ class ReportOptions:
     people: bool = True  # False: no individual objectives and no names (--no-people)
     date: dt.date | None = None  # None: SOURCE_DATE_EPOCH if set, else today
     revision: bool = True  # look up the goals revision in git
+    section: str | None = None  # the one section printed (--section): checked before any work
 
 
 def report_date(given: dt.date | None = None, environ=None) -> dt.date:
@@ -114,6 +117,8 @@ class _Context:
             from catchball.report.revision import goals_revision
 
             revision = goals_revision(goals.root)
+        if options.section is not None and options.section not in SECTIONS:
+            raise CatchballError(f"no section {options.section!r} in the report; choose one of {', '.join(SECTIONS)}")
         return {
             "version": CONTEXT_VERSION,
             "catchball": __version__,
@@ -256,8 +261,12 @@ class _Context:
 
     def xmatrix(self) -> dict:
         from catchball.report.xmatrix import x_matrices
+        from catchball.report.xmatrix_svg import xmatrix_svg
 
-        return x_matrices(self.cascade, lambda o: self.in_scope(self.cascade.owner_team(o)), self.people)
+        matrices = x_matrices(self.cascade, lambda o: self.in_scope(self.cascade.owner_team(o)), self.people)
+        for matrix in matrices["matrices"]:
+            matrix["svg"] = xmatrix_svg(matrix)
+        return matrices
 
     def aim_diagram(self, aim_id: str) -> dict:
         """One aim's picture: Mermaid for Markdown, SVG for HTML, from the same boxes."""
