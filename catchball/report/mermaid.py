@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from catchball.findings import visible
+from catchball.report.aim_tree import LABEL_CHARS, wrap_title
 
 CLASS_BATCH = 40  # node ids per `class` statement
 
@@ -52,7 +53,7 @@ def aim_mermaid(tree) -> str:
         parts = [f"<b>{label(line)}</b>" for line in box.heading] + [label(line) for line in box.lines]
         parts += [f"<i>{label(line)}</i>" for line in box.team]
         if box.note:
-            parts.append(f"<i>{label(box.note)}</i>")
+            parts += [f"<i>{label(line)}</i>" for line in wrap_title(box.note, LABEL_CHARS, 2)]
         text = "<br/>".join(parts)
         shape = f'(["{text}"])' if box.kind == "aim" else f'["{text}"]'
         lines.append(f"{ids[box.key]}{shape}")

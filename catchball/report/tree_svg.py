@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from catchball.report.aim_tree import LABEL_CHARS, wrap_title
+
 BOX_WIDTH = 160
 COLUMN_GAP = 24
 ROW_GAP = 10
@@ -43,7 +45,7 @@ def box_lines(box) -> list[tuple[str, str]]:
     rows = [(line, "heading") for line in box.heading] + [(line, "title") for line in box.lines]
     rows += [(line, "team") for line in box.team]
     if box.note:
-        rows.append((box.note, "note"))
+        rows += [(line, "note") for line in wrap_title(box.note, LABEL_CHARS, 2)]
     return rows
 
 
@@ -107,7 +109,7 @@ def tree_svg(tree, title: str) -> str:
         fill, stroke = STYLE[box.severity or box.kind]
         radius = 14 if box.kind == "aim" else 3
         out.append(
-            f'<rect x="{x:g}" y="{y:g}" width="{BOX_WIDTH}" height="{h:g}" rx="{radius}" fill="{fill}" '
+            f'<g class="box"><rect x="{x:g}" y="{y:g}" width="{BOX_WIDTH}" height="{h:g}" rx="{radius}" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{2 if box.kind == "aim" or box.severity else 1}"/>'
         )
         for row, (text, kind) in enumerate(box_lines(box)):
@@ -116,6 +118,7 @@ def tree_svg(tree, title: str) -> str:
             out.append(
                 f'<text x="{x + PAD:g}" y="{y + PAD + LINE_PX * row + FONT_PX:g}"{weight}{italic}>{_text(text)}</text>'
             )
+        out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
 

@@ -41,6 +41,11 @@ def print_lines(lines: Iterable[Line], out: TextIO | None = None, width: int | N
                 write("".join(text for text, _ in row).rstrip(" ") + "\n")
         console.file.flush()
         return
+    print_styled(console, lines, width)
+
+
+def print_styled(console: Console, lines: Iterable[Line], width: int | None) -> None:
+    """Print `lines` to a rich console in colour, wrapped to `width` (the tests record pictures with it)."""
     batch = Text()
     count = 0
     for line in lines:
