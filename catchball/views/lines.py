@@ -19,7 +19,9 @@ PERSON_MARK = "○"  # a geometric shape every terminal font has (👤 needs an 
 PERSON_STYLE = "italic"
 GLUE = "\u00a0"  # a space the wrap never breaks at ("due 2027-03-31"); printed as a space
 HANG = 4  # a wrapped line's continuation starts this many columns right of its own level
-STATUS_STYLE = {"agreed": "green", "proposed": "cyan", "challenged": "yellow", "dropped": "dim", "retired": "dim"}
+STATUS_STYLE = {
+    "agreed": "green", "done": "bold green", "proposed": "cyan", "challenged": "yellow", "dropped": "dim", "retired": "dim",
+}
 
 
 @dataclass(slots=True)
@@ -57,6 +59,9 @@ def organisation_line(settings, fallback: str) -> Line:
 
 
 _SPACES = re.compile(r"( +)")
+# Spaces never broken at: before a date ("due 2027-03-31", "by 2029-03-31"), and after a
+# one-character mark ("~ common cause", "○ Laura Hughes"), which means nothing alone.
+_GLUED = re.compile(r" (?=\d{4}-\d{2}(?:-\d{2})?\b)|(?:(?<=^[^\w\s])|(?<= [^\w\s])) (?=\S)")
 
 Segment = tuple[str, "str | None"]
 
@@ -102,7 +107,7 @@ def _words(parts: list[Segment]):
     """(the spaces before it, the word as styled pieces) for each word of the line."""
     spaces, word = "", []
     for text, style in parts:
-        for i, piece in enumerate(_SPACES.split(text)):
+        for i, piece in enumerate(_SPACES.split(_GLUED.sub(GLUE, text))):
             if i % 2:  # a run of spaces ends the word before it
                 if word:
                     yield spaces, word
