@@ -102,10 +102,10 @@ def test_counts_follow_the_org_tree_and_split_own_from_people(check_repo):
         ("board", 0), ("surgery", 1), ("ward-7", 2), ("ward-9", 2), ("pathology", 1),
     ]
     ward7 = state.teams[2]
-    assert ward7.own == {"proposed": 0, "challenged": 1, "agreed": 1, "dropped": 1}
-    assert ward7.people == {"proposed": 2, "challenged": 1, "agreed": 0, "dropped": 0}
-    assert ward7.total == {"proposed": 2, "challenged": 2, "agreed": 1, "dropped": 1}
-    assert state.totals == {"proposed": 3, "challenged": 3, "agreed": 2, "dropped": 1}
+    assert ward7.own == {"proposed": 0, "challenged": 1, "agreed": 1, "done": 0, "dropped": 1}
+    assert ward7.people == {"proposed": 2, "challenged": 1, "agreed": 0, "done": 0, "dropped": 0}
+    assert ward7.total == {"proposed": 2, "challenged": 2, "agreed": 1, "done": 0, "dropped": 1}
+    assert state.totals == {"proposed": 3, "challenged": 3, "agreed": 2, "done": 0, "dropped": 1}
     assert [t.id for t in state.silent()] == ["pathology"]
 
 
@@ -200,15 +200,15 @@ def test_status_command_text(cli, make_repo):
     lines = result.stdout.splitlines()
     assert lines[0] == "Test Trust · 2026/27"
     header = next(i for i, line in enumerate(lines) if line.startswith("Team "))
-    assert lines[header].split() == ["Team", "proposed", "challenged", "agreed", "dropped"]
+    assert lines[header].split() == ["Team", "proposed", "challenged", "agreed", "done", "dropped"]
     rows = [line.split() for line in lines[header + 1: header + 7]]
     assert rows == [
-        ["Trust", "Board", "(board)", "·", "·", "·", "·"],
-        ["Surgical", "Division", "(surgery)", "1", "·", "1", "·"],
-        ["Ward", "7", "(ward-7)", "2", "2", "1", "1"],
-        ["Ward", "9", "(ward-9)", "·", "1", "·", "·"],
-        ["Pathology", "(pathology)", "·", "·", "·", "·", "no", "objectives", "yet"],
-        ["Total", "3", "3", "2", "1"],
+        ["Trust", "Board", "(board)", "·", "·", "·", "·", "·"],
+        ["Surgical", "Division", "(surgery)", "1", "·", "1", "·", "·"],
+        ["Ward", "7", "(ward-7)", "2", "2", "1", "·", "1"],
+        ["Ward", "9", "(ward-9)", "·", "1", "·", "·", "·"],
+        ["Pathology", "(pathology)", "·", "·", "·", "·", "·", "no", "objectives", "yet"],
+        ["Total", "3", "3", "2", "0", "1"],
     ]
     assert lines[header + 2].startswith("  Surgical Division") and lines[header + 3].startswith("    Ward 7")
     text = result.stdout
@@ -230,13 +230,13 @@ def test_status_json(cli, make_repo):
     doc = json.loads(result.stdout)
     assert list(doc) == ["version", "root", "organisation", "period", "totals", "teams", "unplaced", "silent_teams", "ball"]
     assert doc["version"] == 1 and doc["root"] == str(root) and doc["organisation"] == "Test Trust"
-    assert doc["totals"] == {"proposed": 3, "challenged": 3, "agreed": 2, "dropped": 1}
+    assert doc["totals"] == {"proposed": 3, "challenged": 3, "agreed": 2, "done": 0, "dropped": 1}
     ward7 = doc["teams"][2]
     assert ward7 == {
         "id": "ward-7", "name": "Ward 7", "parent": "surgery", "depth": 2, "lead": "wm",
-        "objectives": {"proposed": 2, "challenged": 2, "agreed": 1, "dropped": 1},
-        "team_objectives": {"proposed": 0, "challenged": 1, "agreed": 1, "dropped": 1},
-        "individual_objectives": {"proposed": 2, "challenged": 1, "agreed": 0, "dropped": 0},
+        "objectives": {"proposed": 2, "challenged": 2, "agreed": 1, "done": 0, "dropped": 1},
+        "team_objectives": {"proposed": 0, "challenged": 1, "agreed": 1, "done": 0, "dropped": 1},
+        "individual_objectives": {"proposed": 2, "challenged": 1, "agreed": 0, "done": 0, "dropped": 0},
         "silent": False,
     }
     assert doc["silent_teams"] == ["pathology"]

@@ -10,7 +10,8 @@ from catchball.views.lines import STATUS_STYLE, Line, organisation_line
 
 NAME_WIDTH = 56  # the team column never grows past this; longer names are cut with …
 COLUMN = 12  # width of each count column
-NARROW_COLUMN = 11  # on a narrow terminal: "challenged" and one space
+NARROW_COLUMN = 8  # on a narrow terminal (under 80 columns), with the short headings below
+SHORT = {"proposed": "prop.", "challenged": "chall."}  # the long headings, in a narrow column
 MIN_NAME = 14  # the team column is never narrower, even if the row then wraps
 UNPLACED = "(team unknown)"
 
@@ -19,7 +20,8 @@ class StatusView:
     def __init__(self, result, status: RoundStatus, width: int | None = None) -> None:
         """`width`: the terminal's, so each table row fits on one line (None: no limit)."""
         self.width = width
-        self.column = COLUMN if width is None or width >= NAME_WIDTH // 2 + 4 * COLUMN else NARROW_COLUMN
+        wide_enough = width is None or width >= NAME_WIDTH // 2 + len(STATUSES) * COLUMN
+        self.column = COLUMN if wide_enough else NARROW_COLUMN
         self.result = result
         self.goals = result.goals
         self.status = status
@@ -47,7 +49,8 @@ class StatusView:
             width = max(min(width, self.width - len(STATUSES) * self.column), MIN_NAME)
         header = Line(0).add("Team".ljust(width), "bold")
         for status in STATUSES:
-            header.add(status.rjust(self.column), "bold")
+            heading = status if self.column == COLUMN else SHORT.get(status, status)
+            header.add(heading.rjust(self.column), "bold")
         yield header
         silent = {t.id for t in self.status.silent()}
         for label, team in zip(labels, self.status.teams):
