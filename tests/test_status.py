@@ -208,7 +208,7 @@ def test_status_command_text(cli, make_repo):
         ["Ward", "7", "(ward-7)", "2", "2", "1", "·", "1"],
         ["Ward", "9", "(ward-9)", "·", "1", "·", "·", "·"],
         ["Pathology", "(pathology)", "·", "·", "·", "·", "·", "no", "objectives", "yet"],
-        ["Total", "3", "3", "2", "0", "1"],
+        ["Total", "3", "3", "2", "·", "1"],
     ]
     assert lines[header + 2].startswith("  Surgical Division") and lines[header + 3].startswith("    Ward 7")
     text = result.stdout
