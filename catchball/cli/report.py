@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -77,7 +78,7 @@ def report(
         report_day = day  # a report as of a day is dated that day
     from catchball.check import run_check
     from catchball.output import write_atomic
-    from catchball.report import ReportOptions, build_context, render_report
+    from catchball.report import ReportOptions, build_context, chart_files, render_report
 
     from catchball.cli.progress import reading_progress
 
@@ -85,9 +86,17 @@ def report(
         result = run_check(path, progress=progress, as_of=day)
         for message in result.notes:
             note(message)
-        options = ReportOptions(team=team, people=not no_people, date=report_day, section=section)
-        text = render_report(build_context(result, options), template, format=format, section=section)
+        # A Markdown report written to a file links SVG charts written beside it (report-charts/
+        # for report.md), which GitHub shows; on stdout, and in the HTML pack, they are inline.
+        charts = f"{Path(output).stem}-charts" if output is not None and format == "markdown" else None
+        options = ReportOptions(team=team, people=not no_people, date=report_day, section=section, chart_folder=charts)
+        context = build_context(result, options)
+        text = render_report(context, template, format=format, section=section)
         if output is None:
             sys.stdout.write(text)
         else:
+            folder = Path(output).parent
+            for relative, svg in chart_files(context).items():
+                (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(folder / relative, svg)
             write_atomic(output, text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from catchball.report.context import ReportOptions, build_context, report_date
 from catchball.report.render import DEFAULT_TEMPLATE, HTML_TEMPLATE, Limits, render_default, render_user_template
 
-__all__ = ["FORMATS", "ReportOptions", "Limits", "build_context", "render_report", "report_date"]
+__all__ = ["chart_files", "FORMATS", "ReportOptions", "Limits", "build_context", "render_report", "report_date"]
 
 
 FORMATS = {"markdown": DEFAULT_TEMPLATE, "html": HTML_TEMPLATE}  # --format: our template for each
@@ -32,3 +32,13 @@ def render_report(
     if template is None:
         return render_default(context, FORMATS[format], section)
     return render_user_template(context, template, limits, section)
+
+
+def chart_files(context: dict) -> dict[str, str]:
+    """{path relative to the report: SVG text} of the charts a Markdown report links (ReportOptions.chart_folder)."""
+    files = {}
+    for aim in context["aims"]:
+        for measure in aim["measures_below"]:
+            if measure["chart_path"] and measure["svg"]:
+                files[measure["chart_path"]] = measure["svg"]
+    return files

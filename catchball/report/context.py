@@ -17,6 +17,7 @@ from catchball.asof import default_day
 from catchball.errors import CatchballError
 from catchball.findings import ERROR, INFO, SEVERITIES, WARNING
 from catchball.formats.json import finding_record
+from catchball.report.measures import rollup
 from catchball.status import STATUSES, ball_records, round_status, team_record
 from catchball.subjects import GOAL, PERSON, FindingIndex, subject_kind, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
@@ -37,6 +38,7 @@ class ReportOptions:
     date: dt.date | None = None  # None: SOURCE_DATE_EPOCH if set, else today
     revision: bool = True  # look up the goals revision in git
     section: str | None = None  # the one section printed (--section): checked before any work
+    chart_folder: str | None = None  # with -o: the folder beside the report its SVG charts go to ("report-charts")
 
 
 def report_date(given: dt.date | None = None, environ=None) -> dt.date:
@@ -203,12 +205,15 @@ class _Context:
         aim = self.goals.aims[aim_id]
         record = element_record(self.cascade, aim_id, self.index, self.people)
         numbers = self.cascades[aim_id]
+        below = self.measures_below(aim_id)
         record.update(
             {
                 "dimension": aim.dimension,
                 "description": aim.description,
                 "measures": [measure_record(m) for m in aim.measures],
                 "diagram": self.aim_diagram(aim_id),
+                "measures_below": below,
+                "rollup": rollup(below),
                 "objectives": numbers["objectives"],
                 "direct_supporters": numbers["direct"],
                 "levels": numbers["levels"],
@@ -250,6 +255,48 @@ class _Context:
         return {"columns": self.columns, "rows": rows}
 
     # -- diagram ---------------------------------------------------------------------------
+
+    def measures_below(self, aim_id: str) -> list[dict]:
+        """The aim's own measures, then those of the objectives below it (nearest first), in scope."""
+        from catchball.chart import render_svg
+        from catchball.report.measures import MAX_CHARTS, chart_slug, measure_entry
+
+        goals, cascade = self.goals, self.cascade
+        by_element: dict[str, list] = {}
+        for chart in cascade.measure_charts:
+            by_element.setdefault(chart.element_id, []).append(chart)
+        levels = {aim_id: 0}
+        levels.update({o: level for o, (level, _) in cascade.support_levels(aim_id).items()})
+        entries = []
+        for element_id, level in sorted(levels.items(), key=lambda item: item[1]):
+            if level and (element_id not in self.in_scope_ids or not self.shown(goals.objectives[element_id])):
+                continue
+            element = goals.goal(element_id)
+            owner = element.person if level and element.is_individual else element.owner
+            for chart in by_element.get(element_id, ()):
+                entries.append(measure_entry(chart, element.title, self.name(owner), level))
+        # The aim's own measures, then those with data (what a board can read a chart of), nearest first.
+        entries.sort(key=lambda e: (e["level"] > 0, not e["has_data"], e["level"]))
+        drawn = 0
+        for entry, chart in zip(entries, self._charts_of(entries, by_element)):
+            if drawn >= MAX_CHARTS or chart.chart is None or not entry["has_data"]:
+                continue
+            drawn += 1
+            entry["svg"] = render_svg(
+                chart.chart,
+                title=f"{entry['name']} ({entry['element']})",
+                unit=chart.measure.unit,
+                target=chart.target,
+                direction=chart.direction,
+            )
+            if self.options.chart_folder:
+                entry["chart_path"] = f"{self.options.chart_folder}/{chart_slug(entry['key'])}.svg"
+        return entries
+
+    @staticmethod
+    def _charts_of(entries, by_element):
+        for entry in entries:
+            yield next(c for c in by_element[entry["element"]] if c.name == entry["key"])
 
     def xmatrix(self) -> dict:
         from catchball.report.xmatrix import x_matrices
@@ -388,14 +435,11 @@ class _Context:
     # -- overdue ---------------------------------------------------------------------------
 
     def overdue(self) -> list[dict]:
-        """Active objectives whose due date is before the report's date and not done."""
-        today = report_date(self.options.date)
-        late = [
-            o for o in self.objectives
-            if o.active and o.due is not None and o.due < today and o.status != "done" and self.shown(o)
-        ]
-        late.sort(key=lambda o: (o.due, o.id))
-        return [element_record(self.cascade, o.id, self.index, self.people) for o in late]
+        """Objectives with an overdue finding (CB405: past their due date on the as-of day, not done)."""
+        late = {f.id for f in self.result.findings if f.code == "CB405" and f.id in self.in_scope_ids}
+        objectives = [self.goals.objectives[o] for o in late]
+        objectives = sorted((o for o in objectives if self.shown(o)), key=lambda o: (o.due or dt.date.max, o.id))
+        return [element_record(self.cascade, o.id, self.index, self.people) for o in objectives]
 
     # -- orphans ---------------------------------------------------------------------------
 
