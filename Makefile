@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install run test bench bench-large fuzz clean
+.PHONY: install run test browser-test-deps bench bench-large fuzz clean
 
 # A venv that failed half-way (Debian without python3-venv) is removed, or the
 # next `make` would take it as made and stop at "No module named pip".
@@ -29,6 +29,15 @@ run: install
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+# Mermaid for the browser tests only (tests/test_board_browser.py): into .venv/node,
+# outside the package; nothing from npm is committed or shipped.
+MERMAID := $(VENV)/node/node_modules/mermaid/dist/mermaid.min.js
+browser-test-deps: $(MERMAID)
+
+$(MERMAID):
+	mkdir -p $(VENV)/node
+	npm install --prefix $(VENV)/node --no-audit --no-fund --silent mermaid@11
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --staff 1000 20000
