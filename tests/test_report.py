@@ -382,6 +382,7 @@ Objectives supporting each aim, by top-level team (the team and everything below
 
 Made from the `supports` links. ● strong: one link joins the two; ○ weak: linked through one objective between.
 
+
 **Annual objectives against True North**
 
 | Annual objective | TN-SAFE |
@@ -404,12 +405,12 @@ Made from the `supports` links. ● strong: one link joins the two; ○ weak: li
 
 ## Catchball status
 
-| Team | Proposed | Challenged | Agreed | Dropped |
-|---|---:|---:|---:|---:|
-| Trust Board |  |  |  |  |
-| &emsp;Surgical Division |  |  | 1 |  |
-| &emsp;&emsp;Ward 7 |  |  | 2 |  |
-| **Total** | 0 | 0 | 3 | 0 |
+| Team | Proposed | Challenged | Agreed | Done | Dropped |
+|---|---:|---:|---:|---:|---:|
+| Trust Board |  |  |  |  |  |
+| &emsp;Surgical Division |  |  | 1 |  |  |
+| &emsp;&emsp;Ward 7 |  |  | 2 |  |  |
+| **Total** | 0 | 0 | 3 | 0 | 0 |
 
 Nobody holds the ball: no objective is proposed or challenged.
 
