@@ -14,7 +14,16 @@ from typing import Iterator
 from catchball.metrics import counted, headline, percent
 from catchball.model import Aim, Objective
 from catchball.subjects import FindingIndex, subject_team
-from catchball.views.lines import GLUE, PERSON_MARK, PERSON_STYLE, STATUS_STYLE, Line, finding_line, organisation_line
+from catchball.views.lines import (
+    GLUE,
+    PERSON_MARK,
+    PERSON_STYLE,
+    STATUS_STYLE,
+    WARN,
+    Line,
+    finding_line,
+    organisation_line,
+)
 from catchball.views.measures import add_summary, charts_by_place
 
 
@@ -272,13 +281,13 @@ class CascadeView:
         yield Line(0).add("─" * 60, "dim")
         line = Line(0).add("Line of sight ", "bold")
         line.add(f"{h.traced_objectives}/{h.active_objectives} active objectives trace to True North")
-        line.add(f" ({percent(h.traced_share)})", "green" if h.traced_share >= 0.95 else "yellow")
+        line.add(f" ({percent(h.traced_share)})", "green" if h.traced_share >= 0.95 else WARN)
         yield line
         yield Line(0).add("Aims with support ", "bold").add(f"{h.supported_aims}/{h.active_aims}")
         yield Line(0).add("Teams engaged ", "bold").add(f"{h.engaged_teams}/{h.teams_below_root}")
         findings = Line(0).add("Findings ", "bold")
         findings.add(counted(h.errors, "error"), "bold red" if h.errors else "green")
-        findings.add(", ").add(counted(h.warnings, "warning"), "yellow" if h.warnings else "green")
+        findings.add(", ").add(counted(h.warnings, "warning"), WARN if h.warnings else "green")
         findings.add(f", {counted(h.infos, 'info')}  ").add("(catchball check for the full list)", "dim")
         yield findings
 

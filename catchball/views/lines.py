@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from catchball.findings import one_line
 
 # Colours readable on dark and light themes alike: no blue (dark blue vanishes on a
-# dark background), no white or black; "dim" only for text that can be missed.
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+# dark background), no yellow (it vanishes on a white one: WARN, an orange, instead),
+# no white or black; "dim" only for text that can be missed.
+WARN = "dark_orange"
+SEVERITY_STYLE = {"error": "bold red", "warning": f"bold {WARN}", "info": "cyan"}
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
 PERSON_MARK = "○"  # a geometric shape every terminal font has (👤 needs an emoji font)
 PERSON_STYLE = "italic"
 GLUE = "\u00a0"  # a space the wrap never breaks at ("due 2027-03-31"); printed as a space
 HANG = 4  # a wrapped line's continuation starts this many columns right of its own level
 STATUS_STYLE = {
-    "agreed": "green", "done": "bold green", "proposed": "cyan", "challenged": "yellow", "dropped": "dim", "retired": "dim",
+    "agreed": "green", "done": "bold green", "proposed": "cyan", "challenged": WARN, "dropped": "dim", "retired": "dim",
 }
 
 

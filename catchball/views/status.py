@@ -6,7 +6,7 @@ from typing import Iterator
 
 from catchball.model import CHALLENGED, PROPOSED
 from catchball.status import STATUSES, RoundStatus, holder_label
-from catchball.views.lines import STATUS_STYLE, Line, organisation_line
+from catchball.views.lines import STATUS_STYLE, WARN, Line, organisation_line
 
 NAME_WIDTH = 56  # the team column never grows past this; longer names are cut with …
 COLUMN = 12  # width of each count column
@@ -56,7 +56,7 @@ class StatusView:
         for label, team in zip(labels, self.status.teams):
             line = self.row(_cut(label, width), team.total)
             if team.id in silent:
-                line.add("  no objectives yet", "yellow")
+                line.add("  no objectives yet", WARN)
             yield line
         if any(self.status.unplaced.values()):
             yield self.row(UNPLACED.ljust(width), self.status.unplaced)
@@ -79,7 +79,7 @@ class StatusView:
             yield Line(0).add("Every team has objectives.", "green")
             yield Line(0)
             return
-        yield Line(0).add(f"No objectives yet ({len(silent)})", "bold yellow")
+        yield Line(0).add(f"No objectives yet ({len(silent)})", f"bold {WARN}")
         for team in silent:
             yield Line(1).add(f"{team.name or team.id} ({team.id})")
         yield Line(0)

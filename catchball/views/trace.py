@@ -11,7 +11,7 @@ from typing import Iterator
 
 from catchball.subjects import FindingIndex
 from catchball.trace import LineOfSight, display_name
-from catchball.views.lines import GLUE, PERSON_MARK, STATUS_STYLE, Line, finding_line
+from catchball.views.lines import GLUE, PERSON_MARK, STATUS_STYLE, WARN, Line, finding_line
 from catchball.views.measures import add_summary, charts_by_place
 
 
@@ -88,7 +88,7 @@ class TraceView:
         if not ends:
             return
         heading = "Stops short of True North" if not self.sight.paths else "Links that stop short of True North"
-        yield Line(0).add(f"{heading} ({len(ends)})", "bold red" if not self.sight.paths else "bold yellow")
+        yield Line(0).add(f"{heading} ({len(ends)})", "bold red" if not self.sight.paths else f"bold {WARN}")
         for end in ends:
             line = Line(1)
             if len(end.path) > 1:
