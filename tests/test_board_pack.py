@@ -211,7 +211,7 @@ def test_a_user_html_template_extends_ours_and_is_escaped(make_repo, tmp_path):
 
 def test_unknown_format_is_exit_2(cli):
     result = cli("report", "--format", "pdf", EXAMPLE)
-    assert result.exit_code == 2 and "unknown format 'pdf'" in result.stderr
+    assert result.exit_code == 2 and "'pdf' is not one of 'markdown', 'html'" in result.stderr
 
 
 def test_every_example_diagram_reads_at_900_px_by_its_own_layout(example):

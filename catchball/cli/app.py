@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Annotated, Iterator, Optional
 
 import typer
+import typer.core
 
 from catchball import __version__
 
@@ -87,6 +88,7 @@ def note(message: str) -> None:
 PathArgument = Annotated[
     Optional[str],
     typer.Argument(
+        metavar="PATH",
         help="The goals root folder. Default: the nearest folder at or above here with catchball.yaml, else ./goals.",
         show_default=False,
     ),
@@ -114,3 +116,9 @@ def as_of_option(text: Optional[str]):
         return as_of_day(text)
     except CatchballError as exc:
         raise fail(str(exc)) from None
+
+
+# Help names every value in words (PATH, FILE, TEAM, text|json): an argument
+# already shows its name, and Typer would add its Python type (`PATH <str>`).
+if hasattr(typer.core, "TyperArgument"):
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
 from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note, split_words
-from catchball.formats import FORMAT_NAMES
+from catchball.formats import FORMAT_NAMES, emitter
+
+CheckFormat = Literal[FORMAT_NAMES]  # click checks the value and lists the choices in --help
 
 
 @app.command(
@@ -25,16 +27,18 @@ from catchball.formats import FORMAT_NAMES
 )
 def check(
     path: PathArgument = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMAT_NAMES)}.")
-    ] = "text",
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     select: Annotated[
         Optional[list[str]],
-        typer.Option("--select", help="Only these rules: codes, names or prefixes (CB2), comma-separated or repeated."),
+        typer.Option(
+            "--select", metavar="RULES", help="Only these rules: codes, names or prefixes (CB2), comma-separated or repeated."
+        ),
     ] = None,
     ignore: Annotated[
         Optional[list[str]],
-        typer.Option("--ignore", help="Skip these rules: codes, names or prefixes, comma-separated or repeated."),
+        typer.Option(
+            "--ignore", metavar="RULES", help="Skip these rules: codes, names or prefixes, comma-separated or repeated."
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
     output: Annotated[
@@ -42,6 +46,7 @@ def check(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write the output to this file (atomically) instead of stdout; the text report then goes to stderr.",
         ),
     ] = None,
@@ -61,8 +66,6 @@ def check(
     as_of: AsOfOption = None,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
-    if format not in FORMAT_NAMES:
-        raise fail(f"unknown format {format!r}: choose one of {', '.join(FORMAT_NAMES)}")
     if new_only and diff is None:
         raise fail("--new-only needs --diff REV (the revision to compare with)")
     day = as_of_option(as_of)
@@ -73,7 +76,6 @@ def check(
     with command_errors():
         if diff is None:
             from catchball.check import run_check
-            from catchball.formats import emitter
 
             # A bar for people only: machine formats go to tools and logs.
             with reading_progress(enabled=format == "text") as progress:
@@ -82,7 +84,6 @@ def check(
                 )
         else:
             from catchball.diff import run_diff
-            from catchball.formats.changes import emitter
 
             result = run_diff(
                 path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only, as_of=day

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
 from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+
+
+REPORT_FORMATS = ("markdown", "html")  # catchball.report.FORMATS: our template for each
 
 
 @app.command(
@@ -26,33 +29,40 @@ from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, comma
 def report(
     path: PathArgument = None,
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file (atomically) instead of stdout."),
     ] = None,
     team: Annotated[
         Optional[str],
-        typer.Option("--team", help="A team pack: this team's branch only, each objective traced up and down."),
+        typer.Option("--team", metavar="TEAM", help="A team pack: this team's branch only, each objective traced up and down."),
     ] = None,
     template: Annotated[
         Optional[str],
-        typer.Option("--template", help="Render your own Jinja2 template file (sandboxed; see docs/templates.md)."),
+        typer.Option("--template", metavar="FILE", help="Render your own Jinja2 template file (sandboxed; see docs/templates.md)."),
     ] = None,
     no_people: Annotated[
         bool, typer.Option("--no-people", help="Leave out individual objectives and people's names.")
     ] = False,
     format: Annotated[
-        str,
+        Literal[REPORT_FORMATS],
         typer.Option(
             "--format", "-f", help="markdown (GitHub, GitLab) or html (the board pack: one file, printable on A4)."
         ),
     ] = "markdown",
     section: Annotated[
         Optional[str],
-        typer.Option("--section", help="Print one section alone: headline, aims, xmatrix, matrix, status, findings, ..."),
+        typer.Option(
+            "--section",
+            metavar="SECTION",
+            help="Print one section alone: headline, aims, xmatrix, matrix (coverage), status, findings, ...",
+        ),
     ] = None,
     date: Annotated[
         Optional[str],
         typer.Option(
-            "--date", help="The date printed on the report, YYYY-MM-DD. Default: --as-of, else SOURCE_DATE_EPOCH, else today."
+            "--date",
+            metavar="DATE",
+            help="The date printed on the report, YYYY-MM-DD. Default: --as-of, else SOURCE_DATE_EPOCH, else today.",
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -63,10 +73,6 @@ def report(
     Markdown for GitHub and GitLab, or with --format html the board pack: one self-contained file, no
     JavaScript, a page per aim when printed on A4. Always exits 0 when it could be written.
     """
-    from catchball.report import FORMATS
-
-    if format not in FORMATS:
-        raise fail(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
     report_day = None
     if date is not None:
         try:

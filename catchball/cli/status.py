@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, note
 
-STATUS_FORMATS = ("text", "json")
+
+def _text(result, state) -> None:
+    from catchball.views.status import StatusView
+    from catchball.views.terminal import print_lines, terminal_width
+
+    print_lines(StatusView(result, state, terminal_width()).lines())
+
+
+def _json(result, state) -> None:
+    from catchball.formats.json import write
+    from catchball.status import status_document
+
+    write(status_document(result, state), sys.stdout)
+
+
+STATUS_FORMATS = {"text": _text, "json": _json}
 
 
 @app.command(
@@ -22,18 +36,16 @@ STATUS_FORMATS = ("text", "json")
 )
 def status(
     path: PathArgument = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    format: Annotated[Literal[tuple(STATUS_FORMATS)], typer.Option("--format", "-f", help="Output format.")] = "text",
     as_of: AsOfOption = None,
 ) -> None:
     """Show where the catchball round stands: each team's objectives by status, silent teams, who holds the ball.
 
     A proposed objective waits on the lead of the level above; a challenged one on its owner. Always exits 0.
     """
-    if format not in STATUS_FORMATS:
-        raise fail(f"unknown format {format!r}: choose one of {', '.join(STATUS_FORMATS)}")
     day = as_of_option(as_of)
     from catchball.check import run_check
-    from catchball.status import round_status, status_document
+    from catchball.status import round_status
 
     from catchball.cli.progress import reading_progress
 
@@ -41,12 +53,4 @@ def status(
         result = run_check(path, progress=progress, as_of=day)
     for message in result.notes:
         note(message)
-    state = round_status(result.cascade)
-    if format == "json":
-        json.dump(status_document(result, state), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
-        return
-    from catchball.views.status import StatusView
-    from catchball.views.terminal import print_lines, terminal_width
-
-    print_lines(StatusView(result, state, terminal_width()).lines())
+    STATUS_FORMATS[format](result, round_status(result.cascade))

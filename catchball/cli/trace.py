@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
 
-TRACE_FORMATS = ("text", "json")
+
+def _text(result, sight) -> None:
+    from catchball.views.terminal import print_lines
+    from catchball.views.trace import TraceView
+
+    print_lines(TraceView(result, sight).lines())
+
+
+def _json(result, sight) -> None:
+    from catchball.formats.json import write
+    from catchball.trace import trace_document
+
+    write(trace_document(result, sight), sys.stdout)
+
+
+TRACE_FORMATS = {"text": _text, "json": _json}
 
 
 @app.command(
@@ -24,19 +38,17 @@ TRACE_FORMATS = ("text", "json")
 def trace(
     goal_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an aim or objective.", show_default=False)],
     path: PathArgument = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    format: Annotated[Literal[tuple(TRACE_FORMATS)], typer.Option("--format", "-f", help="Output format.")] = "text",
     as_of: AsOfOption = None,
 ) -> None:
     """Show the line of sight of an aim or objective: every path up to True North, and everything below it.
 
     Findings on any element shown appear in place. Exits 0, or 2 for an unknown id.
     """
-    if format not in TRACE_FORMATS:
-        raise fail(f"unknown format {format!r}: choose one of {', '.join(TRACE_FORMATS)}")
     day = as_of_option(as_of)
     from catchball.check import run_check
     from catchball.spelling import did_you_mean
-    from catchball.trace import line_of_sight, trace_document
+    from catchball.trace import line_of_sight
 
     from catchball.cli.progress import reading_progress
 
@@ -47,15 +59,7 @@ def trace(
         raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")
     for message in result.notes:
         note(message)
-    sight = line_of_sight(result.cascade, goal_id)
-    if format == "json":
-        json.dump(trace_document(result, sight), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
-        return
-    from catchball.views.terminal import print_lines
-    from catchball.views.trace import TraceView
-
-    print_lines(TraceView(result, sight).lines())
+    TRACE_FORMATS[format](result, line_of_sight(result.cascade, goal_id))
 
 
 def _hint(goals, goal_id: str, did_you_mean) -> str:

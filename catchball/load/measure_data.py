@@ -33,7 +33,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catchball.findings import Finding, FindingCollector
+from catchball.findings import MEASURE, Finding, FindingCollector
 from catchball.load import series as S
 from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
@@ -102,7 +102,7 @@ def attach_measure_data(goals: GoalSet, root: GoalsRoot) -> list[Finding]:
             if table.fault_line is None:
                 _fault_at_key(collector, use, f"{display}: {table.fault}")
             else:
-                collector.add("CB601", table.fault, use.element.id, Span(display, table.fault_line, 1))
+                collector.add("CB601", table.fault, use.element.id, Span(display, table.fault_line, 1), MEASURE)
                 use.fault = True
     spoiled = _take_rows(uses, tables, first_by_id, collector)
     _replace_measures(goals, uses, spoiled)
@@ -136,6 +136,7 @@ def _measure_ids(measures, collector: FindingCollector) -> dict[str, tuple]:
                 f"measure id {measure.id} is already defined at {where.file}:{where.line}",
                 element.id,
                 measure.span,
+                MEASURE,
             )
             continue
         first[measure.id] = (element, index, measure)
@@ -170,7 +171,7 @@ def _resolve(root: GoalsRoot, written: str) -> tuple[str, str] | str:
 
 
 def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
-    collector.add("CB601", message, use.element.id, use.measure.data_span)
+    collector.add("CB601", message, use.element.id, use.measure.data_span, MEASURE)
     use.fault = True
 
 
@@ -310,6 +311,7 @@ def _take_rows(
                     f"a row for measure {row.measure}, whose data is not this file ({elsewhere})",
                     element.id,
                     Span(table.display, row.line, 1),
+                    MEASURE,
                 )
                 spoiled.add((element.id, first_by_id[row.measure][1]))
             else:
@@ -327,7 +329,7 @@ def _series(use: _Use, rows: list[_Row], collector: FindingCollector) -> None:
     entries = []
     for row in rows:
         if row.fault is not None:
-            collector.add("CB601", row.fault, use.element.id, Span(display, row.line, 1))
+            collector.add("CB601", row.fault, use.element.id, Span(display, row.line, 1), MEASURE)
             use.fault = True
         else:
             entries.append(row.entry)

@@ -98,7 +98,7 @@ def aim_tree(cascade, aim_id: str, severity_of, scope: set[str] | None = None, p
     levels = cascade.support_levels(aim_id, keep=is_team_objective)
     if scope is not None:
         mine = [o for o in levels if cascade.owner_team(o) in scope]
-        wanted = cascade.goals_above(mine)
+        wanted = cascade.way_up(mine, follow=lambda element: element.active)
         levels = {o: place for o, place in levels.items() if o in wanted}
         # A parent left out of scope: hang the objective from the nearest kept goal above it.
         levels = {o: (level, parent if parent in levels or parent == aim_id else aim_id) for o, (level, parent) in levels.items()}
@@ -176,7 +176,7 @@ def _team_tree(cascade, aim_id, root, levels, severity_of, scope) -> AimTree:
     # At most MAX_LEVELS + 1 depths are tried, each one pass over the teams: linear.
     start = min(max(deepest_team, top), top + MAX_LEVELS)
     for deepest in range(start, min(top + 1, start) - 1, -1):  # never merge into the top team itself
-        group_of = cascade.team_groups(deepest)
+        group_of = cascade.team_at_depth(deepest)
         if len({group_of.get(t, t) for t in owners.values()}) <= MAX_NODES:
             break
     merged_at = deepest if deepest < deepest_team else None

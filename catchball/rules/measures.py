@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.findings import Finding, new_finding
+from catchball.findings import MEASURE, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.measurement import MeasureChart, decimals, figure
 from catchball.rules.registry import rule
@@ -91,7 +91,7 @@ def no_data(cascade: Cascade) -> Iterator[Finding]:
     for chart in charts:
         if chart.active and not chart.has_data and not chart.fault:
             element = _subject(cascade, chart)
-            yield new_finding("CB602", f"{_label(chart)} has no data yet", chart.element_id, element.span)
+            yield new_finding("CB602", f"{_label(chart)} has no data yet", chart.element_id, element.span, MEASURE)
 
 
 @rule("CB603")
@@ -127,7 +127,7 @@ def stale_data(cascade: Cascade) -> Iterator[Finding]:
                 f"{_label(chart)}: the last point is {last.period}, more than {limit} days before "
                 f"{cascade.as_of.isoformat()}"
             )
-            yield new_finding("CB603", message, chart.element_id, _subject(cascade, chart).span)
+            yield new_finding("CB603", message, chart.element_id, _subject(cascade, chart).span, MEASURE)
 
 
 @rule("CB604")
@@ -167,7 +167,7 @@ def special_cause_concern(cascade: Cascade) -> Iterator[Finding]:
                 f"{_label(chart)}: the last point ({last.period}: {figure(last.value)}) shows special-cause "
                 f"variation of concern ({', '.join(rules)})"
             )
-            yield new_finding("CB604", message, chart.element_id, _subject(cascade, chart).span)
+            yield new_finding("CB604", message, chart.element_id, _subject(cascade, chart).span, MEASURE)
 
 
 @rule("CB605")
@@ -206,4 +206,4 @@ def target_out_of_reach(cascade: Cascade) -> Iterator[Finding]:
                 f"({figure(spc_chart.lower, places)} to {figure(spc_chart.upper, places)}): as it runs, the process will "
                 "consistently miss it"
             )
-            yield new_finding("CB605", message, chart.element_id, _subject(cascade, chart).span)
+            yield new_finding("CB605", message, chart.element_id, _subject(cascade, chart).span, MEASURE)
