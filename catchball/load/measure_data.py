@@ -335,7 +335,7 @@ def _series(use: _Use, rows: list[_Row], collector: FindingCollector) -> None:
             entries.append(row.entry)
     points, faults = S.build_series(entries)
     for entry, message in faults:
-        collector.add("CB601", message, use.element.id, Span(display, entry.line, 1))
+        collector.add("CB601", message, use.element.id, Span(display, entry.line, 1), MEASURE)
     if faults:
         use.fault = True
     use.points = points

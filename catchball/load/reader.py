@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from catchball.findings import Finding, FindingCollector
+from catchball.findings import MEASURE, Finding, FindingCollector
 from catchball.load import fields as F
 from catchball.load import series as S
 from catchball.load import yaml_nodes as Y
@@ -420,13 +420,15 @@ class _FileReader:
         if isinstance(node, _SCALAR):
             if node.tag != Y.STR:
                 self.collector.add(
-                    "CB601", f"`data` must be a CSV path or a mapping of period to number, not {node.value!r}", element_id, at
+                    "CB601", f"`data` must be a CSV path or a mapping of period to number, not {node.value!r}", element_id, at,
+                    MEASURE,
                 )
                 return _Data(span=at, fault=True)
             return _Data(span=at, file=node.value)
         if not isinstance(node, _MAPPING):
             self.collector.add(
-                "CB601", "`data` must be a CSV path or a mapping of period to number, not a list", element_id, at
+                "CB601", "`data` must be a CSV path or a mapping of period to number, not a list", element_id, at,
+                MEASURE,
             )
             return _Data(span=at, fault=True)
         entries, fault = [], False
@@ -445,13 +447,13 @@ class _FileReader:
                 except ValueError as exc:
                     message = f"{period}: {exc}"
             if message is not None:
-                self.collector.add("CB601", message, element_id, where)
+                self.collector.add("CB601", message, element_id, where, MEASURE)
                 fault = True
                 continue
             entries.append(S.Entry(period, value, where.line, where.column))
         points, faults = S.build_series(entries)
         for entry, message in faults:
-            self.collector.add("CB601", message, element_id, Span(self.file, entry.line, entry.column))
+            self.collector.add("CB601", message, element_id, Span(self.file, entry.line, entry.column), MEASURE)
         if fault or faults:
             return _Data(span=at, fault=True)
         return _Data(span=at, points=points)

@@ -42,10 +42,10 @@ def in_cascade_order(cascade, charts: Iterable[MeasureChart], options: MeasuresO
         if root not in placed:
             placed.add(root)
             ordered.append((heading, root))
-        for _, objective in cascade.support_tree(root):
-            if objective.id not in placed:
-                placed.add(objective.id)
-                ordered.append((heading, objective.id))
+        for step in cascade.below(root):
+            if step.id not in placed:
+                placed.add(step.id)
+                ordered.append((heading, step.id))
     if not (options.element or options.aim):
         # the rest (retired aims, objectives no active aim reaches) in file order, as `charts` are
         ordered += [(None, e) for e in by_element if e not in placed]
