@@ -184,6 +184,15 @@ def test_deeper_than_four_levels_is_counted_in_the_box_above(tmp_path):
     validate_mermaid(aim_mermaid(tree))
 
 
+def org_repo(tmp_path, teams: list[str], objectives: list[str]):
+    """One aim, the org tree and the objectives given as YAML lines."""
+    return write_repo(tmp_path / "goals", {
+        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
+        "org.yaml": "\n".join(teams) + "\n",
+        "objectives/all.yaml": "\n".join(objectives) + "\n",
+    })
+
+
 def deep_repo(tmp_path, divisions: int, wards: int):
     """Divisions under the board, wards under each division, one objective each, linked up the tree."""
     teams = ["teams:", "  - {id: board, name: Board}"]
@@ -194,11 +203,7 @@ def deep_repo(tmp_path, divisions: int, wards: int):
         for w in range(wards):
             teams.append(f"  - {{id: ward-{d}-{w}, name: 'Ward {d}.{w}', parent: div-{d}}}")
             objectives.append(f"  - {{id: W{d}-{w}, title: t, supports: D{d}, team: ward-{d}-{w}}}")
-    return write_repo(tmp_path / "goals", {
-        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
-        "org.yaml": "\n".join(teams) + "\n",
-        "objectives/all.yaml": "\n".join(objectives) + "\n",
-    })
+    return org_repo(tmp_path, teams, objectives)
 
 
 def test_a_wide_org_is_merged_into_its_top_level_teams(tmp_path):
@@ -215,12 +220,7 @@ def test_a_flat_org_too_wide_to_draw_keeps_the_first_teams_and_counts_the_rest(t
     for t in range(600):
         teams.append(f"  - {{id: t{t}, name: 'Team {t}', parent: board}}")
         objectives.append(f"  - {{id: O{t}, title: t, supports: TN-SAFE, team: t{t}}}")
-    root = write_repo(tmp_path / "goals", {
-        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
-        "org.yaml": "\n".join(teams) + "\n",
-        "objectives/all.yaml": "\n".join(objectives) + "\n",
-    })
-    tree = tree_of(root)
+    tree = tree_of(org_repo(tmp_path, teams, objectives))
     assert tree.mode == TEAMS and len(tree.boxes) == MAX_NODES + 1
     assert tree.boxes[-1].heading == (f"… and {600 - MAX_NODES + 1} more teams",)
     assert tree.more_teams == 600 - MAX_NODES + 1
@@ -235,11 +235,7 @@ def org_chain_repo(tmp_path, depth: int):
     for i in range(1, depth):
         teams.append(f"  - {{id: t{i}, name: 'Team {i}', parent: t{i - 1}}}")
         objectives.append(f"  - {{id: O{i}, title: t, supports: O{i - 1}, team: t{i}}}")
-    return write_repo(tmp_path / "goals", {
-        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
-        "org.yaml": "\n".join(teams) + "\n",
-        "objectives/all.yaml": "\n".join(objectives) + "\n",
-    })
+    return org_repo(tmp_path, teams, objectives)
 
 
 def test_a_deep_org_tree_costs_time_in_proportion(tmp_path):
