@@ -194,6 +194,7 @@ def test_team_and_no_people_apply_to_the_html_pack(cli, make_repo):
         assert name not in private
     team = cli("report", "--format", "html", "--team", "ward-7", root).stdout
     assert "Team pack: Ward 7" in team and ">SURG-1<" in team and "W7-1" in team
+    assert "<b>Up to True North</b>: TN-SAFE (Zero avoidable harm) → SURG-1 → W7-1</p>" in team
 
 
 def test_a_user_html_template_extends_ours_and_is_escaped(make_repo, tmp_path):

@@ -31,6 +31,11 @@ LAYERS = {
     "catchball.identity": 0,
     "catchball.output": 0,
     "catchball.rules.catalog": 0,  # the code table: data the reader needs too
+    "catchball.asof": 0,  # the as-of day
+    "catchball.spc": 0,  # pure: series in, chart out
+    "catchball.icons": 0,  # Making Data Count's icons as words and symbols
+    "catchball.measurement": 0,  # every measure's chart, from the model alone
+    "catchball.chart": 0,  # an XmR chart as SVG: a picture of one value
     # 1: reading the goals
     "catchball.load": 1,
     "catchball.settings": 1,
