@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 # Calendar rules (CB405 overdue, CB603 stale data) judge on the as-of date,
@@ -18,6 +19,14 @@ os.environ["SOURCE_DATE_EPOCH"] = "1796083200"  # 2026-12-01T00:00:00Z
 
 from catchball.check import run_check  # noqa: E402
 from catchball.cli import app  # noqa: E402
+
+# Every property test runs under one profile, whichever module is run alone. No
+# deadline: these machines are shared and noisy, and speed belongs to the
+# benchmarks, never to a timed test.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # A small healthy organisation: board -> surgery -> ward-7, with people.
 HEALTHY = {

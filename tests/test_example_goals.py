@@ -32,6 +32,10 @@ def test_example_goals_has_its_deliberate_problems_and_no_others():
             ("CB605", "ED-1"),
             ("CB605", "ED-3"),
             ("CB605", "PPL-1"),
+            # capability (catchball.yaml has targets): the board's people are short of
+            # foundation for all, and nobody skilled in improvement works on TN-EQUITY
+            ("CB701", "board"),
+            ("CB702", "TN-EQUITY"),
         ]
     )
     assert result.exit_code() == 1
@@ -50,3 +54,19 @@ def test_cascade_and_report_give_the_same_share_rounded_down():
     report = runner.invoke(app, ["report", str(GOALS), "--date", "2026-11-23"]).stdout
     assert "91/92 active objectives trace to True North (98%)" in cascade
     assert "- **91 of 92 active objectives (98%)** trace to True North" in report
+
+
+
+def test_example_data_shows_improvement_concern_and_a_target_out_of_reach():
+    result = run_check(str(GOALS))
+    charts = {c.name: c for c in result.cascade.measure_charts if c.has_data}
+    assert len(charts) == 12 and not any(c.fault for c in result.cascade.measure_charts)
+    assert charts["falls-harm"].variation == "improvement-low"
+    assert charts["agency-spend"].variation == "improvement-low"
+    assert charts["sickness-absence"].variation == "concern-high"
+    assert charts["ed-4-hours"].assurance == "fail"
+    assert charts["ed-sepsis-antibiotics"].assurance == "pass"
+    assert charts["W7-2:1"].chart.run_chart  # 8 points: not yet 13
+    assert {c.measure.data_file for c in charts.values()} >= {"data/falls-harm.csv", "data/ed.csv", None}
+    assert all(c.latest.period == "2026-11" for c in charts.values())
+

@@ -41,6 +41,7 @@ LAYERS = {
     "catchball.settings": 1,
     # 2: the cascade
     "catchball.graph": 2,
+    "catchball.capability": 2,  # improvement capability: questions about the cascade, from the model alone
     # 3: the rules
     "catchball.rules": 3,
     # 4: a check and what is asked of its result

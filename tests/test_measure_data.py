@@ -212,17 +212,9 @@ def test_a_row_naming_no_measure_is_cb601_with_no_id(make_repo):
 
 def test_a_row_for_a_measure_whose_data_is_elsewhere_spoils_it(make_repo):
     text = "measure,period,value\nfalls,2025-01,1\nW7-falls,2025-02,2\n"
-    ward = block(
-        """
-        team: ward-7
-        objectives:
-          - id: W7-1
-            title: Falls risk assessment for every admission
-            supports: SURG-1
-            owner: wm
-            measures:
-              - {id: W7-falls, name: Falls on Ward 7, baseline: 1, target: 0, data: {2025-01: 3}}
-        """
+    ward = HEALTHY["objectives/ward-7.yaml"].replace(
+        '{name: Admissions assessed, unit: "%", baseline: 62, target: 95}',
+        "{id: W7-falls, name: Falls on Ward 7, baseline: 1, target: 0, data: {2025-01: 3}}",
     )
     result, _ = check(make_repo, {"true-north.yaml": shared(("falls",)), "data/safety.csv": text, "objectives/ward-7.yaml": ward})
     assert cb601(result) == [("W7-1", "data/safety.csv", 3, 1)]

@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from catchball.check import run_check
 from tests.conftest import HEALTHY, block, codes
 
 MONTHS = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)][:23]  # 2025-01 .. 2026-11
@@ -229,7 +228,7 @@ def test_measures_text_lists_icons_and_no_data_at_the_end(cli, make_repo):
     # only the signals that reach the last points: not the shift of 2025
     assert "signals: two-of-three high (2 points, 2026-02 to 2026-03)\n             outside high (2026-03)\n" in text
     assert text.index("No data yet (2)") > text.index("C↑ concern (high)")
-    assert "SURG-1  Falls with harm  [SURG-1:1]" in text
+    assert "  SURG-1:1  Falls with harm\n" in text
     assert "\x1b[" not in text  # no colour off a terminal
 
 
@@ -250,9 +249,9 @@ def test_cascade_and_trace_show_latest_value_and_icons(cli, make_repo):
     root = data_repo(make_repo, values=VECTOR[:13] + [40, 41])
     cascade = cli("cascade", root).stdout
     line = next(x for x in cascade.splitlines() if "▸ Harm events" in x)
-    assert "· 2026-03: 41  C↑ concern (high)  ·  ? hit or miss" in line
+    assert line.endswith("· 2026-03: 41  C↑ concern  ? hit or miss")
     trace = cli("trace", "W7-1", root).stdout
-    assert "▸ Harm events  · 2026-03: 41  C↑ concern (high)" in trace
+    assert "▸ Harm events  · 2026-03: 41  C↑ concern  ? hit or miss" in trace
 
 
 def test_as_of_on_every_command(cli, make_repo):

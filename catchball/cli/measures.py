@@ -68,8 +68,7 @@ def measures(
         if aim or team or element:
             kept = {id(chart) for _, chart in shown}
             charts = tuple(chart for chart in charts if id(chart) in kept)
-        json.dump(measures_document(goals, result.cascade.as_of, charts), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_document(measures_document(goals, result.cascade.as_of, charts), sys.stdout)
         return
     from catchball.views.measures import MeasuresView
     from catchball.views.terminal import print_lines
@@ -134,6 +133,21 @@ def chart(
         if not force and _not_a_chart(Path(output)):
             raise fail(f"{output} exists and is not an SVG: not overwritten (use --force)")
         write_atomic(output, svg)
+
+
+def write_document(document: dict, out) -> None:
+    """The JSON document, one measure a line: json's indented encoder is pure Python, and at
+    national scale the document has a million measures; each record is encoded in C."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    out.write("{\n")
+    for key, value in document.items():
+        if key != "measures":
+            out.write(f"  {encode(key)}: {encode(value)},\n")
+    records = document["measures"]
+    out.write('  "measures": [' + ("\n" if records else ""))
+    for number, record in enumerate(records, 1):
+        out.write("    " + encode(record) + (",\n" if number < len(records) else "\n  "))
+    out.write("]\n}\n")
 
 
 def _not_a_chart(target: Path) -> bool:

@@ -63,14 +63,7 @@ def _owner_team(cascade, element_id: str) -> str | None:
 
 
 def _branch(cascade, team_id: str | None) -> set[str] | None:
-    if team_id is None:
-        return None
-    branch, stack = set(), [team_id]
-    while stack:
-        team = stack.pop()
-        branch.add(team)
-        stack.extend(cascade.org.children.get(team, []))
-    return branch
+    return None if team_id is None else set(cascade.org_branch(team_id))
 
 
 def variation_words(icon: str | None) -> tuple[str, str, str] | None:
@@ -81,16 +74,19 @@ def assurance_words(icon: str | None) -> tuple[str, str, str] | None:
     return icons.ASSURANCE.get(icon) if icon else None
 
 
-def icon_parts(line: Line, chart: MeasureChart) -> Line:
-    """The two icons, symbol and words, coloured by MDC's colours (colour is only ever a repeat)."""
+def icon_parts(line: Line, chart: MeasureChart, short: bool = False) -> Line:
+    """The two icons, symbol and words, coloured by MDC's colours (colour is only ever a repeat).
+
+    `short` (a cascade or trace line) drops the side from the words: the arrow says it.
+    """
     variation = variation_words(chart.variation)
     if variation is not None:
         words, symbol, colour = variation
-        line.add(f"{symbol} {words}", f"bold {colour}")
+        line.add(f"{symbol} {words.split(' (')[0] if short else words}", f"bold {colour}")
     assurance = assurance_words(chart.assurance)
     if assurance is not None:
         words, symbol, colour = assurance
-        line.add("  ·  " if variation else "").add(f"{symbol} {words}", f"bold {colour}")
+        line.add(("  " if short else "  ·  ") if variation else "").add(f"{symbol} {words}", f"bold {colour}")
     return line
 
 
@@ -155,12 +151,12 @@ class MeasuresView:
         if faulty:
             yield Line(0).add(f"Bad data ({len(faulty)}): fix it first, `catchball check` says where", "bold red")
             for chart in faulty:
-                yield self.short_line(chart)
+                yield from self.short_lines(chart)
             yield Line(0)
         if waiting:
             yield Line(0).add(f"No data yet ({len(waiting)})", "bold")
             for chart in waiting:
-                yield self.short_line(chart)
+                yield from self.short_lines(chart)
             yield Line(0)
         yield from self.footer(with_data)
 
@@ -211,8 +207,10 @@ class MeasuresView:
         if chart.stale:
             yield Line(depth + 1).add(f"stale: the last point ended more than {self.goals.settings.stale_after} days ago", WARN)
 
-    def short_line(self, chart: MeasureChart) -> Line:
-        return Line(1).add(f"{chart.element_id}", "bold").add(f"  {chart.measure.name}").add(f"  [{chart.name}]", "dim")
+    def short_lines(self, chart: MeasureChart) -> Iterator[Line]:
+        """`TN-CARE:2  Incomplete RTT pathways…`, or `cdiff (TN-SAFE)  …`, wrapped under the name."""
+        name = chart.name if chart.measure.id is None else f"{chart.name} ({chart.element_id})"
+        yield from wrapped(1, f"{name}  ", chart.measure.name, None, first_style="bold")
 
     def footer(self, with_data: list) -> Iterator[Line]:
         counts: dict[str, int] = {}
@@ -265,4 +263,4 @@ def add_summary(line: Line, chart: MeasureChart | None) -> Line:
     if chart.chart.run_chart:
         return line.add(" (run chart)", "dim")
     line.add("  ")
-    return icon_parts(line, chart)
+    return icon_parts(line, chart, short=True)
