@@ -34,6 +34,7 @@ MAX_LEVELS = 4  # columns of support after the aim
 MAX_NODES = 30  # boxes in one diagram, the aim not counted
 LABEL_CHARS = 22  # characters on one line of a box; longer titles wrap on words
 LABEL_LINES = 4  # lines of title in a box; a longer title ends at a word with …
+ID_CHARS = 17  # a line of ids: capitals and digits are wider than the average letter
 
 OBJECTIVES, TEAMS = "objectives", "teams"
 
@@ -214,7 +215,7 @@ def _team_tree(cascade, aim_id, root, levels, severity_of, scope) -> AimTree:
                 key,
                 "team",
                 wrap_title(name or team or "team unknown", lines=2),
-                wrap_title(ids),
+                wrap_title(ids, ID_CHARS),
                 box_level[key],
                 parent,
                 severity_of(members, [team] if team else []),
