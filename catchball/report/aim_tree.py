@@ -6,13 +6,14 @@ however many teams take part. It is plain data, drawn twice: as Mermaid for
 the Markdown report (mermaid.aim_mermaid) and as an SVG for the HTML board
 pack (tree_svg), from the same nodes and links.
 
-Sizes, measured by rendering with Mermaid 11 and with our SVG in Chromium
-(tests/test_board_browser.py, docs/report.md):
+Sizes, checked by rendering with Mermaid 11 and with our SVG in Chromium
+(tests/test_board_browser.py, docs/commands.md):
 
-- MAX_LEVELS columns of objectives after the aim. Each column takes about
-  190 px in Mermaid at 16 px text; the aim and 4 levels are ~1,150 px, which
-  a 900 px column scales to 0.78, leaving text at 12.5 px. Deeper objectives
-  are counted in the box of their level-4 objective ("+ 3 below").
+- MAX_LEVELS columns of objectives after the aim. Mermaid draws the
+  example's diagrams (3 columns) 776 to 816 px wide, unshrunk in a 900 px
+  column (16 px text); our SVG's 5 columns are 896 px (12 px text).
+  Deeper objectives are counted in the box of their level-4 objective
+  ("+ 3 below").
 - MAX_NODES boxes. Up to 30 objectives one box each; above that, one box per
   team ("Ward 7: 4 objectives"), deeper teams merged into their parent team
   until at most MAX_NODES boxes remain; past that the last box says "… and N
