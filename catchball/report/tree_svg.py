@@ -8,7 +8,7 @@ not the tree's own (an objective supporting two boxes) is drawn dashed.
 
 At most 5 columns of BOX_WIDTH with COLUMN_GAP between are 896 px: at a
 900 px page nothing is scaled and text stays at FONT_PX; a team diagram
-with 6 columns (1,080 px) scales to 0.83 (10 px). tests/test_board_pack.py checks
+with 6 columns (1,080 px) scales to 0.83 (10 px). tests/test_board_browser.py checks
 every diagram of the example and of a 1,000-staff trust.
 """
 
