@@ -17,7 +17,7 @@ PIP_INSTALL = $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # catchball itself: built with the locked setuptools, its dependencies already in place.
 SELF_INSTALL = $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 
-.PHONY: install run test test-latest lock bench bench-large fuzz clean
+.PHONY: install run test test-latest lock browser-test-deps bench bench-large fuzz clean
 
 # A venv that failed half-way (Debian without python3-venv) is removed, or the
 # next `make` would take it as made and stop at "No module named pip".
@@ -42,6 +42,15 @@ run: install
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+# Mermaid for the browser tests only (tests/test_board_browser.py): into .venv/node,
+# outside the package; nothing from npm is committed or shipped.
+MERMAID := $(VENV)/node/node_modules/mermaid/dist/mermaid.min.js
+browser-test-deps: $(MERMAID)
+
+$(MERMAID):
+	mkdir -p $(VENV)/node
+	npm install --prefix $(VENV)/node --no-audit --no-fund --silent mermaid@11
 
 # The suite against the newest release of every dependency, in a throwaway
 # venv: run it before `make lock`, and monthly, so that a new PyYAML or Typer

@@ -221,9 +221,9 @@ def expertise_rows(cascade, branch: Sequence[str] | None = None) -> Iterable[Aim
             continue
         below = []
         for step in cascade.below(aim.id):
-            if step.repeat:
+            if step.repeat:  # each objective once
                 continue
-            objective = goals.objectives[step.id]
+            objective = cascade.goals.objectives[step.id]
             team_id = cascade.owner_team(objective.id)
             if in_branch is not None and team_id not in in_branch:
                 continue

@@ -403,6 +403,26 @@ class Cascade:
             stack.extend(reversed(step))
         return paths, dead_ends
 
+    def support_levels(self, goal_id: str, keep=None, max_depth: int | None = None) -> dict[str, tuple[int, str]]:
+        """Below a goal, breadth first: {objective id: (level, the goal it was first reached from)}.
+
+        Level 1 supports `goal_id` directly. Active objectives only; `keep(objective)`
+        limits which are walked (and so what is reached through them); `max_depth`
+        stops the walk. Each objective once, at its nearest level: linear in the links.
+        """
+        found: dict[str, tuple[int, str]] = {}
+        queue = deque([(goal_id, 0)])
+        while queue:
+            current, level = queue.popleft()
+            if max_depth is not None and level >= max_depth:
+                continue
+            for objective in self.supporters(current):
+                if objective.id in found or objective.id == goal_id or (keep is not None and not keep(objective)):
+                    continue
+                found[objective.id] = (level + 1, current)
+                queue.append((objective.id, level + 1))
+        return found
+
     def counts_below(self, counted) -> dict[str, int]:
         """For every goal, how many active objectives that `counted` accepts sit below it.
 

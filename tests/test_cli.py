@@ -190,7 +190,7 @@ def test_cascade_shows_aims_objectives_people_and_footer(cli, make_repo):
     out = result.stdout
     assert out.index("◆ TN-SAFE") < out.index("SURG-1") < out.index("W7-1") < out.index("P-SN-1")
     assert "Falls with harm per 1,000 bed days: 0.19 → 0.11 by 2029-03-31" in out
-    assert "👤 Staff Nurse" in out
+    assert "○ Staff Nurse" in out
     assert "Line of sight 3/3 active objectives trace to True North (100%)" in out
     assert "Teams engaged 2/2" in out
     assert "\x1b[" not in out  # plain text off a terminal

@@ -53,7 +53,8 @@ def test_cascade_and_report_give_the_same_share_rounded_down():
     cascade = runner.invoke(app, ["cascade", str(GOALS)]).stdout
     report = runner.invoke(app, ["report", str(GOALS), "--date", "2026-11-23"]).stdout
     assert "91/92 active objectives trace to True North (98%)" in cascade
-    assert "| Trace to True North | 91 of 92 (98%) |" in report
+    assert "- **91 of 92 active objectives (98%)** trace to True North" in report
+
 
 
 def test_example_data_shows_improvement_concern_and_a_target_out_of_reach():
@@ -68,3 +69,4 @@ def test_example_data_shows_improvement_concern_and_a_target_out_of_reach():
     assert charts["W7-2:1"].chart.run_chart  # 8 points: not yet 13
     assert {c.measure.data_file for c in charts.values()} >= {"data/falls-harm.csv", "data/ed.csv", None}
     assert all(c.latest.period == "2026-11" for c in charts.values())
+

@@ -31,16 +31,17 @@ LAYERS = {
     "catchball.identity": 0,
     "catchball.output": 0,
     "catchball.rules.catalog": 0,  # the code table: data the reader needs too
-    "catchball.icons": 0,  # words, symbols and colours of the SPC icons
-    "catchball.spc": 0,  # XmR charts: plain values in, a frozen chart out (the loader builds its points)
-    "catchball.asof": 0,  # the day calendar rules judge on
+    "catchball.asof": 0,  # the as-of day
+    "catchball.spc": 0,  # pure: series in, chart out
+    "catchball.icons": 0,  # Making Data Count's icons as words and symbols
+    "catchball.measurement": 0,  # every measure's chart, from the model alone
+    "catchball.chart": 0,  # an XmR chart as SVG: a picture of one value
     # 1: reading the goals
     "catchball.load": 1,
     "catchball.settings": 1,
     # 2: the cascade, and what is computed from it and the measures
     "catchball.graph": 2,
-    "catchball.capability": 2,
-    "catchball.measurement": 2,  # each measure's chart, computed once per run
+    "catchball.capability": 2,  # improvement capability: questions about the cascade, from the model alone
     # 3: the rules
     "catchball.rules": 3,
     # 4: a check and what is asked of its result
@@ -56,7 +57,6 @@ LAYERS = {
     "catchball.report": 5,
     "catchball.scaffold": 5,
     "catchball.jsonschema_export": 5,
-    "catchball.chart": 5,  # an SVG chart for reports
     # 6: the command line
     "catchball.cli": 6,
     "catchball.__main__": 6,

@@ -264,7 +264,7 @@ def test_as_of_on_every_command(cli, make_repo):
         assert bad.exit_code == 2 and "--as-of must be a date like 2027-03-31, not 'soon'" in bad.stderr
     assert "CB405" in cli("check", "--as-of", "2027-02-01", root).stdout
     assert "CB405" not in cli("check", "--as-of", "2026-12-01", root).stdout
-    assert "**Date** 2027-02-01" in cli("report", "--as-of", "2027-02-01", root).stdout
+    assert "2026/27 · 2027-02-01 · made from" in cli("report", "--as-of", "2027-02-01", root).stdout
 
 
 # -- the chart command --------------------------------------------------------------------

@@ -35,16 +35,20 @@ def test_the_context_keys_are_the_documented_ones(make_repo):
     context = context_for(make_repo())
     assert list(context) == [
         "version", "catchball", "organisation", "period", "date", "root", "revision", "scope", "headline",
-        "aims", "retired_aims", "matrix", "diagram", "status", "findings", "orphans", "team",
+        "aims", "retired_aims", "matrix", "xmatrix", "status", "findings", "orphans", "overdue", "team",
     ]
     documented = (Path(__file__).resolve().parent.parent / "docs" / "templates.md").read_text(encoding="utf-8")
     for key in context:
         assert f"`{key}`" in documented, key
-    for section in ("headline", "scope", "diagram", "status", "findings", "orphans"):
+    for section in ("headline", "scope", "xmatrix", "status", "findings", "orphans"):
         for key in context[section]:
             assert f"`{key}`" in documented, f"{section}.{key}"
     for key in context["aims"][0]:
         assert f"`{key}`" in documented, f"aims[].{key}"
+    for key in context["aims"][0]["diagram"]:
+        assert f"`{key}`" in documented, f"aims[].diagram.{key}"
+    for key in context["xmatrix"]["matrices"][0]:
+        assert f"`{key}`" in documented, f"xmatrix.matrices[].{key}"
 
 
 def test_headline_matches_the_cascade_footer_numbers(check_repo):
@@ -269,8 +273,8 @@ def test_revision_without_git(make_repo, monkeypatch):
 def test_report_command_writes_markdown_to_stdout(cli, make_repo):
     result = cli("report", "--date", "2026-11-23", make_repo())
     assert result.exit_code == 0
-    assert result.stdout.startswith("# Alignment report: Test Trust\n\n**Period** 2026/27 · **Date** 2026-11-23 · **Goals** ")
-    assert "```mermaid\nflowchart TD\n" in result.stdout
+    assert result.stdout.startswith("# Board report: Test Trust\n\n2026/27 · 2026-11-23 · made from the goals in `")
+    assert "```mermaid\nflowchart LR\n" in result.stdout
 
 
 def test_report_command_output_file(cli, make_repo, tmp_path):
@@ -278,7 +282,7 @@ def test_report_command_output_file(cli, make_repo, tmp_path):
     target.write_text("old report")
     result = cli("report", "-o", target, "--date", "2026-11-23", make_repo())
     assert result.exit_code == 0 and result.stdout == ""
-    assert target.read_text(encoding="utf-8").startswith("# Alignment report: Test Trust")
+    assert target.read_text(encoding="utf-8").startswith("# Board report: Test Trust")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report.md")] == []  # no temporary left
     missing = cli("report", "-o", tmp_path / "no" / "such" / "report.md", make_repo())
     assert missing.exit_code == 2 and "folder" in missing.stderr
@@ -286,7 +290,7 @@ def test_report_command_output_file(cli, make_repo, tmp_path):
 
 def test_report_command_source_date_epoch(cli, make_repo, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    assert "**Date** 2027-01-15" in cli("report", make_repo()).stdout
+    assert "2026/27 · 2027-01-15 · made from" in cli("report", make_repo()).stdout
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
     result = cli("report", make_repo())
     assert result.exit_code == 2 and "SOURCE_DATE_EPOCH" in result.stderr
@@ -322,24 +326,19 @@ def test_report_on_the_example_goals(cli):
 
 
 GOLDEN = """\
-# Alignment report: Test Trust
+# Board report: Test Trust
 
-**Period** 2026/27 · **Date** 2026-11-23 · **Goals** goals
+2026/27 · 2026-11-23 · made from the goals in `goals`
 
 ## Headline
 
-| | |
-|---|---:|
-| True North aims | 1 (1 with objectives) |
-| Teams | 3 |
-| People | 4 |
-| Active objectives | 3 |
-| Trace to True North | 3 of 3 (100%) |
-| Teams engaged | 2 of 2 (100%) |
-| Errors | 0 |
-| Warnings | 0 |
+- **1 True North aim**, 1 with objectives supporting it.
+- **3 of 3 active objectives (100%)** trace to True North.
+- **2 of 2 teams** below Trust Board (100%) have objectives of their own (3 teams in all, counting Trust Board).
+- **4 people**, 1 individual objective.
+- **Checks**: nothing to fix.
 
-## True North
+## True North aims
 
 ### TN-SAFE: Zero avoidable harm
 
@@ -349,10 +348,27 @@ owner Chief Executive
 |---|---:|---:|---|
 | Falls with harm per 1,000 bed days | 0.19 | 0.11 | 2029-03-31 |
 
-Cascaded 3 levels deep, down to individual objectives:
-3 objectives from 2 teams and 3 people,
-1 of them supporting it directly.
+**Line of sight**: 3 objectives from 2 teams and 3 people support this aim, 1 of them directly; the cascade is 3 levels deep, down to individual objectives.
 Supported by Surgical Division (3).
+
+
+```mermaid
+flowchart LR
+n0(["<b>TN-SAFE</b><br/>Zero avoidable harm"])
+n1["<b>SURG-1</b><br/>Cut falls with harm on<br/>surgical wards by 30%<br/><i>Surgical Division</i>"]
+n2["<b>W7-1</b><br/>Falls risk assessment<br/>for every admission<br/><i>Ward 7</i><br/><i>1 individual objective</i>"]
+n0 --> n1
+n1 --> n2
+classDef aim fill:#e8eaf6,stroke:#3949ab,stroke-width:2px
+classDef error fill:#fdecea,stroke:#c62828,stroke-width:2px
+classDef warning fill:#fff8e1,stroke:#f9a825
+classDef team fill:#f5f5f5,stroke:#616161
+class n0 aim
+```
+
+## Not connected to True North
+
+None: every active objective traces to True North.
 
 ## Coverage
 
@@ -362,20 +378,30 @@ Objectives supporting each aim, by top-level team (the team and everything below
 |---|---:|---:|
 | TN-SAFE Zero avoidable harm | 3 | 3 |
 
-## The cascade
+## X-matrix
 
-Each aim and team objective; individual objectives are not drawn. Red: an error, amber: a warning.
+Made from the `supports` links. ● strong: one link joins the two; ○ weak: linked through one objective between.
 
-```mermaid
-flowchart TD
-n1(["TN-SAFE<br/>Zero avoidable harm"])
-n2["SURG-1<br/>Cut falls with harm on surgical wards by 30%"]
-n3["W7-1<br/>Falls risk assessment for every admission"]
-n1 --> n2
-n2 --> n3
-classDef aim fill:#e8eaf6,stroke:#3949ab,stroke-width:2px
-class n1 aim
-```
+
+**Annual objectives against True North**
+
+| Annual objective | TN-SAFE |
+|---|:---:|
+| **SURG-1** Cut falls with harm on surgical wards by 30% | ● |
+
+**Improvement priorities against annual objectives**
+
+| Improvement priority | SURG-1 |
+|---|:---:|
+| **W7-1** Falls risk assessment for every admission | ● |
+
+**Measures and owners**
+
+| Measure | Of | Owner | TN-SAFE |
+|---|---|---|:---:|
+| Falls with harm | SURG-1 | Divisional Director | ● |
+| Admissions assessed (%) | W7-1 | Ward Manager | ○ |
+
 
 ## Catchball status
 
@@ -388,13 +414,9 @@ class n1 aim
 
 Nobody holds the ball: no objective is proposed or challenged.
 
-## Findings
+## Appendix: findings
 
-No findings.
-
-## Not connected to True North
-
-None: every active objective traces to True North.
+None: the goals pass every check.
 
 ---
 

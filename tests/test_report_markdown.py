@@ -107,8 +107,10 @@ def check_report(text: str) -> list:
     for table in tables(tokens):
         assert all(len(row) == len(table[0]) for row in table)
     mermaid = [content for info, content in fences(tokens) if info == "mermaid"]
-    assert len(mermaid) == 1
-    validate_mermaid(mermaid[0].rstrip("\n"))
+    # One diagram per aim with support, each under its aim's heading.
+    assert len(mermaid) == text.count("**Line of sight**:")
+    for diagram in mermaid:
+        validate_mermaid(diagram.rstrip("\n"))
     return tokens
 
 
@@ -184,11 +186,18 @@ def test_the_example_report_is_valid_gfm_with_every_aim_and_orphan():
     assert orphans and text.index("## Not connected to True North") < text.index(f"**{orphans[0].id}**", text.index("## Not connected"))
     sections = [title for tag, title in headings(tokens) if tag == "h2"]
     assert sections == [
-        "Headline", "True North", "Coverage", "The cascade", "Catchball status", "Findings", "Not connected to True North",
+        "Headline", "True North aims", "Not connected to True North", "Overdue", "Coverage", "X-matrix",
+        "Catchball status", "Appendix: findings",
     ]
-    coverage = tables(tokens)[-2]  # measures tables come first; then coverage, then status
-    assert coverage[0][0] == "Aim" and coverage[0][-1] == "Total"
-    assert [row[0].split()[0] for row in coverage[1:]] == [a.id for a in result.goals.aims.values() if a.active]
+    aims = [a.id for a in result.goals.aims.values() if a.active]
+    coverage = next(t for t in tables(tokens) if t[0][0] in ("Aim", "Team"))
+    # 9 top-level teams and 5 aims: the matrix turns, teams down the side and aims across.
+    assert coverage[0] == ["Team", *aims, "Total"]
+    assert [row[0] for row in coverage[1:-1]] == [
+        result.goals.teams[t].name for t in result.cascade.org.children[result.cascade.org.root]
+    ]
+    assert text.index("## True North aims") < text.index("## Appendix: findings") < text.index("rule CB")
+    assert "rule CB" not in text[: text.index("## Appendix: findings")]  # rule codes only in the appendix
 
 
 @pytest.mark.parametrize("options", [{}, {"people": False}, {"team": "surgery"}, {"team": "ward-7", "people": False}])

@@ -1,26 +1,30 @@
-"""The report's Mermaid flowchart: strictly valid, and always within GitHub's limits.
+"""The report's per-aim Mermaid flowcharts: strictly valid, within GitHub's limits, and readable.
 
 There is no Mermaid parser for Python, so `validate_mermaid` checks the
-subset of the flowchart grammar the report may use, line by line.
+subset of the flowchart grammar the report may use, line by line (the
+browser tests in test_board_browser.py render them with Mermaid itself).
 """
 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catchball.check import run_check
-from catchball.report.mermaid import MAX_CHARACTERS, MAX_EDGES, OBJECTIVES, TEAMS, cascade_diagram, label
-from catchball.subjects import FindingIndex
+from catchball.report.aim_tree import LABEL_CHARS, LABEL_LINES, MAX_LEVELS, MAX_NODES, OBJECTIVES, TEAMS, aim_tree, wrap_title
+from catchball.report.mermaid import aim_mermaid, label
 from tests.conftest import write_repo
 
 GITHUB_MAX_EDGES = 500
 GITHUB_MAX_CHARACTERS = 50_000
 
-# A label: quoted, no quote, newline or raw angle bracket inside except our own <br/>;
+# A label: quoted, no quote, newline or raw angle bracket inside except our own <br/>, <b>, <i>;
 # every # starts one of the entity codes we write.
-_LABEL = r'"(?:[^"#<>\n]|<br/>|#(?:quot|lt|gt|amp|35|96);)*"'
+_LABEL = r'"(?:[^"#<>\n]|<br/>|</?[bi]>|#(?:quot|lt|gt|amp|35|96);)*"'
 NODE = re.compile(rf"^(n\d+)(?:\[{_LABEL}\]|\(\[{_LABEL}\]\))$")
 EDGE = re.compile(r"^(n\d+) -->(?:\|(\d+)\|)? (n\d+)$")
 CLASS_DEF = re.compile(r"^classDef ([a-z]+) [a-z-]+:[#\w]+(?:,[a-z-]+:[#\w]+)*$")
@@ -30,7 +34,7 @@ CLASS = re.compile(r"^class (n\d+(?:,n\d+)*) ([a-z]+)$")
 def validate_mermaid(text: str) -> dict:
     """Raise AssertionError unless `text` is a flowchart in the report's subset; return its counts."""
     lines = text.split("\n")
-    assert lines[0] == "flowchart TD", lines[0]
+    assert lines[0] == "flowchart LR", lines[0]
     nodes: set[str] = set()
     classes: set[str] = set()
     edges = 0
@@ -56,25 +60,24 @@ def validate_mermaid(text: str) -> dict:
 
 
 def test_validator_rejects_what_would_break_a_diagram():
-    good = 'flowchart TD\nn1(["A"])\nn2["B<br/>c #quot;d#quot;"]\nn1 --> n2\nclassDef aim fill:#fff\nclass n1 aim'
+    good = 'flowchart LR\nn1(["<b>A</b>"])\nn2["B<br/><i>c</i> #quot;d#quot;"]\nn1 --> n2\nclassDef aim fill:#fff\nclass n1 aim'
     assert validate_mermaid(good) == {"nodes": 2, "edges": 1}
     for bad in (
-        'flowchart TD\nn1["a "quoted" b"]',
-        'flowchart TD\nn1["<script>"]',
-        'flowchart TD\nn1["a"]\nn1 --> n2',
-        'flowchart TD\nn1["a"]\nend',
-        'flowchart TD\nn1["a #1 b"]',
-        'flowchart TD\nn1[a]',
+        'flowchart LR\nn1["a "quoted" b"]',
+        'flowchart LR\nn1["<script>"]',
+        'flowchart LR\nn1["a"]\nn1 --> n2',
+        'flowchart LR\nn1["a"]\nend',
+        'flowchart LR\nn1["a #1 b"]',
+        'flowchart LR\nn1[a]',
     ):
         with pytest.raises(AssertionError):
             validate_mermaid(bad)
 
 
-def test_labels_are_escaped_and_cut():
+def test_labels_are_escaped_and_never_cut():
     assert label('Say "end" & <b>#1</b> `x`') == "Say #quot;end#quot; #amp; #lt;b#gt;#35;1#lt;/b#gt; #96;x#96;"
     assert label("a\nb\r\nc") == "a b c"
-    long = label("x" * 200)
-    assert len(long) == 60 and long.endswith("…")
+    assert label("x" * 200) == "x" * 200  # aim_tree wraps titles into lines; a label is one of them
     assert label(None) == ""
 
 
@@ -86,13 +89,30 @@ def test_a_label_never_starts_like_a_markdown_list_item():
     assert label("1.5 per cent") == "1.5 per cent" and label("-dash") == "-dash"
 
 
-def diagram_for(root, **limits):
+@given(st.lists(st.text(st.characters(whitelist_categories=("L", "N", "P", "S")), min_size=1, max_size=30), max_size=40))
+def test_titles_wrap_on_words_and_are_never_cut_mid_word(words):
+    title = " ".join(words)
+    lines = wrap_title(title)
+    assert len(lines) <= LABEL_LINES
+    shown = " ".join(lines).removesuffix(" …").split()
+    assert shown == title.split()[: len(shown)]  # whole words, in order: none is cut
+    if not lines or not lines[-1].endswith(" …"):
+        assert shown == title.split()
+    for line in lines:  # only a word longer than a line makes one longer
+        assert len(line.removesuffix(" …")) <= LABEL_CHARS or " " not in line.removesuffix(" …")
+
+
+def no_severity(goal_ids, team_ids):
+    return None
+
+
+def tree_of(root, aim="TN-SAFE", **options):
     result = run_check(str(root))
-    return result, cascade_diagram(result.cascade, FindingIndex(result.findings, result.goals), **limits)
+    return aim_tree(result.cascade, aim, no_severity, **options)
 
 
-def test_small_cascade_is_drawn_objective_by_objective(make_repo):
-    result, diagram = diagram_for(make_repo({
+def test_a_small_aim_is_drawn_objective_by_objective_left_to_right(make_repo):
+    root = make_repo({
         "objectives/ward-7.yaml": """
             team: ward-7
             objectives:
@@ -103,20 +123,24 @@ def test_small_cascade_is_drawn_objective_by_objective(make_repo):
                 measures: [{name: X, baseline: 1, target: 2}]
               - id: W7-2
                 title: 'A "quoted" <b>title</b> | with # and `ticks`'
+                supports: SURG-1
                 owner: wm
                 measures: [{name: X, baseline: 1, target: 2}]
         """,
-    }))
-    assert diagram.mode == OBJECTIVES
-    counts = validate_mermaid(diagram.text)
-    # TN-SAFE, SURG-1, W7-1, W7-2 (the orphan); the individual P-SN-1 is not drawn
-    assert counts == {"nodes": 4, "edges": 2} == {"nodes": diagram.nodes, "edges": diagram.edges}
-    lines = diagram.text.splitlines()
-    assert 'n1(["TN-SAFE<br/>Zero avoidable harm"])' in lines
-    assert "n1 --> n2" in lines and "n2 --> n3" in lines
-    assert 'n4["W7-2<br/>A #quot;quoted#quot; #lt;b#gt;title#lt;/b#gt; | with #35; and #96;ticks#96;"]' in lines
-    assert "class n4 error" in lines  # the orphan is highlighted
-    assert "P-SN-1" not in diagram.text
+    })
+    result = run_check(str(root))
+    tree = aim_tree(result.cascade, "TN-SAFE", lambda g, t: "error" if "W7-2" in g else None)
+    assert tree.mode == OBJECTIVES and [b.key for b in tree.boxes] == ["TN-SAFE", "SURG-1", "W7-1", "W7-2"]
+    text = aim_mermaid(tree)
+    assert validate_mermaid(text) == {"nodes": 4, "edges": 3}
+    lines = text.splitlines()
+    assert lines[0] == "flowchart LR"
+    assert 'n0(["<b>TN-SAFE</b><br/>Zero avoidable harm"])' in lines
+    assert "n0 --> n1" in lines and "n1 --> n2" in lines and "n1 --> n3" in lines
+    assert 'n3["<b>W7-2</b><br/>A #quot;quoted#quot;<br/>#lt;b#gt;title#lt;/b#gt; | with #35;<br/>and #96;ticks#96;<br/><i>Ward 7</i>"]' in lines
+    assert "class n3 error" in lines
+    assert "P-SN-1" not in text  # individual objectives are counted, not drawn
+    assert tree.boxes[2].note == "1 individual objective"
 
 
 def big_flat_repo(tmp_path, objectives: int, title: str = "t", supports: str = "TN-SAFE"):
@@ -130,24 +154,43 @@ def big_flat_repo(tmp_path, objectives: int, title: str = "t", supports: str = "
     })
 
 
-def test_too_many_edges_switches_to_one_node_per_team(tmp_path):
-    result, diagram = diagram_for(big_flat_repo(tmp_path, MAX_EDGES + 1))
-    assert diagram.mode == TEAMS and diagram.levels == 1
-    validate_mermaid(diagram.text)
-    lines = diagram.text.splitlines()
-    assert f'n3["Surgery<br/>{MAX_EDGES + 1} objectives"]' in lines
-    assert f"n1 -->|{MAX_EDGES + 1}| n3" in lines
-    just_under = diagram_for(big_flat_repo(tmp_path / "small", MAX_EDGES))[1]
-    assert just_under.mode == OBJECTIVES and just_under.edges == MAX_EDGES
-    validate_mermaid(just_under.text)
+def test_above_the_node_limit_one_box_per_team_with_counts(tmp_path):
+    at_limit = tree_of(big_flat_repo(tmp_path / "a", MAX_NODES))
+    assert at_limit.mode == OBJECTIVES and len(at_limit.boxes) == MAX_NODES + 1
+    over = tree_of(big_flat_repo(tmp_path / "b", MAX_NODES + 1))
+    assert over.mode == TEAMS and len(over.boxes) == 2
+    assert over.boxes[1].heading == ("Surgery",) and over.boxes[1].note == f"{MAX_NODES + 1} objectives"
+    text = aim_mermaid(over)
+    validate_mermaid(text)
+    assert f"n0 -->|{MAX_NODES + 1}| n1" in text.splitlines()
 
 
-def test_too_many_characters_switches_too(tmp_path):
-    # no edges at all (they support nothing), but 600 long labels
-    result, diagram = diagram_for(big_flat_repo(tmp_path, 600, title="a long title " * 10, supports="[]"))
-    assert diagram.mode == TEAMS
-    assert validate_mermaid(diagram.text)["edges"] == 0
-    assert '["Surgery<br/>600 objectives, 600 not connected"]' in diagram.text
+def chain_repo(tmp_path, length: int):
+    """One team's objectives in a same-team chain below the aim: legal, and as deep as you like."""
+    lines = ["team: surgery", "objectives:", "  - {id: C0, title: t, supports: TN-SAFE}"]
+    lines += [f"  - {{id: C{i}, title: t, supports: C{i - 1}}}" for i in range(1, length)]
+    return write_repo(tmp_path / "goals", {
+        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
+        "org.yaml": "teams:\n  - {id: board, name: Board}\n  - {id: surgery, name: Surgery, parent: board}\n",
+        "objectives/surgery.yaml": "\n".join(lines) + "\n",
+    })
+
+
+def test_deeper_than_four_levels_is_counted_in_the_box_above(tmp_path):
+    tree = tree_of(chain_repo(tmp_path, 10))
+    assert tree.mode == OBJECTIVES and tree.levels == MAX_LEVELS
+    assert [b.key for b in tree.boxes] == ["TN-SAFE", "C0", "C1", "C2", "C3"]
+    assert tree.folded == 6 and tree.boxes[-1].note == "+ 6 below"
+    validate_mermaid(aim_mermaid(tree))
+
+
+def org_repo(tmp_path, teams: list[str], objectives: list[str]):
+    """One aim, the org tree and the objectives given as YAML lines."""
+    return write_repo(tmp_path / "goals", {
+        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
+        "org.yaml": "\n".join(teams) + "\n",
+        "objectives/all.yaml": "\n".join(objectives) + "\n",
+    })
 
 
 def deep_repo(tmp_path, divisions: int, wards: int):
@@ -160,52 +203,58 @@ def deep_repo(tmp_path, divisions: int, wards: int):
         for w in range(wards):
             teams.append(f"  - {{id: ward-{d}-{w}, name: 'Ward {d}.{w}', parent: div-{d}}}")
             objectives.append(f"  - {{id: W{d}-{w}, title: t, supports: D{d}, team: ward-{d}-{w}}}")
-    return write_repo(tmp_path / "goals", {
-        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
-        "org.yaml": "\n".join(teams) + "\n",
-        "objectives/all.yaml": "\n".join(objectives) + "\n",
-    })
+    return org_repo(tmp_path, teams, objectives)
 
 
 def test_a_wide_org_is_merged_into_its_top_level_teams(tmp_path):
-    # 3 divisions x 150 wards: 453 objective edges, and 453 team edges with every ward drawn
-    result, diagram = diagram_for(deep_repo(tmp_path, 3, 150))
-    assert diagram.mode == TEAMS and diagram.levels == 1
-    counts = validate_mermaid(diagram.text)
-    assert counts == {"nodes": 5, "edges": 3}  # the aim, the board and three divisions
-    assert '["Division 0<br/>151 objectives in 151 teams"]' in diagram.text
+    tree = tree_of(deep_repo(tmp_path, 3, 150))
+    assert tree.mode == TEAMS and tree.team_depth == 1
+    assert [b.heading for b in tree.boxes[1:]] == [("Division 0",), ("Division 1",), ("Division 2",)]
+    assert tree.boxes[1].note == "151 objectives (with teams below)"
+    assert validate_mermaid(aim_mermaid(tree)) == {"nodes": 4, "edges": 3}
 
 
-def test_a_flat_org_too_wide_to_draw_keeps_what_fits_and_counts_the_rest(tmp_path):
+def test_a_flat_org_too_wide_to_draw_keeps_the_first_teams_and_counts_the_rest(tmp_path):
     teams = ["teams:", "  - {id: board, name: Board}"]
     objectives = ["objectives:"]
     for t in range(600):
         teams.append(f"  - {{id: t{t}, name: 'Team {t}', parent: board}}")
         objectives.append(f"  - {{id: O{t}, title: t, supports: TN-SAFE, team: t{t}}}")
-    root = write_repo(tmp_path / "goals", {
-        "true-north.yaml": "aims:\n  - {id: TN-SAFE, title: Zero avoidable harm}\n",
-        "org.yaml": "\n".join(teams) + "\n",
-        "objectives/all.yaml": "\n".join(objectives) + "\n",
-    })
-    result, diagram = diagram_for(root)
-    counts = validate_mermaid(diagram.text)
-    assert diagram.mode == TEAMS and diagram.levels == 1
-    assert counts["edges"] <= MAX_EDGES and len(diagram.text) <= MAX_CHARACTERS
-    assert counts["edges"] == MAX_EDGES  # as many teams as fit
-    more = 601 - (counts["nodes"] - 2)  # teams, less those drawn (nodes: the aim, the "more" node)
-    assert f'["… and {more} more teams"]' in diagram.text
+    tree = tree_of(org_repo(tmp_path, teams, objectives))
+    assert tree.mode == TEAMS and len(tree.boxes) == MAX_NODES + 1
+    assert tree.boxes[-1].heading == (f"… and {600 - MAX_NODES + 1} more teams",)
+    assert tree.more_teams == 600 - MAX_NODES + 1
+    counts = validate_mermaid(aim_mermaid(tree))
+    assert counts["nodes"] == MAX_NODES + 1
 
 
-def test_limits_can_be_tightened(make_repo):
-    result, diagram = diagram_for(make_repo(), max_edges=1)
-    assert diagram.mode == TEAMS and diagram.edges <= 1
-    validate_mermaid(diagram.text)
+def org_chain_repo(tmp_path, depth: int):
+    """An org tree `depth` teams deep, each team's objective supporting its parent team's."""
+    teams = ["teams:", "  - {id: t0, name: Team 0}"]
+    objectives = ["objectives:", "  - {id: O0, title: t, supports: TN-SAFE, team: t0}"]
+    for i in range(1, depth):
+        teams.append(f"  - {{id: t{i}, name: 'Team {i}', parent: t{i - 1}}}")
+        objectives.append(f"  - {{id: O{i}, title: t, supports: O{i - 1}, team: t{i}}}")
+    return org_repo(tmp_path, teams, objectives)
+
+
+def test_a_deep_org_tree_costs_time_in_proportion(tmp_path):
+    """Issue 11: the old diagram took 0.9 s at 400 teams deep and 5.9 s at 800 (cubic)."""
+    timings = {}
+    for depth in (500, 2000):
+        result = run_check(str(org_chain_repo(tmp_path / str(depth), depth)))
+        start = time.perf_counter()
+        tree = aim_tree(result.cascade, "TN-SAFE", no_severity)
+        aim_mermaid(tree)
+        timings[depth] = time.perf_counter() - start
+        assert tree.mode == TEAMS and tree.levels <= MAX_LEVELS + 1
+        validate_mermaid(aim_mermaid(tree))
+    # Four times the teams: linear is 4x; allow noise on a shared machine, far below cubic (64x).
+    assert timings[2000] < max(timings[500], 0.01) * 12, timings
 
 
 def test_a_team_pack_draws_its_branch_and_the_line_up(check_repo):
     result = check_repo()
-    diagram = cascade_diagram(result.cascade, FindingIndex(result.findings, result.goals), scope={"ward-7"})
-    validate_mermaid(diagram.text)
-    assert [line.split("<br/>")[0] for line in diagram.text.splitlines()[1:4]] == [
-        'n1(["TN-SAFE', 'n2["SURG-1', 'n3["W7-1',
-    ]
+    tree = aim_tree(result.cascade, "TN-SAFE", no_severity, scope={"ward-7"})
+    assert [b.key for b in tree.boxes] == ["TN-SAFE", "SURG-1", "W7-1"]
+    validate_mermaid(aim_mermaid(tree))

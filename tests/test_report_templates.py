@@ -78,7 +78,7 @@ def test_the_package_data_globs_ship_the_templates(tmp_path, make_repo):
     assert (site / "catchball" / "templates" / "macros.md.j2").is_file()
     where, text = render_from(site, make_repo(), tmp_path)
     assert where.startswith(str(site))
-    assert text.startswith("# Alignment report: Test Trust")
+    assert text.startswith("# Board report: Test Trust")
 
 
 def clean_copy(tmp_path: Path) -> Path:
@@ -128,7 +128,7 @@ def test_an_installed_wheel_finds_its_default_template(tmp_path, make_repo):
     subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True, capture_output=True)
     where, text = render_from(site, make_repo(), tmp_path)
     assert where.startswith(str(site))
-    assert text.startswith("# Alignment report: Test Trust")
+    assert text.startswith("# Board report: Test Trust")
 
 
 # -- a user's template --------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_a_user_template_can_extend_ours_and_include_its_neighbours(context, tem
         "{% block footer %}{% endblock %}\n"
     )
     text = render_report(context, str(path))
-    assert text.startswith("# Alignment report: Test Trust")
+    assert text.startswith("# Board report: Test Trust")
     assert "Our own words.\n" in text and "```mermaid" not in text and "Made with catchball" not in text
 
 

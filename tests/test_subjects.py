@@ -68,7 +68,7 @@ def test_views_and_report_keep_team_findings_off_the_objective(make_repo):
     assert "CB302" not in after and "CB106" not in after  # not flagged under the objective
     assert "CB302" in cascade.split("Other findings", 1)[1]
     report = runner.invoke(app, ["report", root, "--date", "2026-11-23"]).stdout
-    findings = report.split("## Findings", 1)[1]
+    findings = report.split("## Appendix: findings", 1)[1]
     quiet_team = findings.split("### Quiet Team (quiet)", 1)[1].split("###", 1)[0]
     assert "CB302" in quiet_team
     # Surgery has no finding of its own: the objective `quiet` is healthy, and the team's CB302 is not its
@@ -114,7 +114,7 @@ def test_no_people_goes_by_the_people_a_finding_names_not_by_its_words(cli, make
         **PROPOSED,
     })
     report = cli("report", "--no-people", "--date", "2026-11-23", root).stdout
-    findings = report.split("## Findings", 1)[1]
+    findings = report.split("## Appendix: findings", 1)[1]
     assert "team P-SN-1 has no active objectives" in findings  # CB302 on the team: kept
     assert "objective P-SN-1 is proposed" not in findings  # CB502 on sn's objective: left out
     assert "objective P-SN-1 is proposed" in cli("report", "--date", "2026-11-23", root).stdout

@@ -117,6 +117,8 @@ def as_of_option(text: Optional[str]):
         return as_of_day(text)
     except CatchballError as exc:
         raise fail(str(exc)) from None
+
+
 # Help names every value in words (PATH, FILE, TEAM, text|json): an argument
 # already shows its name, and Typer would add its Python type (`PATH <str>`).
 if hasattr(typer.core, "TyperArgument"):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Annotated, Optional
+from pathlib import Path
+from typing import Annotated, Literal, Optional
 
 import typer
 
 from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+
+
+REPORT_FORMATS = ("markdown", "html")  # catchball.report.FORMATS: our template for each
 
 
 @app.command(
@@ -16,6 +20,8 @@ from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, comma
         "Examples:\n\n"
         "  catchball report goals -o alignment.md\n\n"
         "  catchball report --team surgery --no-people -o surgery-pack.md\n\n"
+        "  catchball report --format html -o board.html   (the board pack: print it, or open it)\n\n"
+        "  catchball report --section xmatrix\n\n"
         "  catchball report --template board.md.j2 goals\n\n"
         '  catchball report >> "$GITHUB_STEP_SUMMARY"   (in a GitHub Actions step)'
     ),
@@ -37,18 +43,35 @@ def report(
     no_people: Annotated[
         bool, typer.Option("--no-people", help="Leave out individual objectives and people's names.")
     ] = False,
+    format: Annotated[
+        Literal[REPORT_FORMATS],
+        typer.Option(
+            "--format", "-f", help="markdown (GitHub, GitLab) or html (the board pack: one file, printable on A4)."
+        ),
+    ] = "markdown",
+    section: Annotated[
+        Optional[str],
+        typer.Option(
+            "--section",
+            metavar="SECTION",
+            help="Print one section alone: headline, aims, xmatrix, matrix (coverage), status, findings, ...",
+        ),
+    ] = None,
     date: Annotated[
         Optional[str],
         typer.Option(
-            "--date", metavar="DATE",
+            "--date",
+            metavar="DATE",
             help="The date printed on the report, YYYY-MM-DD. Default: --as-of, else SOURCE_DATE_EPOCH, else today.",
         ),
     ] = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Write the alignment report as Markdown: headline, aims, coverage, cascade diagram, status, findings, orphans.
+    """Write the board report: headline, each aim with its measures, line of sight and diagram, gaps, coverage,
+    X-matrix, catchball status, and the findings in an appendix.
 
-    Readable on GitHub and GitLab and printable as a board paper. Always exits 0 when it could be written.
+    Markdown for GitHub and GitLab, or with --format html the board pack: one self-contained file, no
+    JavaScript, a page per aim when printed on A4. Always exits 0 when it could be written.
     """
     report_day = None
     if date is not None:
@@ -61,7 +84,7 @@ def report(
         report_day = day  # a report as of a day is dated that day
     from catchball.check import run_check
     from catchball.output import write_atomic
-    from catchball.report import ReportOptions, build_context, render_report
+    from catchball.report import ReportOptions, build_context, chart_files, render_report
 
     from catchball.cli.progress import reading_progress
 
@@ -69,9 +92,17 @@ def report(
         result = run_check(path, progress=progress, as_of=day, freeze=True)
         for message in result.notes:
             note(message)
-        options = ReportOptions(team=team, people=not no_people, date=report_day)
-        text = render_report(build_context(result, options), template)
+        # A Markdown report written to a file links SVG charts written beside it (report-charts/
+        # for report.md), which GitHub shows; on stdout, and in the HTML pack, they are inline.
+        charts = f"{Path(output).stem}-charts" if output is not None and format == "markdown" else None
+        options = ReportOptions(team=team, people=not no_people, date=report_day, section=section, chart_folder=charts)
+        context = build_context(result, options)
+        text = render_report(context, template, format=format, section=section)
         if output is None:
             sys.stdout.write(text)
         else:
+            folder = Path(output).parent
+            for relative, svg in chart_files(context).items():
+                (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(folder / relative, svg)
             write_atomic(output, text)

@@ -12,9 +12,9 @@ from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, comma
 
 def _text(result, state) -> None:
     from catchball.views.status import StatusView
-    from catchball.views.terminal import print_lines
+    from catchball.views.terminal import print_lines, terminal_width
 
-    print_lines(StatusView(result, state).lines())
+    print_lines(StatusView(result, state, terminal_width()).lines())
 
 
 def _json(result, state) -> None:

@@ -419,13 +419,15 @@ class _FileReader:
         if isinstance(node, _SCALAR):
             if node.tag != Y.STR:
                 self.collector.add(
-                    "CB601", f"`data` must be a CSV path or a mapping of period to number, not {node.value!r}", element_id, at, MEASURE
+                    "CB601", f"`data` must be a CSV path or a mapping of period to number, not {node.value!r}", element_id, at,
+                    MEASURE,
                 )
                 return _Data(span=at, fault=True)
             return _Data(span=at, file=node.value)
         if not isinstance(node, _MAPPING):
             self.collector.add(
-                "CB601", "`data` must be a CSV path or a mapping of period to number, not a list", element_id, at, MEASURE
+                "CB601", "`data` must be a CSV path or a mapping of period to number, not a list", element_id, at,
+                MEASURE,
             )
             return _Data(span=at, fault=True)
         entries, fault = [], False

@@ -15,11 +15,14 @@ from catchball import __version__
 from catchball.asof import default_day
 from catchball.errors import CatchballError
 from catchball.findings import ERROR, INFO, PERSON, SEVERITIES, WARNING, finding_record
+from catchball.report.measures import rollup
 from catchball.status import STATUSES, ball_records, round_status, team_record
 from catchball.subjects import FindingIndex, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
-CONTEXT_VERSION = 1
+# The sections of our templates, each a block --section can print alone.
+SECTIONS = ("header", "headline", "team_pack", "aims", "orphans", "overdue", "matrix", "xmatrix", "status", "findings", "footer")
+CONTEXT_VERSION = 2  # 2: one diagram per aim (aims[].diagram) replaces the organisation's `diagram`
 REPORT_LEVELS = 30  # levels of a team pack's `below` tree; deeper ones are counted (`more`), not listed
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 _TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
@@ -31,6 +34,8 @@ class ReportOptions:
     people: bool = True  # False: no individual objectives and no names (--no-people)
     date: dt.date | None = None  # None: SOURCE_DATE_EPOCH if set, else today
     revision: bool = True  # look up the goals revision in git
+    section: str | None = None  # the one section printed (--section): checked before any work
+    chart_folder: str | None = None  # with -o: the folder beside the report its SVG charts go to ("report-charts")
 
 
 def report_date(given: dt.date | None = None, environ=None) -> dt.date:
@@ -61,6 +66,7 @@ class _Context:
         # The records a template sees carry no finding that --no-people leaves out; the
         # diagram's colours still count every finding (a colour names nobody).
         self.index = FindingIndex((f for f in result.findings if not self.hidden(f)), goals)
+        self.all_findings = FindingIndex(result.findings, goals)
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
@@ -101,6 +107,8 @@ class _Context:
             from catchball.report.revision import goals_revision
 
             revision = goals_revision(goals.root)
+        if options.section is not None and options.section not in SECTIONS:
+            raise CatchballError(f"no section {options.section!r} in the report; choose one of {', '.join(SECTIONS)}")
         return {
             "version": CONTEXT_VERSION,
             "catchball": __version__,
@@ -120,10 +128,11 @@ class _Context:
             "aims": [self.aim(a.id) for a in goals.aims.values() if a.active],
             "retired_aims": [{"id": a.id, "title": a.title} for a in goals.aims.values() if not a.active],
             "matrix": self.matrix(),
-            "diagram": self.diagram(),
+            "xmatrix": self.xmatrix(),
             "status": self.status(),
             "findings": self.findings(),
             "orphans": self.orphans(),
+            "overdue": self.overdue(),
             "team": self.team_pack(),
         }
 
@@ -192,11 +201,15 @@ class _Context:
         aim = self.goals.aims[aim_id]
         record = element_record(self.cascade, aim_id, self.index, self.people)
         numbers = self.cascades[aim_id]
+        below = self.measures_below(aim_id)
         record.update(
             {
                 "dimension": aim.dimension,
                 "description": aim.description,
                 "measures": [measure_record(m) for m in aim.measures],
+                "diagram": self.aim_diagram(aim_id),
+                "measures_below": below,
+                "rollup": rollup(below),
                 "objectives": numbers["objectives"],
                 "direct_supporters": numbers["direct"],
                 "levels": numbers["levels"],
@@ -249,20 +262,85 @@ class _Context:
 
     # -- diagram ---------------------------------------------------------------------------
 
-    def diagram(self) -> dict:
-        from catchball.report.mermaid import MAX_CHARACTERS, MAX_EDGES, cascade_diagram
+    def measures_below(self, aim_id: str) -> list[dict]:
+        """The aim's own measures, then those of the objectives below it (nearest first), in scope."""
+        from catchball.chart import render_svg
+        from catchball.report.measures import MAX_CHARTS, chart_slug, measure_entry
 
-        drawn = cascade_diagram(self.cascade, FindingIndex(self.result.findings, self.goals), self.scope)
+        goals, cascade = self.goals, self.cascade
+        by_element: dict[str, list] = {}
+        for chart in cascade.measure_charts:
+            by_element.setdefault(chart.element_id, []).append(chart)
+        levels = {aim_id: 0}
+        levels.update({o: level for o, (level, _) in cascade.support_levels(aim_id).items()})
+        entries = []
+        for element_id, level in sorted(levels.items(), key=lambda item: item[1]):
+            if level and (element_id not in self.in_scope_ids or not self.shown(goals.objectives[element_id])):
+                continue
+            element = goals.goal(element_id)
+            owner = element.person if level and element.is_individual else element.owner
+            for chart in by_element.get(element_id, ()):
+                entries.append(measure_entry(chart, element.title, self.name(owner), level))
+        # The aim's own measures, then those with data (what a board can read a chart of), nearest first.
+        entries.sort(key=lambda e: (e["level"] > 0, not e["has_data"], e["level"]))
+        drawn = 0
+        for entry, chart in zip(entries, self._charts_of(entries, by_element)):
+            if drawn >= MAX_CHARTS or chart.chart is None or not entry["has_data"]:
+                continue
+            drawn += 1
+            entry["svg"] = render_svg(
+                chart.chart,
+                title=f"{entry['name']} ({entry['element']})",
+                unit=chart.measure.unit,
+                target=chart.target,
+                direction=chart.direction,
+            )
+            if self.options.chart_folder:
+                entry["chart_path"] = f"{self.options.chart_folder}/{chart_slug(entry['key'])}.svg"
+        return entries
+
+    @staticmethod
+    def _charts_of(entries, by_element):
+        for entry in entries:
+            yield next(c for c in by_element[entry["element"]] if c.name == entry["key"])
+
+    def xmatrix(self) -> dict:
+        from catchball.report.xmatrix import x_matrices
+        from catchball.report.xmatrix_svg import xmatrix_svg
+
+        matrices = x_matrices(self.cascade, lambda o: self.in_scope(self.cascade.owner_team(o)), self.people)
+        for matrix in matrices["matrices"]:
+            matrix["svg"] = xmatrix_svg(matrix)
+        return matrices
+
+    def aim_diagram(self, aim_id: str) -> dict:
+        """One aim's picture: Mermaid for Markdown, SVG for HTML, from the same boxes."""
+        from catchball.report.aim_tree import aim_tree
+        from catchball.report.mermaid import aim_mermaid
+        from catchball.report.tree_svg import smallest_text_px, tree_svg
+
+        tree = aim_tree(self.cascade, aim_id, self.severity, self.scope, self.people)
+        title = f"{aim_id} {self.goals.aims[aim_id].title or ''}".strip()
         return {
-            "text": drawn.text,
-            "mode": drawn.mode,
-            "levels": drawn.levels,
-            "nodes": drawn.nodes,
-            "edges": drawn.edges,
-            "characters": drawn.characters,
-            "max_edges": MAX_EDGES,
-            "max_characters": MAX_CHARACTERS,
+            "mode": tree.mode,
+            "mermaid": aim_mermaid(tree),
+            "svg": tree_svg(tree, f"The cascade below {title}"),
+            "boxes": len(tree.boxes) - 1,
+            "links": len(tree.links),
+            "levels": tree.levels,
+            "objectives": tree.objectives,
+            "folded": tree.folded,
+            "team_depth": tree.team_depth,
+            "more_teams": tree.more_teams,
+            "text_px": round(smallest_text_px(tree), 1),
         }
+
+    def severity(self, goal_ids, team_ids) -> str | None:
+        """The worst severity among the findings on these elements and teams (colours name nobody:
+        every finding counts, --no-people or not)."""
+        found = {f.severity for i in goal_ids for f in self.all_findings.get(i)}
+        found |= {f.severity for t in team_ids for f in self.all_findings.team(t)}
+        return "error" if "error" in found else "warning" if "warning" in found else None
 
     # -- catchball status ------------------------------------------------------------------
 
@@ -350,6 +428,15 @@ class _Context:
             "hidden": len(every) - len(shown),
             "groups": records,
         }
+
+    # -- overdue ---------------------------------------------------------------------------
+
+    def overdue(self) -> list[dict]:
+        """Objectives with an overdue finding (CB405: past their due date on the as-of day, not done)."""
+        late = {f.id for f in self.result.findings if f.code == "CB405" and f.id in self.in_scope_ids}
+        objectives = [self.goals.objectives[o] for o in late]
+        objectives = sorted((o for o in objectives if self.shown(o)), key=lambda o: (o.due or dt.date.max, o.id))
+        return [element_record(self.cascade, o.id, self.index, self.people) for o in objectives]
 
     # -- orphans ---------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 Every template, ours or the user's, renders in Jinja2's
 ImmutableSandboxedEnvironment with StrictUndefined: no attribute starting
 with `_`, no method that changes data, and a clear error for a misspelt
-variable. Autoescaping is off (this is Markdown, not HTML); text is escaped
+variable. A template whose name ends in .html.j2 (the board pack) is
+autoescaped as HTML; a Markdown template is not, and its text is escaped
 where it lands with the `md` and `cell` filters.
 
 The sandbox bounds what a template may touch, not how much work it does, so
@@ -24,6 +25,8 @@ from pathlib import Path
 from catchball.errors import CatchballError
 
 DEFAULT_TEMPLATE = "report.md.j2"
+HTML_TEMPLATE = "report.html.j2"
+HTML_SUFFIX = ".html.j2"  # templates autoescaped as HTML
 PACKAGE_PREFIX = "catchball"  # {% extends "catchball/report.md.j2" %} always means ours
 ERROR_EXIT = 3  # the worker's exit code for a template error (its message is on stderr)
 
@@ -76,7 +79,7 @@ def make_environment(user_folder: Path | None = None, limits: Limits | None = No
     env = ReportEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
-        autoescape=False,
+        autoescape=is_html,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -85,6 +88,23 @@ def make_environment(user_folder: Path | None = None, limits: Limits | None = No
     env.filters.update({"md": md, "cell": cell, "number": number, "percent": percent})
     env.globals.pop("lipsum", None)  # generates text; of no use in a report
     return env
+
+
+def is_html(name: str | None) -> bool:
+    """HTML templates (…html.j2) are autoescaped; Markdown ones escape with `md` and `cell`."""
+    return bool(name) and name.endswith(HTML_SUFFIX)
+
+
+def render_template(env, name: str, context: dict, section: str | None = None):
+    """The chunks of template `name`, or of one of its blocks (`section`): a generator."""
+    from jinja2.exceptions import TemplateRuntimeError
+
+    template = env.get_template(name)
+    if section is None:
+        return template.generate(context)
+    if section not in template.blocks:
+        raise TemplateRuntimeError(f"no section {section!r}; the sections are {', '.join(template.blocks)}")
+    return template.blocks[section](template.new_context(context))
 
 
 def _check_power(left, right) -> None:
@@ -106,19 +126,26 @@ def _check_repeat(left, right, limit: int) -> None:
                 raise SecurityError(f"`*` would build a value of more than {limit:,} items")
 
 
-def render_default(context: dict, template: str = DEFAULT_TEMPLATE) -> str:
-    """Render one of our packaged templates, in this process."""
+def render_default(context: dict, template: str = DEFAULT_TEMPLATE, section: str | None = None) -> str:
+    """Render one of our packaged templates (or one section of it), in this process."""
     env = make_environment()
+    if section is not None and section not in env.get_template(template).blocks:
+        raise CatchballError(f"no section {section!r} in the report; choose one of {', '.join(sections(template))}")
     try:
-        return env.get_template(template).render(context)
+        return "".join(render_template(env, template, context, section))
     except Exception as exc:  # a bug in our template: still one clear line, never a traceback
         raise CatchballError(f"the packaged template {template} failed: {describe(exc)}") from None
 
 
-def render_stream(env, name: str, context: dict, max_chars: int) -> str:
+def sections(template: str = DEFAULT_TEMPLATE) -> list[str]:
+    """The sections (blocks) of one of our templates that --section can print alone."""
+    return [b for b in make_environment().get_template(template).blocks if b not in ("diagram", "aim_measures")]
+
+
+def render_stream(env, name: str, context: dict, max_chars: int, section: str | None = None) -> str:
     """Render template `name`, stopping as soon as the output passes `max_chars` characters."""
     parts, size = [], 0
-    for chunk in env.get_template(name).generate(context):
+    for chunk in render_template(env, name, context, section):
         size += len(chunk)
         if size > max_chars:
             raise OutputTooLarge(f"the output is larger than the limit of {max_chars:,} characters")
@@ -130,7 +157,9 @@ class OutputTooLarge(Exception):
     pass
 
 
-def render_user_template(context: dict, template: str | os.PathLike, limits: Limits | None = None) -> str:
+def render_user_template(
+    context: dict, template: str | os.PathLike, limits: Limits | None = None, section: str | None = None
+) -> str:
     """Render the user's template file in a worker process with `limits`; CatchballError on any failure."""
     limits = limits or Limits()
     path = Path(template)
@@ -139,7 +168,13 @@ def render_user_template(context: dict, template: str | os.PathLike, limits: Lim
     resolved = path.resolve()  # the file you name may be a link; its own folder is the one searched
     try:
         payload = json.dumps(
-            {"context": context, "folder": str(resolved.parent), "name": resolved.name, "limits": limits_record(limits)}
+            {
+                "context": context,
+                "folder": str(resolved.parent),
+                "name": resolved.name,
+                "limits": limits_record(limits),
+                "section": section,
+            }
         )
     except (TypeError, ValueError) as exc:  # the context must be plain data; this is our bug, not the user's
         raise CatchballError(f"the report context is not plain data: {exc}") from None

@@ -46,7 +46,7 @@ def main() -> None:
     _limit_resources(request["limits"])
     try:
         env = make_environment(Path(request["folder"]), limits)
-        text = render_stream(env, request["name"], request["context"], limits.output_chars)
+        text = render_stream(env, request["name"], request["context"], limits.output_chars, request.get("section"))
     except Exception as exc:  # every failure of a user's template is one line for the user
         sys.stderr.write(describe(exc) + "\n")
         sys.exit(ERROR_EXIT)

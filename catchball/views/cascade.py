@@ -16,7 +16,16 @@ from catchball.metrics import counted, headline, percent
 from catchball.model import Aim, Objective
 from catchball.subjects import FindingIndex, subject_team
 from catchball.trace import display_name
-from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
+from catchball.views.lines import (
+    GLUE,
+    PERSON_MARK,
+    PERSON_STYLE,
+    STATUS_STYLE,
+    WARN,
+    Line,
+    finding_line,
+    organisation_line,
+)
 from catchball.views.measures import add_summary, charts_by_place
 
 
@@ -144,7 +153,7 @@ class CascadeView:
             for objective in (o for o in members if o.is_individual):
                 by_person[objective.person].append(objective)
             for person_id, personal in by_person.items():
-                yield Line(inner).add(f"👤 {self.person_name(person_id)}", "blue")
+                yield Line(inner).add(f"{PERSON_MARK} {self.person_name(person_id)}", PERSON_STYLE)
                 for objective in personal:
                     yield self.objective_lines(objective, inner + 1, parent_id, level)
 
@@ -178,9 +187,9 @@ class CascadeView:
         line = Line(depth).add(f"{objective.id}", "bold").add(f"  {objective.title or ''}")
         details = []
         if objective.owner and not objective.is_individual:
-            details.append(self.person_name(objective.owner))
+            details.append(self.person_name(objective.owner).replace(" ", GLUE))  # a name stays on one row
         if objective.due:
-            details.append(f"due {objective.due.isoformat()}")
+            details.append(f"due{GLUE}{objective.due.isoformat()}")
         if details:
             line.add(f"  {' · '.join(details)}", "dim")
         line.add("  ").add(objective.status, STATUS_STYLE.get(objective.status))
@@ -226,7 +235,7 @@ class CascadeView:
             for objective in groups[team_id]:
                 line = self.objective_line(objective, 2)
                 if objective.is_individual:
-                    line.add(f"  👤 {self.person_name(objective.person)}", "blue")
+                    line.add(f"  {PERSON_MARK} {self.person_name(objective.person)}", PERSON_STYLE)
                 yield line
                 yield from self.element_findings(objective.id, 3)
         yield Line(0)
@@ -252,13 +261,13 @@ class CascadeView:
         yield Line(0).add("─" * 60, "dim")
         line = Line(0).add("Line of sight ", "bold")
         line.add(f"{h.traced_objectives}/{h.active_objectives} active objectives trace to True North")
-        line.add(f" ({percent(h.traced_share)})", "green" if h.traced_share >= 0.95 else "yellow")
+        line.add(f" ({percent(h.traced_share)})", "green" if h.traced_share >= 0.95 else WARN)
         yield line
         yield Line(0).add("Aims with support ", "bold").add(f"{h.supported_aims}/{h.active_aims}")
         yield Line(0).add("Teams engaged ", "bold").add(f"{h.engaged_teams}/{h.teams_below_root}")
         findings = Line(0).add("Findings ", "bold")
         findings.add(counted(h.errors, "error"), "bold red" if h.errors else "green")
-        findings.add(", ").add(counted(h.warnings, "warning"), "yellow" if h.warnings else "green")
+        findings.add(", ").add(counted(h.warnings, "warning"), WARN if h.warnings else "green")
         findings.add(f", {counted(h.infos, 'info')}  ").add("(catchball check for the full list)", "dim")
         yield findings
 
@@ -282,7 +291,7 @@ def measure_line(depth: int, measure) -> Line:
     target = _number(measure.target)
     text = f"{measure.name}: {baseline} → {target}{unit}"
     if measure.by:
-        text += f" by {measure.by.isoformat()}"
+        text += f" by{GLUE}{measure.by.isoformat()}"
     return Line(depth).add("▸ ", "magenta").add(text, "italic")
 
 

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 from catchball import icons
 from catchball.measurement import OBJECTIVE, MeasureChart, decimals, figure
-from catchball.views.lines import Line, organisation_line
+from catchball.views.lines import WARN, Line, organisation_line
 
 RECENT = 6  # signals are listed when they reach one of the last RECENT points; the chart shows them all
 WIDTH = 80  # long names and titles wrap with a hanging indent within this width
@@ -205,7 +205,7 @@ class MeasuresView:
             for number, signal in enumerate(signals):  # one a line: a signal is never split
                 yield Line(depth + 1).add("signals: " if number == 0 else " " * 9, "dim").add(signal)
         if chart.stale:
-            yield Line(depth + 1).add(f"stale: the last point ended more than {self.goals.settings.stale_after} days ago", "yellow")
+            yield Line(depth + 1).add(f"stale: the last point ended more than {self.goals.settings.stale_after} days ago", WARN)
 
     def short_lines(self, chart: MeasureChart) -> Iterator[Line]:
         """`TN-CARE:2  Incomplete RTT pathways…`, or `cdiff (TN-SAFE)  …`, wrapped under the name."""

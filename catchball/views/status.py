@@ -6,15 +6,22 @@ from typing import Iterator
 
 from catchball.model import CHALLENGED, PROPOSED
 from catchball.status import STATUSES, RoundStatus, holder_label
-from catchball.views.lines import STATUS_STYLE, Line, organisation_line
+from catchball.views.lines import STATUS_STYLE, WARN, Line, organisation_line
 
 NAME_WIDTH = 56  # the team column never grows past this; longer names are cut with …
 COLUMN = 12  # width of each count column
+NARROW_COLUMN = 8  # on a narrow terminal (under 80 columns), with the short headings below
+SHORT = {"proposed": "prop.", "challenged": "chall."}  # the long headings, in a narrow column
+MIN_NAME = 14  # the team column is never narrower, even if the row then wraps
 UNPLACED = "(team unknown)"
 
 
 class StatusView:
-    def __init__(self, result, status: RoundStatus) -> None:
+    def __init__(self, result, status: RoundStatus, width: int | None = None) -> None:
+        """`width`: the terminal's, so each table row fits on one line (None: no limit)."""
+        self.width = width
+        wide_enough = width is None or width >= NAME_WIDTH // 2 + len(STATUSES) * COLUMN
+        self.column = COLUMN if wide_enough else NARROW_COLUMN
         self.result = result
         self.goals = result.goals
         self.status = status
@@ -38,15 +45,18 @@ class StatusView:
     def table(self) -> Iterator[Line]:
         labels = self.labels()
         width = min(max([len(label) for label in labels] + [len("Team"), len(UNPLACED)]), NAME_WIDTH)
+        if self.width is not None:
+            width = max(min(width, self.width - len(STATUSES) * self.column), MIN_NAME)
         header = Line(0).add("Team".ljust(width), "bold")
         for status in STATUSES:
-            header.add(status.rjust(COLUMN), "bold")
+            heading = status if self.column == COLUMN else SHORT.get(status, status)
+            header.add(heading.rjust(self.column), "bold")
         yield header
         silent = {t.id for t in self.status.silent()}
         for label, team in zip(labels, self.status.teams):
             line = self.row(_cut(label, width), team.total)
             if team.id in silent:
-                line.add("  no objectives yet", "yellow")
+                line.add("  no objectives yet", WARN)
             yield line
         if any(self.status.unplaced.values()):
             yield self.row(UNPLACED.ljust(width), self.status.unplaced)
@@ -57,7 +67,7 @@ class StatusView:
         line = Line(0).add(label, "bold" if bold else None)
         for status in STATUSES:
             count = counts[status]
-            text = (str(count) if count else "·").rjust(COLUMN)
+            text = (str(count) if count else "·").rjust(self.column)
             line.add(text, STATUS_STYLE.get(status) if count and status in (PROPOSED, CHALLENGED) else None)
         return line
 
@@ -69,7 +79,7 @@ class StatusView:
             yield Line(0).add("Every team has objectives.", "green")
             yield Line(0)
             return
-        yield Line(0).add(f"No objectives yet ({len(silent)})", "bold yellow")
+        yield Line(0).add(f"No objectives yet ({len(silent)})", f"bold {WARN}")
         for team in silent:
             yield Line(1).add(f"{team.name or team.id} ({team.id})")
         yield Line(0)

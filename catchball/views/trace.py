@@ -11,7 +11,7 @@ from typing import Iterator
 
 from catchball.subjects import FindingIndex
 from catchball.trace import LineOfSight, display_name
-from catchball.views.lines import STATUS_STYLE, Line, finding_line
+from catchball.views.lines import GLUE, PERSON_MARK, STATUS_STYLE, WARN, Line, finding_line
 from catchball.views.measures import add_summary, charts_by_place
 
 
@@ -47,7 +47,7 @@ class TraceView:
             details.append(owner)
         due = getattr(element, "due", None)
         if due:
-            details.append(f"due {due.isoformat()}")
+            details.append(f"due{GLUE}{due.isoformat()}")
         line = Line(1).add(" · ".join(details) + " · ", "dim").add(element.status, STATUS_STYLE.get(element.status))
         yield line
         yield Line(1).add(f"{element.span.file}:{element.span.line}", "dim")
@@ -88,7 +88,7 @@ class TraceView:
         if not ends:
             return
         heading = "Stops short of True North" if not self.sight.paths else "Links that stop short of True North"
-        yield Line(0).add(f"{heading} ({len(ends)})", "bold red" if not self.sight.paths else "bold yellow")
+        yield Line(0).add(f"{heading} ({len(ends)})", "bold red" if not self.sight.paths else f"bold {WARN}")
         for end in ends:
             line = Line(1)
             if len(end.path) > 1:
@@ -156,7 +156,7 @@ class TraceView:
     def owner_text(self, goal_id: str) -> str | None:
         objective = self.goals.objectives.get(goal_id)
         if objective is not None and objective.is_individual:
-            return f"👤 {display_name(self.goals, objective.person)}"
+            return f"{PERSON_MARK} {display_name(self.goals, objective.person)}"
         element = self.goals.goal(goal_id)
         return f"owner {display_name(self.goals, element.owner)}" if element.owner else None
 
