@@ -159,6 +159,23 @@ def note(message: str) -> None:
     sys.stderr.write(f"catchball: {message}\n")
 
 
+def refuse_goals_output(output: str | None, goals, force: bool) -> None:
+    """`-o` onto a goals file (or where one would be read) replaces the goals: only with --force."""
+    from catchball.output import reads_as_goals
+
+    if output is not None and not force and reads_as_goals(output, goals.root):
+        from catchball.load.discover import printable
+
+        raise fail(
+            f"will not write {printable(output)}: it is a goals file (or would be read as one) under "
+            f"{goals.display_root}; write elsewhere, or add --force to replace it"
+        )
+
+
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Let --output replace a file in the goals root (a goals file is refused without it).")
+]
+
 PathArgument = Annotated[
     Optional[str],
     typer.Argument(

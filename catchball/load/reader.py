@@ -140,7 +140,7 @@ class _FileReader:
         for key_node, value_node in node.value:
             self.spend()
             if key_node.tag == Y.MERGE:
-                self._merge_into(merged, value_node)
+                self._merge_into(merged, key_node, value_node)
                 continue
             key = key_node.value if isinstance(key_node, _SCALAR) else "<complex key>"
             if key in explicit:
@@ -151,7 +151,7 @@ class _FileReader:
             return merged, repeated
         return explicit, repeated
 
-    def _merge_into(self, merged: dict, value_node: yaml.Node) -> None:
+    def _merge_into(self, merged: dict, key_node: yaml.Node, value_node: yaml.Node) -> None:
         sources = value_node.value if isinstance(value_node, _SEQUENCE) else [value_node]
         for source in sources:
             if not isinstance(source, _MAPPING):
@@ -159,9 +159,9 @@ class _FileReader:
             # An anchored mapping may merge itself (`- &a` then `<<: *a`): following
             # it would never end. A chain of merges is bounded like nesting.
             if any(source is open_node for open_node in self.merging):
-                raise BadMerge("a merge key (`<<`) includes the mapping it is in: refused", value_node)
+                raise BadMerge("a merge key (`<<`) includes the mapping it is in: refused", key_node)
             if len(self.merging) >= MAX_DEPTH:
-                raise BadMerge(f"merge keys (`<<`) nest more than {MAX_DEPTH} deep: refused", value_node)
+                raise BadMerge(f"merge keys (`<<`) nest more than {MAX_DEPTH} deep: refused", key_node)
             self.merging.append(source)
             try:
                 inner, _ = self.pairs(source)
@@ -320,6 +320,8 @@ class _FileReader:
         if node.__class__ is PlainScalar and kind is F.TEXT:  # the commonest case first
             return None if node.tag == Y.NULL or node.value == "" else node.value
         if isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == ""):
+            if node.value and resolve_plain(node.value) != Y.NULL:  # `!!null x`: not absent, not x either
+                self.invalid(f"`{key}` is tagged !!null but holds {node.value!r}: leave the tag out", element_id, span)
             return None
         if kind == F.MEASURES:
             return self.measures(node, element_id, span)
