@@ -13,24 +13,35 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from catchball.findings import ERROR, INFO, WARNING, Finding, FindingCollector
+from catchball.findings import ERROR, INFO, MEASURE, OBJECTIVE, WARNING, Finding, FindingCollector
 from catchball.graph import Cascade
 from catchball.load import Progress, load_goals
 from catchball.model import GoalSet
-from catchball.rules.registry import all_rules, resolve_selectors
+from catchball.rules.catalog import resolve_selectors
+from catchball.rules.registry import all_rules
+
+if TYPE_CHECKING:
+    from catchball.diff import Changes
 
 
-class FindingCounts:
-    """What results with a `findings` list share: the counts and the exit code.
+@dataclass(slots=True)
+class CheckResult:
+    """What a check found; with `--diff`, also what changed since a base revision.
 
-    Which element a finding is about is catchball.subjects' job: ids repeat
-    across goals, teams and people.
+    `diff` (a catchball.diff.Changes) is None for a plain check. With
+    `new_only`, `findings` holds only the findings the change introduced, and
+    the counts, the summary and the exit code follow `findings`, so only what
+    the change introduces can fail the run.
     """
 
-    __slots__ = ()
+    goals: GoalSet
+    cascade: Cascade
     findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+    diff: Changes | None = None
+    new_only: bool = False
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -40,14 +51,6 @@ class FindingCounts:
         if self.count(ERROR) or (strict and self.count(WARNING)):
             return 1
         return 0
-
-
-@dataclass(slots=True)
-class CheckResult(FindingCounts):
-    goals: GoalSet
-    cascade: Cascade
-    findings: list[Finding]
-    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         """The spec's JSON summary block."""
@@ -62,6 +65,16 @@ class CheckResult(FindingCounts):
             "warnings": self.count(WARNING),
             "infos": self.count(INFO),
         }
+
+
+def _with_subject_person(finding: Finding, cascade: Cascade) -> Finding:
+    """A finding about an individual objective names its person too (the reader cannot know it yet)."""
+    if finding.kind not in (OBJECTIVE, MEASURE):
+        return finding
+    person = cascade.people_in(finding.id)
+    if not person or person[0] in finding.people:
+        return finding
+    return dataclasses.replace(finding, people=(*person, *finding.people))
 
 
 def run_check(
@@ -93,7 +106,8 @@ def run_check(
         collector.extend(rule.check(cascade))
     severity = dict(settings.severity)
     findings = [
-        f if f.code not in severity else dataclasses.replace(f, severity=severity[f.code])
+        _with_subject_person(f, cascade) if f.code not in severity
+        else _with_subject_person(dataclasses.replace(f, severity=severity[f.code]), cascade)
         for f in collector.findings()
         if f.code not in ignored and (selected is None or f.code in selected)
     ]

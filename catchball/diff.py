@@ -10,8 +10,8 @@ findings, the *strategy drift*: aims and objectives added, dropped,
 re-parented or changed between REV and now.
 
     from catchball.diff import run_diff
-    diff = run_diff("goals", "origin/main")
-    print(len(diff.changes.introduced), diff.exit_code(strict=False))
+    result = run_diff("goals", "origin/main")  # a CheckResult whose `diff` holds the changes
+    print(len(result.diff.introduced), result.exit_code(strict=False))
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
-from catchball.check import CheckResult, FindingCounts, run_check
+from catchball.check import CheckResult, run_check
 from catchball.errors import CatchballError, NoGoalsError
-from catchball.findings import ERROR, INFO, WARNING, Finding
+from catchball.findings import Finding
 from catchball.identity import finding_key
 from catchball.load.discover import YAML_SUFFIXES, find_root, printable
 from catchball.load.limits import MAX_FILE_BYTES
@@ -67,29 +67,6 @@ class Changes:
     base_found: bool = True  # False when the goals root held no goals at the base
 
 
-class DiffResult(FindingCounts):
-    """A CheckResult seen against a base revision; formats take it like a CheckResult.
-
-    `findings` are all current findings, or only the introduced ones when
-    `new_only`; the summary counts and the exit code follow `findings`, so
-    with `new_only` only what the change introduces can fail the run.
-    """
-
-    def __init__(self, current: CheckResult, changes: Changes, new_only: bool = False) -> None:
-        self.current = current
-        self.diff = changes
-        self.new_only = new_only
-        self.goals = current.goals
-        self.cascade = current.cascade
-        self.notes = current.notes
-        self.findings = list(changes.introduced) if new_only else current.findings
-
-    def summary(self) -> dict:
-        summary = self.current.summary()
-        summary.update(errors=self.count(ERROR), warnings=self.count(WARNING), infos=self.count(INFO))
-        return summary
-
-
 def run_diff(
     path: str | None,
     rev: str,
@@ -98,7 +75,7 @@ def run_diff(
     ignore: Iterable[str] = (),
     new_only: bool = False,
     cwd: Path | None = None,
-) -> DiffResult:
+) -> CheckResult:
     """Check the goals at `path` now and at git revision `rev`, and compare.
 
     Raises CatchballError when either check cannot run, the goals root is
@@ -129,7 +106,8 @@ def run_diff(
     else:
         changes.introduced, changes.unchanged, changes.resolved = match_findings(base_findings, current.findings)
         changes.drift = strategy_drift(base, current)
-    return DiffResult(current, changes, new_only)
+    findings = list(changes.introduced) if new_only else current.findings
+    return dataclasses.replace(current, findings=findings, diff=changes, new_only=new_only)
 
 
 # -- matching findings --------------------------------------------------------

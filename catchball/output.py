@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from catchball.errors import CatchballError
-from catchball.load.discover import YAML_SUFFIXES, printable
+from catchball.findings import visible as printable
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
@@ -92,12 +92,6 @@ def _link_out(given: Path) -> str | None:
         f"will not write {printable(str(given))}: a symlink on the way leads out of {printable(str(base))} "
         f"(to {printable(str(real))}); remove the link, or give the path of the file itself"
     )
-
-
-def reads_as_goals(path: str | os.PathLike, root: Path) -> bool:
-    """Whether `path` is (or would become) a file read from the goals root `root`."""
-    real = Path(os.path.realpath(path))
-    return real.name.endswith(YAML_SUFFIXES) and real.is_relative_to(Path(os.path.realpath(root)))
 
 
 def _remove_quietly(path: str) -> None:

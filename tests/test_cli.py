@@ -99,7 +99,6 @@ def test_check_output_file_is_written_and_stdout_stays_empty(cli, make_repo, tmp
     "args, message",
     [
         (["check", "/no/such/folder"], "no such folder: /no/such/folder"),
-        (["check", "--format", "xml", "."], "unknown format 'xml'"),
         (["check", "--select", "CB999", "."], "--select: unknown rule 'CB999'"),
         (["cascade", "/no/such/folder"], "no such folder"),
     ],
@@ -109,6 +108,29 @@ def test_command_errors_exit_2_with_one_line(cli, args, message):
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command, choices", [
+    ("check", "'text', 'json', 'github', 'sarif', 'junit', 'gitlab', 'markdown'"),
+    ("status", "'text', 'json'"),
+    ("trace", "'text', 'json'"),
+    ("rules", "'text', 'json', 'markdown'"),
+])
+def test_an_unknown_format_is_a_usage_error_that_lists_the_choices(cli, command, choices):
+    """The formats are click choices: click refuses the value (exit 2) before the command reads any goals."""
+    args = [command, "--format", "xml"] + (["TN-SAFE"] if command == "trace" else [])
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert f"'xml' is not one of {choices}." in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "cascade", "trace", "status", "report", "rules", "schema", "init"])
+def test_help_names_values_in_words(cli, command):
+    """No Python type (`<str>`, `<list[str]>`) in the help: PATH, FILE, TEAM, RULES, or the choices."""
+    text = cli(command, "--help").stdout
+    assert "<str>" not in text and "<list[str]>" not in text and "<int>" not in text
+    assert "Usage: catchball" in text
 
 
 def test_no_goals_found_exits_2(cli, tmp_path):

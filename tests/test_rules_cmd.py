@@ -74,7 +74,7 @@ def test_rules_markdown_is_the_docs_page(cli):
 
 def test_unknown_rules_format_exits_2(cli):
     result = cli("rules", "--format", "html")
-    assert result.exit_code == 2 and "unknown format 'html'" in result.stderr
+    assert result.exit_code == 2 and "'html' is not one of 'text', 'json', 'markdown'." in result.stderr
 
 
 def test_docs_rules_md_is_in_step_with_the_docstrings():

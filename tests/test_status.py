@@ -253,7 +253,7 @@ def test_status_json(cli, make_repo):
 def test_status_errors_exit_2(cli, make_repo, tmp_path):
     assert cli("status", tmp_path / "nowhere").exit_code == 2
     result = cli("status", "--format", "xml", make_repo())
-    assert result.exit_code == 2 and "unknown format 'xml'" in result.stderr
+    assert result.exit_code == 2 and "'xml' is not one of 'text', 'json'." in result.stderr
 
 
 def test_status_on_the_example_goals(cli):

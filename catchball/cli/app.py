@@ -6,11 +6,13 @@ import errno
 import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
-from typer.exceptions import Abort, Exit, TyperException
+import typer.core
 from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
 
 from catchball import __version__
 
@@ -164,10 +166,10 @@ def note(message: str) -> None:
 
 def refuse_goals_output(output: str | None, goals, force: bool) -> None:
     """`-o` onto a goals file (or where one would be read) replaces the goals: only with --force."""
-    from catchball.output import reads_as_goals
+    from catchball.load.discover import YAML_SUFFIXES, printable
 
-    if output is not None and not force and reads_as_goals(output, goals.root):
-        from catchball.load.discover import printable
+    real = Path(os.path.realpath(output)) if output is not None else None
+    if real is not None and not force and real.name.endswith(YAML_SUFFIXES) and real.is_relative_to(os.path.realpath(goals.root)):
 
         raise fail(
             f"will not write {printable(output)}: it is a goals file (or would be read as one) under "
@@ -182,7 +184,13 @@ ForceOption = Annotated[
 PathArgument = Annotated[
     Optional[str],
     typer.Argument(
+        metavar="PATH",
         help="The goals root folder. Default: the nearest folder at or above here with catchball.yaml, else ./goals.",
         show_default=False,
     ),
 ]
+
+# Help names every value in words (PATH, FILE, TEAM, text|json): an argument
+# already shows its name, and Typer would add its Python type (`PATH <str>`).
+if hasattr(typer.core, "TyperArgument"):
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None

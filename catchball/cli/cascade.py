@@ -19,12 +19,13 @@ from catchball.cli.app import PathArgument, app, command_errors, fail, note
 )
 def cascade(
     path: PathArgument = None,
-    aim: Annotated[Optional[str], typer.Option("--aim", help="Show only this True North aim.")] = None,
-    team: Annotated[Optional[str], typer.Option("--team", help="Show only this team's branch of the org tree.")] = None,
+    aim: Annotated[Optional[str], typer.Option("--aim", metavar="AIM", help="Show only this True North aim.")] = None,
+    team: Annotated[Optional[str], typer.Option("--team", metavar="TEAM", help="Show only this team's branch of the org tree.")] = None,
     depth: Annotated[
         Optional[int],
         typer.Option(
             "--depth",
+            metavar="LEVELS",
             min=1,
             help="Levels of objectives to show below each aim (with --team, levels of that branch: "
             "the objectives above it are always shown).",

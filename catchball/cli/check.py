@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
 from catchball.cli.app import ForceOption, PathArgument, app, command_errors, fail, note, refuse_goals_output, split_words
 from catchball.cli.streams import JSON, TEXT, XML, write_document
-from catchball.formats import FORMAT_NAMES
+from catchball.formats import FORMAT_NAMES, emitter
+
+CheckFormat = Literal[FORMAT_NAMES]  # click checks the value and lists the choices in --help
 
 # How characters a non-UTF-8 stdout cannot hold are escaped, format by format.
 DOCUMENT_KINDS = {"json": JSON, "sarif": JSON, "gitlab": JSON, "junit": XML}
@@ -29,16 +31,18 @@ DOCUMENT_KINDS = {"json": JSON, "sarif": JSON, "gitlab": JSON, "junit": XML}
 )
 def check(
     path: PathArgument = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMAT_NAMES)}.")
-    ] = "text",
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     select: Annotated[
         Optional[list[str]],
-        typer.Option("--select", help="Only these rules: codes, names or prefixes (CB2), comma-separated or repeated."),
+        typer.Option(
+            "--select", metavar="RULES", help="Only these rules: codes, names or prefixes (CB2), comma-separated or repeated."
+        ),
     ] = None,
     ignore: Annotated[
         Optional[list[str]],
-        typer.Option("--ignore", help="Skip these rules: codes, names or prefixes, comma-separated or repeated."),
+        typer.Option(
+            "--ignore", metavar="RULES", help="Skip these rules: codes, names or prefixes, comma-separated or repeated."
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
     output: Annotated[
@@ -46,6 +50,7 @@ def check(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write the output to this file (atomically) instead of stdout; the text report then goes to stderr.",
         ),
     ] = None,
@@ -65,8 +70,6 @@ def check(
     force: ForceOption = False,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
-    if format not in FORMAT_NAMES:
-        raise fail(f"unknown format {format!r}: choose one of {', '.join(FORMAT_NAMES)}")
     if new_only and diff is None:
         raise fail("--new-only needs --diff REV (the revision to compare with)")
     from catchball.output import write_atomic
@@ -76,14 +79,12 @@ def check(
     with command_errors():
         if diff is None:
             from catchball.check import run_check
-            from catchball.formats import emitter
 
             # A bar for people only: machine formats go to tools and logs.
             with reading_progress(enabled=format == "text") as progress:
                 result = run_check(path, select=split_words(select), ignore=split_words(ignore), progress=progress)
         else:
             from catchball.diff import run_diff
-            from catchball.formats.changes import emitter
 
             result = run_diff(path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only)
         refuse_goals_output(output, result.goals, force)

@@ -13,7 +13,7 @@ from catchball.cli.app import app, command_errors
     epilog="Examples:\n\n  catchball init goals\n\n  catchball init my-trust/goals --force",
 )
 def init(
-    folder: Annotated[str, typer.Argument(help="Where to create the goals repository.")] = "goals",
+    folder: Annotated[str, typer.Argument(metavar="FOLDER", help="Where to create the goals repository.")] = "goals",
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
 ) -> None:
     """Create a small, valid goals repository with comments explaining every field."""

@@ -23,22 +23,23 @@ from catchball.cli.app import ForceOption, PathArgument, app, command_errors, fa
 def report(
     path: PathArgument = None,
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file (atomically) instead of stdout."),
     ] = None,
     team: Annotated[
         Optional[str],
-        typer.Option("--team", help="A team pack: this team's branch only, each objective traced up and down."),
+        typer.Option("--team", metavar="TEAM", help="A team pack: this team's branch only, each objective traced up and down."),
     ] = None,
     template: Annotated[
         Optional[str],
-        typer.Option("--template", help="Render your own Jinja2 template file (sandboxed; see docs/templates.md)."),
+        typer.Option("--template", metavar="FILE", help="Render your own Jinja2 template file (sandboxed; see docs/templates.md)."),
     ] = None,
     no_people: Annotated[
         bool, typer.Option("--no-people", help="Leave out individual objectives and people's names.")
     ] = False,
     date: Annotated[
         Optional[str],
-        typer.Option("--date", help="The date printed on the report, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH, else today."),
+        typer.Option("--date", metavar="DATE", help="The date printed on the report, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH, else today."),
     ] = None,
     force: ForceOption = False,
 ) -> None:

@@ -24,10 +24,11 @@ from catchball.cli.streams import JSON, write_document
 def schema(
     draft: Annotated[
         str,
-        typer.Option("--draft", help="JSON Schema draft: 2020-12, or 7 for editors that support draft-07 best."),
+        typer.Option("--draft", metavar="DRAFT", help="JSON Schema draft: 2020-12, or 7 for editors that support draft-07 best."),
     ] = "2020-12",
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", help="Write the schema to this file (atomically) instead of stdout.")
+        Optional[str],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the schema to this file (atomically) instead of stdout."),
     ] = None,
 ) -> None:
     """Print a JSON Schema of goals files (and catchball.yaml) so editors validate and complete them."""

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+import io
+from typing import Annotated, Literal
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
 from catchball.cli.streams import JSON, write_document
+from catchball.cli.app import PathArgument, app, command_errors, note
 
-STATUS_FORMATS = ("text", "json")
+
+def _text(result, state) -> None:
+    from catchball.views.status import StatusView
+    from catchball.views.terminal import print_lines
+
+    print_lines(StatusView(result, state).lines())
+
+
+def _json(result, state) -> None:
+    from catchball.formats.json import write
+    from catchball.status import status_document
+
+    buffer = io.StringIO()
+    write(status_document(result, state), buffer)
+    write_document(buffer.getvalue(), JSON)  # valid JSON on a stdout that is not UTF-8, too
+
+
+STATUS_FORMATS = {"text": _text, "json": _json}
 
 
 @app.command(
@@ -22,16 +39,14 @@ STATUS_FORMATS = ("text", "json")
 )
 def status(
     path: PathArgument = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    format: Annotated[Literal[tuple(STATUS_FORMATS)], typer.Option("--format", "-f", help="Output format.")] = "text",
 ) -> None:
     """Show where the catchball round stands: each team's objectives by status, silent teams, who holds the ball.
 
     A proposed objective waits on the lead of the level above; a challenged one on its owner. Always exits 0.
     """
-    if format not in STATUS_FORMATS:
-        raise fail(f"unknown format {format!r}: choose one of {', '.join(STATUS_FORMATS)}")
     from catchball.check import run_check
-    from catchball.status import round_status, status_document
+    from catchball.status import round_status
 
     from catchball.cli.progress import reading_progress
 
@@ -39,11 +54,4 @@ def status(
         result = run_check(path, progress=progress)
     for message in result.notes:
         note(message)
-    state = round_status(result.cascade)
-    if format == "json":
-        write_document(json.dumps(status_document(result, state), indent=2, ensure_ascii=False) + "\n", JSON)
-        return
-    from catchball.views.status import StatusView
-    from catchball.views.terminal import print_lines
-
-    print_lines(StatusView(result, state).lines())
+    STATUS_FORMATS[format](result, round_status(result.cascade))

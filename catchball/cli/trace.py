@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+import io
+from typing import Annotated, Literal
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
 from catchball.cli.streams import JSON, write_document
+from catchball.cli.app import PathArgument, app, command_errors, fail, note
 
-TRACE_FORMATS = ("text", "json")
+
+def _text(result, sight) -> None:
+    from catchball.views.terminal import print_lines
+    from catchball.views.trace import TraceView
+
+    print_lines(TraceView(result, sight).lines())
+
+
+def _json(result, sight) -> None:
+    from catchball.formats.json import write
+    from catchball.trace import trace_document
+
+    buffer = io.StringIO()
+    write(trace_document(result, sight), buffer)
+    write_document(buffer.getvalue(), JSON)  # valid JSON on a stdout that is not UTF-8, too
+
+
+TRACE_FORMATS = {"text": _text, "json": _json}
 
 
 @app.command(
@@ -24,17 +41,15 @@ TRACE_FORMATS = ("text", "json")
 def trace(
     goal_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an aim or objective.", show_default=False)],
     path: PathArgument = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    format: Annotated[Literal[tuple(TRACE_FORMATS)], typer.Option("--format", "-f", help="Output format.")] = "text",
 ) -> None:
     """Show the line of sight of an aim or objective: every path up to True North, and everything below it.
 
     Findings on any element shown appear in place. Exits 0, or 2 for an unknown id.
     """
-    if format not in TRACE_FORMATS:
-        raise fail(f"unknown format {format!r}: choose one of {', '.join(TRACE_FORMATS)}")
     from catchball.check import run_check
     from catchball.spelling import did_you_mean
-    from catchball.trace import line_of_sight, trace_document
+    from catchball.trace import line_of_sight
 
     from catchball.cli.progress import reading_progress
 
@@ -45,14 +60,7 @@ def trace(
         raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")
     for message in result.notes:
         note(message)
-    sight = line_of_sight(result.cascade, goal_id)
-    if format == "json":
-        write_document(json.dumps(trace_document(result, sight), indent=2, ensure_ascii=False) + "\n", JSON)
-        return
-    from catchball.views.terminal import print_lines
-    from catchball.views.trace import TraceView
-
-    print_lines(TraceView(result, sight).lines())
+    TRACE_FORMATS[format](result, line_of_sight(result.cascade, goal_id))
 
 
 def _hint(goals, goal_id: str, did_you_mean) -> str:

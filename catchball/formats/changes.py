@@ -3,25 +3,24 @@
 `text` shows the introduced findings, the resolved ones (where they were at
 REV), the unchanged ones (only their number with --new-only), and the
 strategy drift. `json` is the usual v1 document (its `findings` and
-`summary` cover what `--new-only` keeps) plus a `diff` key. `markdown`
-handles a diff itself; the other formats (github, sarif, junit, gitlab)
-show the findings the result keeps, all of them or only the introduced ones
-with --new-only.
+`summary` cover what `--new-only` keeps) plus a `diff` key. The table in
+formats/__init__.py picks these for a result with `diff`; `markdown` and
+`sarif` handle a diff themselves, and the other formats (github, junit,
+gitlab) show the findings the result keeps, all of them or only the
+introduced ones with --new-only.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Callable, TextIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
 
-from catchball.findings import one_line, visible
+from catchball.findings import finding_record, one_line, visible
 from catchball.metrics import severity_counts
-from catchball.formats import emitter as plain_emitter
 from catchball.formats.json import document as json_document
-from catchball.formats.json import finding_record
+from catchball.formats.json import write as write_json
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 DRIFT_ORDER = ("added", "dropped", "re-parented", "changed")
@@ -99,13 +98,4 @@ def diff_record(changes) -> dict:
 def emit_json(result, out: TextIO) -> None:
     doc = json_document(result)
     doc["diff"] = diff_record(result.diff)
-    json.dump(doc, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-DIFF_EMITTERS: dict[str, Callable[[object, TextIO], None]] = {"text": emit_text, "json": emit_json}
-
-
-def emitter(name: str) -> Callable[[object, TextIO], None]:
-    """The emit function for a diff result in format `name`."""
-    return DIFF_EMITTERS.get(name) or plain_emitter(name)
+    write_json(doc, out)

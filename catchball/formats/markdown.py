@@ -57,7 +57,7 @@ def drift_section(changes) -> list[str]:
 
 
 def emit(result, out: TextIO) -> None:
-    changes = getattr(result, "diff", None)
+    changes = result.diff
     lines = ["## catchball check", ""]
     if changes is None:
         s = result.summary()

@@ -19,13 +19,13 @@ With `--diff`, each result carries `baselineState` ("new" or "unchanged").
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TextIO
 from urllib.parse import quote
 
 from catchball import __version__
 from catchball.findings import Finding
+from catchball.formats.json import write as write_json
 from catchball.formats.placement import place
 from catchball.links import REPOSITORY_URL, rule_url
 from catchball.rules.docs import help_markdown, help_text, prose
@@ -82,7 +82,7 @@ def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict
 def document(result) -> dict:
     rules = list(all_rules().values())
     rule_index = {rule.code: i for i, rule in enumerate(rules)}
-    diff = getattr(result, "diff", None)
+    diff = result.diff
     baseline = None
     if diff is not None:
         baseline = {id(f): "new" for f in diff.introduced}
@@ -109,5 +109,4 @@ def document(result) -> dict:
 
 
 def emit(result, out: TextIO) -> None:
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    write_json(document(result), out)

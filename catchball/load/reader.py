@@ -92,9 +92,9 @@ def read_goals_file(raw: bytes, display_path: str) -> FileGoals:
         fault = Y.ParseFault(str(exc), mark.line + 1, mark.column + 1)
         return FileGoals(display_path, findings=[_invalid_yaml(fault, display_path)])
     if reader.first_unlisted is not None:
-        element_id, span = reader.first_unlisted
+        element_id, span, reader.noun = reader.first_unlisted
         more = reader.unknown_keys - MAX_UNKNOWN_KEYS
-        reader.collector.add(
+        reader.add(
             "CB103", f"{more:,} more unknown keys from here on, not listed one by one (the first "
             f"{MAX_UNKNOWN_KEYS:,} in this file are): is this a goals file?", element_id, span,
         )
@@ -117,6 +117,7 @@ class _FileReader:
         self.unknown_keys = 0
         self.first_unlisted: tuple | None = None
         self.merging: list = []  # the mappings whose merge keys are being followed, outermost first
+        self.noun: str | None = None  # the kind of element being read (aim, team, person, objective)
 
     # -- plumbing -------------------------------------------------------
 
@@ -136,8 +137,12 @@ class _FileReader:
         if self.budget < 0:
             raise AliasBomb
 
+    def add(self, code: str, message: str, element_id: str | None, span: Span) -> None:
+        """A finding about the element being read (its kind is `self.noun`), or about the file."""
+        self.collector.add(code, message, element_id, span, self.noun if element_id is not None else None)
+
     def invalid(self, message: str, element_id: str | None, span: Span) -> None:
-        self.collector.add("CB102", message, element_id, span)
+        self.add("CB102", message, element_id, span)
 
     def pairs(self, node: yaml.MappingNode) -> tuple[dict, list]:
         """Keys (as text) -> (key node, value node); and the repeated keys.
@@ -190,7 +195,7 @@ class _FileReader:
 
     def report_repeats(self, repeated: list, element_id: str | None) -> None:
         for key, first, again in repeated:
-            self.collector.add(
+            self.add(
                 "CB105",
                 f"key `{key}` is given twice (first on line {first.start_mark.line + 1}); the last value is used",
                 element_id,
@@ -247,17 +252,17 @@ class _FileReader:
             # A file of a million stray keys would make a million findings for
             # every format to write: the first ones say what is wrong, one more says how much.
             if self.unknown_keys == MAX_UNKNOWN_KEYS + 1:
-                self.first_unlisted = (element_id, span)
+                self.first_unlisted = (element_id, span, self.noun)
             return
         hint = self.suggest(key, known)
         if not hint and re.fullmatch(r"\d[\d ].*", key):
             hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
         if not hint:  # nothing close: the spec asks for a suggestion, so name what is allowed
             hint = f" (known keys: {', '.join(f'`{k}`' for k in known)})"
-        self.collector.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
+        self.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
 
     def read_element(self, section: str, fields: dict, node: yaml.MappingNode, defaults: dict, out: FileGoals) -> None:
-        noun = F.ELEMENT_NOUN[section]
+        noun = self.noun = F.ELEMENT_NOUN[section]
         span = self.span(node)
         pairs, repeated = self.pairs(node)
         element_id = None
