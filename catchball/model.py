@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 ACTIVE_AIM = "active"
@@ -20,7 +21,8 @@ AGREED = "agreed"
 DROPPED = "dropped"
 OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DROPPED)
 
-IMPROVEMENT_LEVELS = ("foundation", "practitioner", "advanced", "expert")
+# Aqua's skills escalator, low to high (`champion` is new in v1.1).
+IMPROVEMENT_LEVELS = ("foundation", "champion", "practitioner", "advanced", "expert")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,10 @@ class Settings:
     max_objectives: int = 5
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
+    # `capability: targets:` as (level, per cent), low level first; None when
+    # catchball.yaml has no `capability` block (CB701 and CB702 then stay off).
+    # Per cent is a Fraction, exact as written, so 0.1% of 100,000 is 100 people.
+    capability_targets: tuple[tuple[str, Fraction], ...] | None = None
 
 
 @dataclass(slots=True)

@@ -41,6 +41,8 @@ CODES: dict[str, tuple[str, str]] = {
     "CB404": ("incomplete-measure", "warning"),
     "CB501": ("challenged", "warning"),
     "CB502": ("proposed", "info"),
+    "CB701": ("capability-below-target", "info"),
+    "CB702": ("aim-without-expertise", "warning"),
 }
 
 NAMES: dict[str, str] = {name: code for code, (name, _) in CODES.items()}

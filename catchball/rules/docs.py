@@ -26,6 +26,7 @@ FAMILY_TITLES = {
     "deployment": "Deployment (CB3xx): the aims are cascaded and the organisation has focus",
     "quality": "Quality (CB4xx): objectives can be measured and someone owns them",
     "conversation": "Conversation (CB5xx): where the catchball conversation stands",
+    "capability": "Capability (CB7xx): improvement skills where the plan needs them",
 }
 
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 from catchball.rules.catalog import CODES
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
-FAMILIES = ("structure", "alignment", "deployment", "quality", "conversation")
+FAMILIES = ("structure", "alignment", "deployment", "quality", "conversation", "capability")
 
 
 @dataclass(frozen=True)
