@@ -220,7 +220,10 @@ def expertise_rows(cascade, branch: Sequence[str] | None = None) -> Iterable[Aim
         if not aim.active:
             continue
         below = []
-        for _, objective in cascade.support_tree(aim.id):
+        for step in cascade.below(aim.id):  # each objective once: repeats are skipped
+            if step.repeat:
+                continue
+            objective = goals.objectives[step.id]
             team_id = cascade.owner_team(objective.id)
             if in_branch is not None and team_id not in in_branch:
                 continue

@@ -406,7 +406,7 @@ class Cascade:
 
         Each counted objective walks up its active `supports` links once,
         adding one to every goal it reaches (each once, so an objective that
-        reaches a goal by two paths counts once, as in `support_tree`). The
+        reaches a goal by two paths counts once, as in `below`). The
         walk up from an individual objective is a few goals long, so this is
         linear in practice, where walking down from every goal is not.
         Goals that nothing counted reaches are absent (0).

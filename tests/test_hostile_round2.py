@@ -371,9 +371,10 @@ ODD_TITLES = {
     ),
 }
 JSON_COMMANDS = [["check", "-f", "json"], ["check", "-f", "sarif"], ["check", "-f", "gitlab"],
-                 ["trace", "TN-SAFE", "-f", "json"], ["status", "-f", "json"], ["rules", "-f", "json"], ["schema"]]
+                 ["trace", "TN-SAFE", "-f", "json"], ["status", "-f", "json"], ["rules", "-f", "json"], ["schema"],
+                 ["capability", "-f", "json"]]
 TEXT_COMMANDS = [["check"], ["check", "-f", "github"], ["check", "-f", "markdown"], ["check", "-f", "junit"],
-                 ["cascade"], ["trace", "TN-SAFE"], ["status"], ["report"], ["rules"], ["rules", "CB201"]]
+                 ["cascade"], ["trace", "TN-SAFE"], ["status"], ["report"], ["rules"], ["rules", "CB201"], ["capability"]]
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])

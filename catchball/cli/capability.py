@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from typing import Annotated, Optional
 
 import typer
 
+from catchball.cli.streams import JSON, write_document
 from catchball.cli.app import PathArgument, app, command_errors, fail, note
 
 CAPABILITY_FORMATS = ("text", "json")
@@ -60,8 +60,8 @@ def capability(
         top = found.teams[0].depth
         found = dataclasses.replace(found, teams=tuple(t for t in found.teams if t.depth - top <= depth))
     if format == "json":
-        json.dump(capability_document(result, found, people=not no_people), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        document = json.dumps(capability_document(result, found, people=not no_people), indent=2, ensure_ascii=False)
+        write_document(document + "\n", JSON)  # valid JSON on a stdout that is not UTF-8, too
         return
     from catchball.views.capability import CapabilityView
     from catchball.views.terminal import print_lines

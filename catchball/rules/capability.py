@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from catchball.capability import EXPERTISE_LEVEL, capability_of, per_cent_text, percent
-from catchball.findings import Finding, new_finding
+from catchball.findings import AIM, TEAM, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
 
@@ -67,7 +67,7 @@ def capability_below_target(cascade: Cascade) -> Iterator[Finding]:
         ]
         team = teams[row.id]
         message = f"team {row.id} is short of its capability target{'s' if len(short) != 1 else ''}: " + "; ".join(parts)
-        yield new_finding("CB701", message, row.id, team.span)
+        yield new_finding("CB701", message, row.id, team.span, TEAM)
 
 
 @rule("CB702")
@@ -119,4 +119,4 @@ def aim_without_expertise(cascade: Cascade) -> Iterator[Finding]:
             else "in its cascade"
         )
         message = f"aim {row.id} has nobody at {EXPERTISE_LEVEL} level or above {where}"
-        yield new_finding("CB702", message, row.id, aims[row.id].span)
+        yield new_finding("CB702", message, row.id, aims[row.id].span, AIM)
