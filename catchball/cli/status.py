@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Literal
 
 import typer
 
-from catchball.cli.streams import JSON, write_document
+from catchball.cli.streams import write_json
 from catchball.cli.app import PathArgument, app, command_errors, note
 
 
@@ -19,12 +18,9 @@ def _text(result, state) -> None:
 
 
 def _json(result, state) -> None:
-    from catchball.formats.json import write
     from catchball.status import status_document
 
-    buffer = io.StringIO()
-    write(status_document(result, state), buffer)
-    write_document(buffer.getvalue(), JSON)  # valid JSON on a stdout that is not UTF-8, too
+    write_json(status_document(result, state))
 
 
 STATUS_FORMATS = {"text": _text, "json": _json}

@@ -8,6 +8,7 @@ early. None of these may crash a command or pass for "errors found".
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 import sys
@@ -36,6 +37,15 @@ def write_document(text: str, kind: str, out: TextIO | None = None) -> None:
     if not _utf8(out):
         text = escape_for(text, kind, getattr(out, "encoding", None) or "ascii")
     out.write(text)
+
+
+def write_json(doc) -> None:
+    """A JSON document (a trace, the round's status) on stdout, valid JSON whatever its encoding."""
+    from catchball.formats.json import write
+
+    buffer = io.StringIO()
+    write(doc, buffer)
+    write_document(buffer.getvalue(), JSON)
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
