@@ -30,6 +30,9 @@ LAYERS = {
     "catchball.findings": 0,
     "catchball.identity": 0,
     "catchball.output": 0,
+    "catchball.capability": 0,  # capability shares: a pure computation over the model (rules use it)
+    "catchball.spc": 0,  # SPC: a pure computation
+    "catchball.icons": 0,
     "catchball.rules.catalog": 0,  # the code table: data the reader needs too
     "catchball.asof": 0,  # the as-of day
     "catchball.spc": 0,  # pure: series in, chart out
@@ -57,6 +60,7 @@ LAYERS = {
     "catchball.report": 5,
     "catchball.scaffold": 5,
     "catchball.jsonschema_export": 5,
+    "catchball.chart": 5,
     # 6: the command line
     "catchball.cli": 6,
     "catchball.__main__": 6,

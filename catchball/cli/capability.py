@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from typing import Annotated, Literal, Optional
 
 import typer
 
 from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli.streams import write_json
 
 
 def _text(result, found, people: bool) -> None:
@@ -20,9 +20,8 @@ def _text(result, found, people: bool) -> None:
 
 def _json(result, found, people: bool) -> None:
     from catchball.capability import capability_document
-    from catchball.formats.json import write
 
-    write(capability_document(result, found, people=people), sys.stdout)
+    write_json(capability_document(result, found, people=people))  # valid JSON on a stdout that is not UTF-8, too
 
 
 CAPABILITY_FORMATS = {"text": _text, "json": _json}

@@ -8,10 +8,25 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note, split_words
+from catchball.cli.app import (
+    AsOfOption,
+    ForceOption,
+    PathArgument,
+    app,
+    as_of_option,
+    command_errors,
+    fail,
+    note,
+    refuse_goals_output,
+    split_words,
+)
+from catchball.cli.streams import JSON, TEXT, XML, write_document
 from catchball.formats import FORMAT_NAMES, emitter
 
 CheckFormat = Literal[FORMAT_NAMES]  # click checks the value and lists the choices in --help
+
+# How characters a non-UTF-8 stdout cannot hold are escaped, format by format.
+DOCUMENT_KINDS = {"json": JSON, "sarif": JSON, "gitlab": JSON, "junit": XML}
 
 
 @app.command(
@@ -64,6 +79,7 @@ def check(
         typer.Option("--new-only", help="With --diff: report and fail only on findings the change introduces."),
     ] = False,
     as_of: AsOfOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
     if new_only and diff is None:
@@ -90,13 +106,14 @@ def check(
                 path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only, as_of=day
             )
         result.strict = strict
+        refuse_goals_output(output, result.goals, force)
         for message in result.notes:
             note(message)
+        buffer = io.StringIO()
+        emitter(format)(result, buffer)
         if output is None:
-            emitter(format)(result, sys.stdout)
+            write_document(buffer.getvalue(), DOCUMENT_KINDS.get(format, TEXT))
         else:
-            buffer = io.StringIO()
-            emitter(format)(result, buffer)
             write_atomic(output, buffer.getvalue())
             if format != "text":
                 # One run gives both: the file for the tool, the text for whoever reads the log.

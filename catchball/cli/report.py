@@ -9,7 +9,17 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli.app import (
+    AsOfOption,
+    ForceOption,
+    PathArgument,
+    app,
+    as_of_option,
+    command_errors,
+    fail,
+    note,
+    refuse_goals_output,
+)
 
 
 REPORT_FORMATS = ("markdown", "html")  # catchball.report.FORMATS: our template for each
@@ -66,6 +76,7 @@ def report(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the board report: headline, each aim with its measures, line of sight and diagram, gaps, coverage,
     X-matrix, catchball status, and the findings in an appendix.
@@ -90,6 +101,7 @@ def report(
 
     with command_errors(), reading_progress() as progress:
         result = run_check(path, progress=progress, as_of=day, freeze=True)
+        refuse_goals_output(output, result.goals, force)
         for message in result.notes:
             note(message)
         # A Markdown report written to a file links SVG charts written beside it (report-charts/

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from catchball.cli.app import app, command_errors
+from catchball.cli.streams import JSON, write_document
 
 
 def _text(chosen, one: bool) -> str:
@@ -53,4 +54,8 @@ def rules(
 
     with command_errors():
         chosen = [docs.find_rule(code)] if code is not None else list(all_rules().values())
-    typer.echo(RULES_FORMATS[format](chosen, code is not None), nl=False)
+    text = RULES_FORMATS[format](chosen, code is not None)
+    if format == "json":
+        write_document(text, JSON)  # valid JSON on a stdout that is not UTF-8, too
+    else:
+        typer.echo(text, nl=False)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Literal
 
 import typer
 
 from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, note
+from catchball.cli.streams import write_json
 
 
 def _text(result, state) -> None:
@@ -18,10 +18,9 @@ def _text(result, state) -> None:
 
 
 def _json(result, state) -> None:
-    from catchball.formats.json import write
     from catchball.status import status_document
 
-    write(status_document(result, state), sys.stdout)
+    write_json(status_document(result, state))
 
 
 STATUS_FORMATS = {"text": _text, "json": _json}

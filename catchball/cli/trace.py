@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Literal
 
 import typer
 
 from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli.streams import write_json
 
 
 def _text(result, sight) -> None:
@@ -18,10 +18,9 @@ def _text(result, sight) -> None:
 
 
 def _json(result, sight) -> None:
-    from catchball.formats.json import write
     from catchball.trace import trace_document
 
-    write(trace_document(result, sight), sys.stdout)
+    write_json(trace_document(result, sight))
 
 
 TRACE_FORMATS = {"text": _text, "json": _json}
