@@ -119,7 +119,20 @@ def run_diff(
             raise CatchballError(f"at {rev}: {exc}".replace(str(base_root), current.goals.display_root)) from None
         if base is not None:
             base_findings = [_rehome(f, str(base_root), current.goals.display_root) for f in base.findings]
-    changes = Changes(base=rev, commit=commit)
+    changes = compare_checks(base, base_findings if base is not None else [], current, rev, commit)
+    return DiffResult(current, changes, new_only)
+
+
+def compare_checks(
+    base: CheckResult | None, base_findings: list[Finding], current: CheckResult, label: str, commit: str = ""
+) -> Changes:
+    """Findings and strategy of `current` against `base` (None: there were no goals).
+
+    `base_findings` are the base's findings with their paths as `current`
+    shows them. Also used by `catchball import`, whose base is the goals
+    before the import.
+    """
+    changes = Changes(base=label, commit=commit)
     if base is None:
         changes.base_found = False
         changes.introduced = list(current.findings)
@@ -127,7 +140,7 @@ def run_diff(
     else:
         changes.introduced, changes.unchanged, changes.resolved = match_findings(base_findings, current.findings)
         changes.drift = strategy_drift(base, current)
-    return DiffResult(current, changes, new_only)
+    return changes
 
 
 # -- matching findings --------------------------------------------------------

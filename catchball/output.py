@@ -10,8 +10,8 @@ from pathlib import Path
 from catchball.errors import CatchballError
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new, never half.
+def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
+    """Write `text` (or bytes, such as a workbook) to `path`: readers see the old file or the new, never half.
 
     The text goes to a temporary file beside the target, is flushed to disk,
     then renamed over it. A missing folder, a read-only target or a full disk
@@ -28,7 +28,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     except OSError:
         kind = None
     if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
-        _write_stream(target, text.encode("utf-8"))
+        _write_stream(target, text if isinstance(text, bytes) else text.encode("utf-8"))
         return
     if kind is not None and target.is_symlink():
         target = Path(os.path.realpath(target))
@@ -42,7 +42,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     # for anyone means read-only, for root too.
     if target.exists() and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222):
         raise CatchballError(f"cannot write {target}: the file is read-only")
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -1,0 +1,175 @@
+"""Making a Plan's changes in the YAML text, keeping what people wrote around them.
+
+ruamel.yaml reads each file as a round-trip document: comments, key order,
+quoting, block or flow style and folded text survive, and only the keys
+the import changes are rewritten (the example trust's files load and dump
+back byte for byte). Each file's list indentation is measured from the
+file itself, so a file written `- id:` at the margin stays that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from catchball.errors import CatchballError
+from catchball.load.limits import LimitExceeded, read_bounded
+from catchball.workbook.plan import Edit, NewElement, Plan
+
+SETTINGS_FILE = "catchball.yaml"
+# Where an objective's owner goes among its keys: after its title.
+_OWNER_AFTER = "title"
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file the import writes: its path under the goals root, the text before (None: new) and after."""
+
+    path: str
+    before: str | None
+    after: str
+
+    def diff(self, display_root: str) -> str:
+        shown = self.path if display_root in ("", ".") else f"{display_root.rstrip('/')}/{self.path}"
+        before = self.before.splitlines(keepends=True) if self.before is not None else []
+        lines = difflib.unified_diff(
+            before, self.after.splitlines(keepends=True),
+            fromfile="/dev/null" if self.before is None else f"a/{shown}", tofile=f"b/{shown}",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def file_changes(root: Path, plan: Plan) -> list[FileChange]:
+    """The new text of every file the plan touches, in path order (nothing is written)."""
+    by_file: dict[str, tuple[list[Edit], list[NewElement]]] = {}
+    for edit in plan.edits:
+        by_file.setdefault(edit.file, ([], []))[0].append(edit)
+    for element in plan.new:
+        by_file.setdefault(element.file, ([], []))[1].append(element)
+    changes = []
+    if plan.settings:
+        changes.append(FileChange(SETTINGS_FILE, None, _dump(_yaml(0), plan.settings)))
+    for relative in sorted(by_file):
+        edits, new = by_file[relative]
+        path = root / relative
+        before = _read(path, relative) if path.exists() else None
+        after = _changed_text(relative, before, edits, new)
+        if after != before:
+            changes.append(FileChange(relative, before, after))
+    return changes
+
+
+def _read(path: Path, relative: str) -> str:
+    try:
+        return read_bounded(path).decode("utf-8")
+    except (OSError, LimitExceeded, UnicodeDecodeError) as exc:
+        raise CatchballError(f"cannot edit {relative}: {exc}") from None
+
+
+def _changed_text(relative: str, before: str | None, edits: list[Edit], new: list[NewElement]) -> str:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    offset = _list_offset(before) if before else 2
+    yaml = _yaml(offset)
+    if before is None or not before.strip():
+        document = CommentedMap()
+    else:
+        try:
+            document = yaml.load(before)
+        except Exception as exc:  # ruamel's errors have no common base we could name
+            raise CatchballError(f"cannot edit {relative}: it is not valid YAML ({type(exc).__name__}); fix it first") from None
+        if not isinstance(document, CommentedMap):
+            raise CatchballError(f"cannot edit {relative}: it is not a mapping of goals; fix it first")
+    for edit in edits:
+        element = _find(document, edit, relative)
+        for key in edit.remove:
+            element.pop(key, None)
+        for key, value in edit.set.items():
+            element[key] = _node(key, value)
+    if new:
+        if before is None and all(e.owner and e.owner[0] == "team" for e in new) and len({e.owner for e in new}) == 1:
+            document["team"] = new[0].owner[1]  # a new team file says whose objectives it holds once
+    for element in new:
+        section = document.get(element.section)
+        if not isinstance(section, CommentedSeq):
+            section = CommentedSeq()
+            document[element.section] = section
+        section.append(_element(document, element))
+    return _dump(yaml, document)
+
+
+def _find(document, edit: Edit, relative: str):
+    section = document.get(edit.section)
+    for item in section or ():
+        if getattr(item, "lc", None) is not None and item.lc.line == edit.line - 1:
+            return item
+    raise CatchballError(f"cannot edit {relative}: {edit.id} is no longer at line {edit.line}; was the file changed?")
+
+
+def _element(document, element: NewElement):
+    from ruamel.yaml.comments import CommentedMap
+
+    mapping = CommentedMap()
+    owner_key = None
+    if element.owner is not None:
+        kind, owner_id = element.owner
+        if document.get(kind) != owner_id or (kind == "team" and document.get("person") is not None):
+            owner_key = (kind, owner_id)
+    for key, value in element.values.items():
+        mapping[key] = _node(key, value)
+        if owner_key is not None and key == _OWNER_AFTER:
+            mapping[owner_key[0]] = owner_key[1]
+            owner_key = None
+    if owner_key is not None:
+        mapping[owner_key[0]] = owner_key[1]
+    return mapping
+
+
+def _node(key: str, value):
+    """A value as ruamel should write it: lists of ids in flow style, measures as block mappings."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    if key == "supports":
+        seq = CommentedSeq(value)
+        seq.fa.set_flow_style()
+        return seq
+    if key == "measures":
+        seq = CommentedSeq()
+        for measure in value:
+            mapping = CommentedMap()
+            for name, item in measure.items():
+                mapping[name] = _node(name, item)
+            seq.append(mapping)
+        return seq
+    if isinstance(value, str) and "\n" in value.rstrip("\n"):
+        return LiteralScalarString(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _yaml(offset: int):
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long title someone wrote on one line
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+def _dump(yaml, document) -> str:
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _list_offset(text: str) -> int:
+    """How far a file indents its list dashes under a key: 2 for `  - id:`, 0 for `- id:`."""
+    match = re.search(r"^[A-Za-z_][\w-]*:[ \t]*(#.*)?\n(?:[ \t]*(?:#.*)?\n)*( *)- ", text, re.M)
+    return len(match.group(2)) if match else 2
