@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from catchball.check import run_check
 from catchball.cli import app
+
+# Every property test runs under one profile, whichever module is run alone. No
+# deadline: these machines are shared and noisy, and speed belongs to the
+# benchmarks, never to a timed test.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # A small healthy organisation: board -> surgery -> ward-7, with people.
 HEALTHY = {

@@ -108,3 +108,61 @@ def test_goals_shaped_files_are_proved_without_the_parser(text):
 )
 def test_other_shapes_go_to_the_exact_count(text):
     assert not nesting.every_line_simple(text)
+
+
+# --- the same finding whichever parser counts ---------------------------------
+#
+# libyaml 0.2.6 (PyYAML 6.0.4) stops near 1,000 flow levels with an error of its
+# own, before the event past our limit; 0.2.5 has no such limit. The exact count
+# must give the same fault either way, so it is checked against PyYAML's own
+# parser, which has no limit, and against a libyaml that stops early.
+
+DEEP_TEXTS = {
+    "flow sequences": "aims: " + "[" * 5_000 + "]" * 5_000 + "\n",
+    "flow mappings": "aims: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n",
+    "block sequences": "aims:\n" + "- " * 5_000 + "x\n",
+    "flow after a long block": "aims:\n" + "".join(f"  - k{n}: v\n" for n in range(200)) + "  - " + "[" * 3_000 + "\n",
+    "carriage returns": "aims:\r  - x\r  - " + "[" * 3_000 + "]" * 3_000 + "\r",
+}
+
+
+def pure_python_fault(text: str):
+    return nesting._count_levels(yaml.parse(text, Loader=yaml.SafeLoader))
+
+
+@pytest.mark.parametrize("name", DEEP_TEXTS)
+def test_the_exact_count_is_the_same_as_pure_python_parsers(name):
+    text = DEEP_TEXTS[name]
+    expected = pure_python_fault(text)
+    assert expected is not None and f"more than {MAX_DEPTH} levels" in expected.message
+    assert nesting.deepest_point(text) == expected
+
+
+@pytest.mark.parametrize("name", DEEP_TEXTS)
+def test_a_libyaml_that_stops_early_gives_the_same_fault(name, monkeypatch):
+    text = DEEP_TEXTS[name]
+    expected = pure_python_fault(text)
+    real_parse = yaml.parse
+
+    def libyaml_with_a_limit_of_its_own(stream, Loader):  # noqa: N803 - PyYAML's name
+        if Loader is yaml.SafeLoader:
+            return real_parse(stream, Loader=Loader)
+
+        def events():
+            depth = 0
+            for event in real_parse(stream, Loader=Loader):
+                if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    depth += 1
+                    if depth > 1_000 or (depth > 2 and event.start_mark.column > 900):
+                        raise yaml.scanner.ScannerError(
+                            "while increasing flow level", event.start_mark,
+                            "exceeded maximum nesting depth", event.start_mark)
+                yield event
+        return events()
+
+    monkeypatch.setattr(nesting.yaml, "parse", libyaml_with_a_limit_of_its_own)
+    assert nesting.deepest_point(text) == expected
+
+
+def test_a_syntax_error_without_deep_nesting_is_left_to_the_reader():
+    assert nesting.deepest_point("aims: [[[ {a: b\n  - ]]\n" + "x: [" * 3 + "\n") is None

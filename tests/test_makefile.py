@@ -25,3 +25,45 @@ def test_a_venv_that_failed_half_way_is_removed_so_the_next_make_starts_again(tm
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert not (tmp_path / ".venv").exists(), "the half-made .venv would be taken as made next time"
+
+
+def _locked_names(lock: Path) -> set[str]:
+    names = set()
+    for line in lock.read_text().splitlines():
+        if line and not line.startswith((" ", "#", "-")):
+            names.add(line.split("==", 1)[0].strip().lower().replace("_", "-"))
+    return names
+
+
+def _declared(spec: str) -> str:
+    import re
+    return re.split(r"[<>=!~ \[;]", spec, maxsplit=1)[0].strip().lower().replace("_", "-")
+
+
+def test_every_dependency_in_pyproject_is_in_the_lock():
+    # make installs the lock with --no-deps: a dependency added to pyproject.toml
+    # but not locked would be missing from every fresh install. Run `make lock`.
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest brings tomli there
+        import tomli as tomllib
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    run = _locked_names(PROJECT / "requirements" / "run.txt")
+    test = _locked_names(PROJECT / "requirements" / "test.txt")
+    assert {_declared(d) for d in project["dependencies"]} <= run
+    assert {_declared(d) for d in project["optional-dependencies"]["test"]} | run <= test
+    assert {"pip", "setuptools"} <= _locked_names(PROJECT / "requirements" / "build.txt")
+
+
+def test_make_installs_only_from_the_lock(tmp_path):
+    # `make -n` prints the commands: every pip install takes the locked files with
+    # their hashes, and catchball itself is built without fetching a build backend.
+    for target in ("install", "test"):
+        done = subprocess.run(["make", "-n", "-B", target], cwd=PROJECT, capture_output=True, text=True, timeout=60)
+        installs = [line for line in done.stdout.splitlines() if "pip install" in line]
+        assert installs, done.stdout
+        for line in installs:
+            assert ("--require-hashes" in line and "-r requirements/" in line) or \
+                ("--no-deps" in line and "--no-build-isolation" in line and line.endswith("-e .")), line
+    ci = (PROJECT / ".ci" / "run").read_text()
+    assert "make test" in ci

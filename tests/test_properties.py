@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import datetime as dt
@@ -46,10 +45,6 @@ from catchball.views.cascade import CascadeOptions, CascadeView
 from catchball.views.status import StatusView
 from catchball.views.trace import TraceView
 
-_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
-settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Ids YAML would read as something else, written plain on purpose.
 TRICKY_IDS = ["no", "yes", "on", "off", "y", "1e3", "2026-01-01", "1.10", "007", "0x1F", "true", ".5", "12_000"]

@@ -108,6 +108,7 @@ try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -143,21 +144,51 @@ def deepest_point(text: str) -> ParseFault | None:
 
     A syntax error ends the count; composing the text stops at the same
     error, so nothing deeper is ever composed.
+
+    libyaml 0.2.6 (PyYAML 6.0.4's wheels) has a nesting limit of its own,
+    about 1,000 flow levels, which its scanner reaches while it looks ahead
+    for a simple key, before it hands us the event past our limit. Its
+    message and position differ from release to release, so when libyaml
+    stops with an error, PyYAML's own parser (no limit of its own, the same
+    grammar) counts the lines up to that error again: the finding is the same
+    whichever libyaml is installed. Only a file with a syntax error pays for
+    it, and only up to the line of that error.
     """
-    depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, _OPEN):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return ParseFault(
-                        f"collections nest more than {MAX_DEPTH} levels deep: refused (a goals file needs six)",
-                        mark.line + 1,
-                        mark.column + 1,
-                    )
-            elif isinstance(event, _CLOSE):
-                depth -= 1
-    except yaml.YAMLError:
-        return None
+        return _count_levels(yaml.parse(text, Loader=_Loader))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if _Loader is yaml.SafeLoader or mark is None:
+            return None
+        upto = _up_to_line(text, mark.line)
+        try:
+            return _count_levels(yaml.parse(upto, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            return None
+
+
+def _up_to_line(text: str, line: int) -> str:
+    """The text up to the end of its 0-based `line` (any YAML line break counts)."""
+    end = len(text)
+    for number, found in enumerate(_LINE_BREAK.finditer(text)):
+        if number == line:
+            end = found.end()
+            break
+    return text[:end]
+
+
+def _count_levels(events) -> ParseFault | None:
+    depth = 0
+    for event in events:
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return ParseFault(
+                    f"collections nest more than {MAX_DEPTH} levels deep: refused (a goals file needs six)",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+        elif isinstance(event, _CLOSE):
+            depth -= 1
     return None
