@@ -11,6 +11,7 @@ from Python:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -71,19 +72,21 @@ def run_check(
     ignore: Iterable[str] = (),
     cwd: Path | None = None,
     progress: Progress | None = None,
+    as_of: dt.date | None = None,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
     `select` and `ignore` take codes, names or prefixes (CB2); catchball.yaml's
-    `ignore` and `severity` apply too. Raises CatchballError when the command
-    cannot run.
+    `ignore` and `severity` apply too. `as_of` is the day calendar rules
+    judge on (default: catchball.asof.default_day()). Raises CatchballError
+    when the command cannot run.
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
     loaded = load_goals(path, cwd, progress)
     settings = loaded.goals.settings
     ignored |= set(settings.ignore)
-    cascade = Cascade(loaded.goals)
+    cascade = Cascade(loaded.goals, as_of)
     rules = all_rules()
     collector = FindingCollector()
     collector.extend(loaded.findings)

@@ -17,6 +17,7 @@ re-parented or changed between REV and now.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import subprocess
 import tempfile
@@ -96,6 +97,7 @@ def run_diff(
     ignore: Iterable[str] = (),
     new_only: bool = False,
     cwd: Path | None = None,
+    as_of: dt.date | None = None,
 ) -> DiffResult:
     """Check the goals at `path` now and at git revision `rev`, and compare.
 
@@ -103,7 +105,7 @@ def run_diff(
     not inside a git repository, or `rev` names no commit.
     """
     select, ignore = list(select), list(ignore)
-    current = run_check(path, select=select, ignore=ignore, cwd=cwd)
+    current = run_check(path, select=select, ignore=ignore, cwd=cwd, as_of=as_of)
     root, _ = find_root(path, cwd)
     top, prefix = repository_of(root)
     commit = resolve_commit(top, rev)
@@ -112,7 +114,8 @@ def run_diff(
         base_root.mkdir()
         extract_tree(top, commit, prefix, base_root)
         try:
-            base = run_check(str(base_root), select=select, ignore=ignore)
+            # the same as-of day: a change is judged on what it changed, not on the calendar
+            base = run_check(str(base_root), select=select, ignore=ignore, as_of=current.cascade.as_of)
         except NoGoalsError:
             base = None
         except CatchballError as exc:

@@ -14,12 +14,15 @@ views ask is a method here, and each is linear in the size of the goals.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
 import networkx as nx
 
+from catchball.asof import default_day
+from catchball.measurement import MeasureChart, chart_measures
 from catchball.model import Aim, GoalSet, Objective
 
 MAX_PATHS = 50  # line-of-sight paths shown for one element; they can multiply
@@ -76,8 +79,10 @@ class _LinkGraph(nx.DiGraph):
 class Cascade:
     """Questions about one GoalSet's cascade, answered from the graph."""
 
-    def __init__(self, goals: GoalSet) -> None:
+    def __init__(self, goals: GoalSet, as_of: dt.date | None = None) -> None:
         self.goals = goals
+        self.as_of = as_of if as_of is not None else default_day()  # the day CB405 and CB603 judge on
+        self._measure_charts: tuple[MeasureChart, ...] | None = None
         self.graph = _LinkGraph()
         self._owned: dict[tuple[str, str], list[str]] = {}  # team_node / person_node -> objective ids
         self._members: dict[str, list[str]] = {}  # team id -> person ids, in read order
@@ -114,6 +119,15 @@ class Cascade:
                 owned.setdefault(team_node(o.team), []).append(o.id)
             if o.person is not None and o.person in people:
                 owned.setdefault(person_node(o.person), []).append(o.id)
+
+    # -- measures -----------------------------------------------------------
+
+    @property
+    def measure_charts(self) -> tuple[MeasureChart, ...]:
+        """Every measure with its XmR chart, in file order: computed once, on first use."""
+        if self._measure_charts is None:
+            self._measure_charts = chart_measures(self.goals, self.goals.settings, self.as_of)
+        return self._measure_charts
 
     # -- ownership and the org tree ---------------------------------------
 

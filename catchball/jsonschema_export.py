@@ -21,7 +21,7 @@ import json
 from catchball.links import SCHEMA_URL
 from catchball.load import fields as F
 from catchball.rules.catalog import CODES, NAMES
-from catchball.settings import RULE_KEYS, SEVERITY_WORDS, TOP_KEYS
+from catchball.settings import RULE_KEYS, SEVERITY_WORDS, SPC_KEYS, SPC_RANGES, TOP_KEYS
 
 DRAFTS = {
     "2020-12": "https://json-schema.org/draft/2020-12/schema",
@@ -37,7 +37,10 @@ REQUIRED_ID = "^[A-Za-z0-9_.\\-]+$"
 NUMBER_TEXT = "^\\s*([-+]?(\\d[\\d,]*(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?)?\\s*$"  # "1,000" is 1000
 COUNT_TEXT = "^\\s*(\\d[\\d,]*(\\.0*)?)?\\s*$"
 DATE_TEXT = "^(\\d{4}-\\d{2}-\\d{2}([Tt ].*)?)?$"
-SELECTOR = "^([Cc][Bb]([1-5][0-9]{0,2})?|[Aa][Ll][Ll])$"  # a code, a prefix such as CB2, or ALL
+PERIOD = "^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$"  # a month 2026-04 or a date 2026-04-07
+DATA_VALUE_TEXT = "^\\s*([-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?\\s*%?)?\\s*$"  # 12.5 or 12.5%
+# a code, a prefix such as CB2 (of a family that exists), or ALL
+SELECTOR = "^([Cc][Bb]([%s][0-9]{0,2})?|[Aa][Ll][Ll])$" % "".join(sorted({code[2] for code in CODES}))
 
 # What each field means, shown by editors on hover. A test checks that every
 # field of the field table has a description here and that nothing is left over.
@@ -48,6 +51,11 @@ DESCRIPTIONS = {
     ("measure", "target"): "Where we aim to be (a number). Missing is CB404.",
     ("measure", "by"): "When the target should be met (YYYY-MM-DD).",
     ("measure", "direction"): "`up` or `down`: which way is better. Needed only when baseline equals target.",
+    ("measure", "id"): "The measure's id (measures have their own namespace): names it in `catchball chart` and in a CSV's `measure` column.",
+    ("measure", "data"): (
+        "The measure's data: a mapping of period (a month `2026-04` or a date `2026-04-07`) to number, "
+        "or the path of a CSV file under the goals root with `period` and `value` columns. See docs/measures.md."
+    ),
     ("aim", "id"): "The aim's id: letters, digits, `-`, `_` and `.`. Aims and objectives share one namespace.",
     ("aim", "title"): "The aim, in a few words. Required.",
     ("aim", "dimension"): "Free text; suggested: safe, effective, timely, efficient, equitable, person-centred, people, value.",
@@ -73,7 +81,9 @@ DESCRIPTIONS = {
     ("objective", "supports"): "The aims or objectives this objective serves: one id or a list of ids, upward in the org tree.",
     ("objective", "owner"): "The accountable person of a team objective (a person id when `people` are defined). Missing is CB402.",
     ("objective", "due"): "When the objective is due (YYYY-MM-DD); not after what it supports (CB403).",
-    ("objective", "status"): "Where the catchball conversation stands: proposed, challenged, agreed (default) or dropped.",
+    ("objective", "status"): (
+        "Where the catchball conversation stands: proposed, challenged, agreed (default), done (delivered) or dropped."
+    ),
     ("objective", "measures"): "How progress is measured. An active team objective without measures is CB401.",
     ("objective", "description"): "Longer text about the objective.",
     ("file", "team"): "The default owning team for the objectives of this file.",
@@ -89,6 +99,12 @@ DESCRIPTIONS = {
     ("rules", "max-objectives"): "CB304 fires when a team or person owns more active objectives than this (default 5).",
     ("rules", "ignore"): "Rules switched off: codes (CB302), names (silent-team) or prefixes (CB3).",
     ("rules", "severity"): "Severity overrides: a rule code mapped to error, warning or info.",
+    ("settings", "spc"): "How measures' XmR charts are computed (Making Data Count's rules) and when data is stale.",
+    ("spc", "minimum-points"): "Points the last phase needs before it gets limits and icons (default 13, at least 2).",
+    ("spc", "shift"): "Points in a row on one side of the mean that make a shift (6 to 8, default 6).",
+    ("spc", "trend"): "Points in a row rising or falling that make a trend (6 to 8, default 6).",
+    ("spc", "fix-limits-after"): "Compute each phase's mean and limits from its first N points only (default: all).",
+    ("spc", "stale-after"): "Days after the end of a measure's last period before its data is stale, CB603 (default 62).",
 }
 
 SECTION_ELEMENT = {"aims": "aim", "teams": "team", "people": "person", "objectives": "objective"}
@@ -122,7 +138,7 @@ def build_schema(draft: str = "2020-12") -> dict:
         "$id": SCHEMA_URL,
         "title": "catchball goals file",
         "description": (
-            "A file of a catchball goals repository (format v1): aims, teams, people or objectives; "
+            "A file of a catchball goals repository (format v1.1): aims, teams, people or objectives; "
             "or the goals root's catchball.yaml."
         ),
         "if": {"type": "object", "anyOf": [{"required": [key]} for key in TOP_KEYS]},
@@ -167,6 +183,13 @@ def _field(spec: F.Field, ref) -> dict:
             "type": SCALAR + ["array", "null"],
             "pattern": OPTIONAL_ID,
             "items": {"type": SCALAR + ["null"], "pattern": OPTIONAL_ID},
+        }
+    if kind == F.DATA:
+        value = {"type": ["number", "string", "null"], "pattern": DATA_VALUE_TEXT}
+        return {
+            "type": ["object", "string", "null"],
+            "propertyNames": {"pattern": PERIOD},
+            "additionalProperties": value,
         }
     if kind == F.MEASURES:
         # An empty string counts as absent: maxLength applies to strings only.
@@ -242,7 +265,22 @@ def _settings_file() -> dict:
         "properties": {key: _described(schema, ("rules", key)) for key, schema in rules.items()},
         "additionalProperties": False,
     }
-    top = {"organisation": {"type": SCALAR + ["null"]}, "period": {"type": SCALAR + ["null"]}, "rules": rules_schema}
+    spc = {
+        key: {"type": ["integer", "null"], "minimum": low, **({"maximum": high} if high is not None else {})}
+        for key, (low, high) in SPC_RANGES.items()
+    }
+    assert tuple(spc) == SPC_KEYS
+    spc_schema = {
+        "type": ["object", "null"],
+        "properties": {key: _described(schema, ("spc", key)) for key, schema in spc.items()},
+        "additionalProperties": False,
+    }
+    top = {
+        "organisation": {"type": SCALAR + ["null"]},
+        "period": {"type": SCALAR + ["null"]},
+        "rules": rules_schema,
+        "spc": spc_schema,
+    }
     assert tuple(top) == TOP_KEYS
     return {
         "type": ["object", "null"],

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catchball.spc import Point, SpcSettings
+
 ACTIVE_AIM = "active"
 RETIRED = "retired"
 AIM_STATUSES = (ACTIVE_AIM, RETIRED)
@@ -17,8 +19,9 @@ AIM_STATUSES = (ACTIVE_AIM, RETIRED)
 PROPOSED = "proposed"
 CHALLENGED = "challenged"
 AGREED = "agreed"
+DONE = "done"  # delivered (v1.1): traces and counts as active, but is never overdue nor counted by CB304
 DROPPED = "dropped"
-OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DROPPED)
+OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DONE, DROPPED)
 
 IMPROVEMENT_LEVELS = ("foundation", "practitioner", "advanced", "expert")
 
@@ -34,6 +37,13 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """A measure of an aim or objective, with its data once the loader has read it.
+
+    `points` are the values present, in period order. `data_fault` is True when
+    the data has a CB601 fault: such a measure gets no chart and no conclusions.
+    `data_file` is the CSV path as written (None for inline data or none).
+    """
+
     name: str
     span: Span
     unit: str | None = None
@@ -41,6 +51,24 @@ class Measure:
     target: float | None = None
     by: dt.date | None = None
     direction: str | None = None
+    id: str | None = None
+    data_file: str | None = None
+    data_span: Span | None = None  # the `data` key: where a fault in the whole value is reported
+    points: tuple[Point, ...] = ()
+    data_fault: bool = False
+
+    @property
+    def has_data_key(self) -> bool:
+        return self.data_span is not None
+
+    @property
+    def resolved_direction(self) -> str | None:
+        """`direction`, or the one baseline and target imply (v1: target above baseline is up)."""
+        if self.direction is not None:
+            return self.direction
+        if self.baseline is None or self.target is None or self.baseline == self.target:
+            return None
+        return "up" if self.target > self.baseline else "down"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +139,10 @@ class Objective:
         return self.status != DROPPED
 
     @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+    @property
     def is_individual(self) -> bool:
         return self.person is not None and self.team is None
 
@@ -125,6 +157,8 @@ class Settings:
     max_objectives: int = 5
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
+    spc: SpcSettings = SpcSettings()
+    stale_after: int = 62  # days after the end of a measure's last period before CB603 (spc: stale-after)
 
 
 @dataclass(slots=True)

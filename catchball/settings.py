@@ -17,12 +17,22 @@ from catchball.load import yaml_nodes as Y
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.nesting import nesting_fault
 from catchball.model import Settings, Span
+from catchball.spc import SpcSettings
 from catchball.rules.catalog import CODES
 from catchball.rules.registry import resolve_selectors
 from catchball.spelling import did_you_mean
 
-TOP_KEYS = ("organisation", "period", "rules")
+TOP_KEYS = ("organisation", "period", "rules", "spc")
 RULE_KEYS = ("max-aims", "max-objectives", "ignore", "severity")
+SPC_KEYS = ("minimum-points", "shift", "trend", "fix-limits-after", "stale-after")
+# The ranges the spec allows: (key, smallest, largest or None).
+SPC_RANGES = {
+    "minimum-points": (2, None),
+    "shift": (6, 8),
+    "trend": (6, 8),
+    "fix-limits-after": (2, None),
+    "stale-after": (0, None),
+}
 SEVERITY_WORDS = ("error", "warning", "info")
 
 
@@ -106,18 +116,51 @@ class _SettingsReader:
                 values["ignore"] = self.ignore(rules["ignore"])
             if "severity" in rules and not _is_null(rules["severity"]):
                 values["severity"] = self.severity(rules["severity"])
+        if "spc" in top and not _is_null(top["spc"]):
+            values.update(self.spc(top["spc"]))
         return Settings(**values), self.collector.findings()
+
+    def spc(self, node: yaml.Node) -> dict:
+        """The `spc` block: the chart's settings, and CB603's `stale-after` in days."""
+        given = self.mapping(node, "`spc`", SPC_KEYS)
+        numbers = {}
+        for key, value_node in given.items():
+            if _is_null(value_node):
+                continue
+            low, high = SPC_RANGES[key]
+            number = self.whole_number(value_node, f"spc: {key}")
+            if number < low or (high is not None and number > high):
+                allowed = f"{low} to {high}" if high is not None else f"{low} or more"
+                self.fail(value_node, f"`spc: {key}` must be {allowed}, not {number}")
+            numbers[key] = number
+        values = {}
+        chart = {
+            field: numbers[key]
+            for key, field in (
+                ("minimum-points", "minimum_points"), ("shift", "shift"), ("trend", "trend"),
+                ("fix-limits-after", "fix_limits_after"),
+            )
+            if key in numbers
+        }
+        if chart:
+            values["spc"] = SpcSettings(**chart)
+        if "stale-after" in numbers:
+            values["stale_after"] = numbers["stale-after"]
+        return values
 
     def text(self, node: yaml.Node, key: str) -> str:
         if not isinstance(node, Y.ScalarNode):
             self.fail(node, f"`{key}` must be text")
         return node.value
 
-    def limit(self, node: yaml.Node, key: str) -> int:
+    def whole_number(self, node: yaml.Node, key: str) -> int:
         if not (isinstance(node, Y.ScalarNode) and node.tag == Y.INT):
             written = node.value if isinstance(node, Y.ScalarNode) else "…"
             self.fail(node, f"`{key}` must be a whole number, not {written!r}")
-        number = yaml.constructor.SafeConstructor().construct_yaml_int(node)
+        return yaml.constructor.SafeConstructor().construct_yaml_int(node)
+
+    def limit(self, node: yaml.Node, key: str) -> int:
+        number = self.whole_number(node, key)
         if number < 1:
             self.fail(node, f"`{key}` must be 1 or more, not {number}")
         return number

@@ -19,9 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from catchball.model import AGREED, CHALLENGED, DROPPED, PROPOSED, Objective
+from catchball.model import AGREED, CHALLENGED, DONE, DROPPED, PROPOSED, Objective
 
-STATUSES = (PROPOSED, CHALLENGED, AGREED, DROPPED)
+STATUSES = (PROPOSED, CHALLENGED, AGREED, DONE, DROPPED)
 LEAD, OWNER = "lead", "owner"
 
 
@@ -49,7 +49,7 @@ class TeamStatus:
     def active(self) -> int:
         """Objectives still in play (not dropped), own and people's."""
         total = self.total
-        return total[PROPOSED] + total[CHALLENGED] + total[AGREED]
+        return total[PROPOSED] + total[CHALLENGED] + total[AGREED] + total[DONE]
 
 
 @dataclass(frozen=True, slots=True)

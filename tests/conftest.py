@@ -11,8 +11,14 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
-from catchball.check import run_check
-from catchball.cli import app
+# Calendar rules (CB405 overdue, CB603 stale data) judge on the as-of date,
+# which defaults to SOURCE_DATE_EPOCH's day: every test, and every command a
+# test runs in a subprocess, sees 2026-12-01, whatever today is.
+AS_OF = "2026-12-01"
+os.environ["SOURCE_DATE_EPOCH"] = "1796083200"  # 2026-12-01T00:00:00Z
+
+from catchball.check import run_check  # noqa: E402
+from catchball.cli import app  # noqa: E402
 
 # Every property test runs under one profile, whichever module is run alone. No
 # deadline: these machines are shared and noisy, and speed belongs to the

@@ -21,6 +21,7 @@ def test_example_goals_has_its_deliberate_problems_and_no_others():
             ("CB301", "TN-EQUITY"),
             ("CB401", "RAD-3"),
             ("CB302", "pathology"),
+            ("CB405", "RAD-2"),
         ]
     )
     assert result.exit_code() == 1

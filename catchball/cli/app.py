@@ -91,3 +91,26 @@ PathArgument = Annotated[
         show_default=False,
     ),
 ]
+
+
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Judge the calendar (overdue objectives, stale data) as on this day. "
+        "Default: SOURCE_DATE_EPOCH's day, else today.",
+        show_default=False,
+    ),
+]
+
+
+def as_of_option(text: Optional[str]):
+    """The --as-of day (a date), or exit 2 with one line when it is not a date."""
+    from catchball.asof import as_of_day
+    from catchball.errors import CatchballError
+
+    try:
+        return as_of_day(text)
+    except CatchballError as exc:
+        raise fail(str(exc)) from None

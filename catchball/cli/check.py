@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note, split_words
+from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note, split_words
 from catchball.formats import FORMAT_NAMES
 
 
@@ -58,12 +58,14 @@ def check(
         bool,
         typer.Option("--new-only", help="With --diff: report and fail only on findings the change introduces."),
     ] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
     if format not in FORMAT_NAMES:
         raise fail(f"unknown format {format!r}: choose one of {', '.join(FORMAT_NAMES)}")
     if new_only and diff is None:
         raise fail("--new-only needs --diff REV (the revision to compare with)")
+    day = as_of_option(as_of)
     from catchball.output import write_atomic
 
     from catchball.cli.progress import reading_progress
@@ -75,12 +77,16 @@ def check(
 
             # A bar for people only: machine formats go to tools and logs.
             with reading_progress(enabled=format == "text") as progress:
-                result = run_check(path, select=split_words(select), ignore=split_words(ignore), progress=progress)
+                result = run_check(
+                    path, select=split_words(select), ignore=split_words(ignore), progress=progress, as_of=day
+                )
         else:
             from catchball.diff import run_diff
             from catchball.formats.changes import emitter
 
-            result = run_diff(path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only)
+            result = run_diff(
+                path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only, as_of=day
+            )
         for message in result.notes:
             note(message)
         if output is None:

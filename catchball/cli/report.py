@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 
 @app.command(
@@ -38,8 +38,11 @@ def report(
     ] = False,
     date: Annotated[
         Optional[str],
-        typer.Option("--date", help="The date printed on the report, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH, else today."),
+        typer.Option(
+            "--date", help="The date printed on the report, YYYY-MM-DD. Default: --as-of, else SOURCE_DATE_EPOCH, else today."
+        ),
     ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write the alignment report as Markdown: headline, aims, coverage, cascade diagram, status, findings, orphans.
 
@@ -51,6 +54,9 @@ def report(
             report_day = dt.date.fromisoformat(date)
         except ValueError:
             raise fail(f"--date must be a date like 2027-03-31, not {date!r}") from None
+    day = as_of_option(as_of)
+    if report_day is None and as_of is not None:
+        report_day = day  # a report as of a day is dated that day
     from catchball.check import run_check
     from catchball.output import write_atomic
     from catchball.report import ReportOptions, build_context, render_report
@@ -58,7 +64,7 @@ def report(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, as_of=day)
         for message in result.notes:
             note(message)
         options = ReportOptions(team=team, people=not no_people, date=report_day)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 STATUS_FORMATS = ("text", "json")
 
@@ -23,6 +23,7 @@ STATUS_FORMATS = ("text", "json")
 def status(
     path: PathArgument = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    as_of: AsOfOption = None,
 ) -> None:
     """Show where the catchball round stands: each team's objectives by status, silent teams, who holds the ball.
 
@@ -30,13 +31,14 @@ def status(
     """
     if format not in STATUS_FORMATS:
         raise fail(f"unknown format {format!r}: choose one of {', '.join(STATUS_FORMATS)}")
+    day = as_of_option(as_of)
     from catchball.check import run_check
     from catchball.status import round_status, status_document
 
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, as_of=day)
     for message in result.notes:
         note(message)
     state = round_status(result.cascade)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 TRACE_FORMATS = ("text", "json")
 
@@ -25,6 +25,7 @@ def trace(
     goal_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an aim or objective.", show_default=False)],
     path: PathArgument = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    as_of: AsOfOption = None,
 ) -> None:
     """Show the line of sight of an aim or objective: every path up to True North, and everything below it.
 
@@ -32,6 +33,7 @@ def trace(
     """
     if format not in TRACE_FORMATS:
         raise fail(f"unknown format {format!r}: choose one of {', '.join(TRACE_FORMATS)}")
+    day = as_of_option(as_of)
     from catchball.check import run_check
     from catchball.spelling import did_you_mean
     from catchball.trace import line_of_sight, trace_document
@@ -39,7 +41,7 @@ def trace(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, as_of=day)
     goals = result.goals
     if goals.goal(goal_id) is None:
         raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")

@@ -12,6 +12,7 @@ from catchball.errors import NoGoalsError
 from catchball.findings import Finding, new_finding
 from catchball.load.discover import SETTINGS_FILE, GoalsRoot, discover
 from catchball.load.limits import LimitExceeded, read_bounded
+from catchball.load.measure_data import attach_measure_data
 from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
 from catchball.model import GoalSet, Span
@@ -53,6 +54,7 @@ def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | 
             merge(loaded, part)
             if progress is not None:
                 progress(done, len(goal_files))
+        loaded.findings.extend(attach_measure_data(goals, root))
     # What was loaded lives until the command ends: keep the cyclic collector
     # from scanning it again and again while the graph and rules allocate.
     gc.freeze()

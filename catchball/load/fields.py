@@ -1,4 +1,4 @@
-"""What each element may hold: the field table of the goals format, v1.
+"""What each element may hold: the field table of the goals format, v1 and v1.1.
 
 One place to read the format from; the loader, the JSON Schema and the docs
 follow it.
@@ -19,6 +19,7 @@ DATE = "date"
 ID_LIST = "id-list"  # one id or a list of ids
 MEASURES = "measures"
 CHOICE = "choice"
+DATA = "data"  # a measure's series: a mapping of period to number, or a CSV path
 
 ID_PATTERN = r"[A-Za-z0-9_.\-]+"
 
@@ -31,12 +32,14 @@ class Field:
 
 
 MEASURE_FIELDS = {
+    "id": Field(ID),  # v1.1: measure ids are a namespace of their own
     "name": Field(TEXT, required=True),
     "unit": Field(TEXT),
     "baseline": Field(NUMBER),
     "target": Field(NUMBER),
     "by": Field(DATE),
     "direction": Field(CHOICE, choices=("up", "down")),
+    "data": Field(DATA),  # v1.1
 }
 
 AIM_FIELDS = {

@@ -7,6 +7,7 @@ read in any order or in parallel and merged afterwards in read order.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import yaml
 
 from catchball.findings import Finding, FindingCollector
 from catchball.load import fields as F
+from catchball.load import series as S
 from catchball.load import yaml_nodes as Y
 from catchball.load.limits import ALIAS_ALLOWANCE
 from catchball.load.nesting import nesting_fault
@@ -369,11 +371,14 @@ class _FileReader:
             pairs, repeated = self.pairs(item)
             self.report_repeats(repeated, element_id)
             values = {}
+            data = _NO_DATA
             for key, (key_node, value_node) in pairs.items():
                 spec = F.MEASURE_FIELDS.get(key)
                 if spec is None:
                     where = f"in a measure of {element_id}" if element_id else "in a measure"
                     self.unknown_key(key, key_node, F.MEASURE_FIELDS, element_id, span, where)
+                elif spec.kind == F.DATA:
+                    data = self.measure_data(key_node, value_node, element_id)
                 else:
                     values[key] = self.value(spec, f"measures: {key}", value_node, element_id, span)
             if values.get("name") is None:
@@ -392,10 +397,87 @@ class _FileReader:
                 Measure(
                     name=values["name"], span=self.span(item), unit=values.get("unit"),
                     baseline=values.get("baseline"), target=values.get("target"), by=values.get("by"),
-                    direction=values.get("direction"),
+                    direction=values.get("direction"), id=values.get("id"),
+                    data_file=data.file, data_span=data.span, points=data.points, data_fault=data.fault,
                 )
             )
         return tuple(measures)
+
+    def measure_data(self, key_node: yaml.Node, node: yaml.Node, element_id) -> "_Data":
+        """A measure's `data`: a CSV path (read once every file is read) or inline points.
+
+        Every fault is CB601: at the faulty entry, or at the `data` key when the
+        whole value is wrong. A measure with a fault keeps no points.
+        """
+        if _is_null(node):
+            return _NO_DATA  # an empty key counts as absent
+        at = self.span(key_node)
+        if isinstance(node, _SCALAR):
+            if node.tag != Y.STR:
+                self.collector.add(
+                    "CB601", f"`data` must be a CSV path or a mapping of period to number, not {node.value!r}", element_id, at
+                )
+                return _Data(span=at, fault=True)
+            return _Data(span=at, file=node.value)
+        if not isinstance(node, _MAPPING):
+            self.collector.add(
+                "CB601", "`data` must be a CSV path or a mapping of period to number, not a list", element_id, at
+            )
+            return _Data(span=at, fault=True)
+        entries, fault = [], False
+        for period_node, value_node in node.value:
+            self.spend()
+            where = self.span(period_node)
+            message = None
+            if not isinstance(period_node, _SCALAR) or period_node.tag == Y.MERGE:
+                message = "each entry of `data` must be `period: number`"
+            else:
+                period = period_node.value
+                message = S.period_fault(period)
+            if message is None:
+                try:
+                    value = self.data_value(value_node)
+                except ValueError as exc:
+                    message = f"{period}: {exc}"
+            if message is not None:
+                self.collector.add("CB601", message, element_id, where)
+                fault = True
+                continue
+            entries.append(S.Entry(period, value, where.line, where.column))
+        points, faults = S.build_series(entries)
+        for entry, message in faults:
+            self.collector.add("CB601", message, element_id, Span(self.file, entry.line, entry.column))
+        if fault or faults:
+            return _Data(span=at, fault=True)
+        return _Data(span=at, points=points)
+
+    def data_value(self, node: yaml.Node) -> float | None:
+        """One inline value: None for null or empty (missing); ValueError when not a finite number."""
+        if not isinstance(node, _SCALAR):
+            raise ValueError("the value must be a number, not a list or mapping")
+        if node.tag == Y.NULL or node.value == "":
+            return None
+        if node.tag in (Y.INT, Y.FLOAT):
+            number = _typed(_number, node.tag, node.value)
+            if number is None or not math.isfinite(number):
+                raise ValueError(f"value {S.quoted(node.value)} is not a finite number")
+            return float(number)
+        if node.tag == Y.STR:
+            return S.number_from_text(node.value)
+        raise ValueError(f"value {S.quoted(node.value)} is not a number")
+
+
+@dataclass(frozen=True, slots=True)
+class _Data:
+    """What a measure's `data` key gave: a CSV path to read later, or inline points."""
+
+    span: Span | None = None
+    file: str | None = None
+    points: tuple = ()
+    fault: bool = False
+
+
+_NO_DATA = _Data()
 
 
 def _is_null(node: yaml.Node) -> bool:

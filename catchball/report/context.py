@@ -9,12 +9,12 @@ documented interface (docs/templates.md). Change it only by adding keys;
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections import deque
 from dataclasses import dataclass
 
 from catchball import __version__
+from catchball.asof import default_day
 from catchball.errors import CatchballError
 from catchball.findings import ERROR, INFO, SEVERITIES, WARNING
 from catchball.formats.json import finding_record
@@ -39,15 +39,7 @@ class ReportOptions:
 
 def report_date(given: dt.date | None = None, environ=None) -> dt.date:
     """The date printed on the report: `given`, else SOURCE_DATE_EPOCH (seconds, UTC), else today."""
-    if given is not None:
-        return given
-    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return dt.date.today()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    except (ValueError, OverflowError, OSError):
-        raise CatchballError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    return given if given is not None else default_day(environ)
 
 
 def build_context(result, options: ReportOptions | None = None) -> dict:

@@ -28,8 +28,14 @@ CODES: dict[str, tuple[str, str]] = {
     "CB402": ("unowned", "warning"),
     "CB403": ("due-after-target", "warning"),
     "CB404": ("incomplete-measure", "warning"),
+    "CB405": ("overdue", "warning"),
     "CB501": ("challenged", "warning"),
     "CB502": ("proposed", "info"),
+    "CB601": ("bad-data", "error"),
+    "CB602": ("no-data", "info"),
+    "CB603": ("stale-data", "warning"),
+    "CB604": ("special-cause-concern", "warning"),
+    "CB605": ("target-out-of-reach", "warning"),
 }
 
 NAMES: dict[str, str] = {name: code for code, (name, _) in CODES.items()}

@@ -106,7 +106,8 @@ def too_many_objectives(cascade: Cascade) -> Iterator[Finding]:
 
     What it checks
     For each team, the active objectives it owns itself (not its people's);
-    for each person, their own active objectives.
+    for each person, their own active objectives. Objectives marked `done`
+    are delivered and not counted.
 
     Why it matters
     Twenty "priorities" are none. A short list is what makes a plan
@@ -123,12 +124,12 @@ def too_many_objectives(cascade: Cascade) -> Iterator[Finding]:
     goals = cascade.goals
     limit = goals.settings.max_objectives
     for team in goals.teams.values():
-        count = sum(o.active for o in cascade.team_objectives(team.id))
+        count = sum(o.active and not o.done for o in cascade.team_objectives(team.id))
         if count > limit:
             message = f"team {team.id} owns {count} active objectives, more than max-objectives ({limit})"
             yield new_finding("CB304", message, team.id, team.span)
     for person in goals.people.values():
-        count = sum(o.active for o in cascade.person_objectives(person.id))
+        count = sum(o.active and not o.done for o in cascade.person_objectives(person.id))
         if count > limit:
             message = f"person {person.id} has {count} active objectives, more than max-objectives ({limit})"
             yield new_finding("CB304", message, person.id, person.span)

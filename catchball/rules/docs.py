@@ -26,6 +26,7 @@ FAMILY_TITLES = {
     "deployment": "Deployment (CB3xx): the aims are cascaded and the organisation has focus",
     "quality": "Quality (CB4xx): objectives can be measured and someone owns them",
     "conversation": "Conversation (CB5xx): where the catchball conversation stands",
+    "measures": "Measures (CB6xx): the data shows whether we are getting better",
 }
 
 

@@ -133,3 +133,39 @@ def incomplete_measure(cascade: Cascade) -> Iterator[Finding]:
                 noun = "aim" if goal.id in cascade.goals.aims else "objective"
                 message = f"{noun} {goal.id}: measure {measure.name!r} has no {' or '.join(missing)}"
                 yield new_finding("CB404", message, goal.id, goal.span)
+
+
+@rule("CB405")
+def overdue(cascade: Cascade) -> Iterator[Finding]:
+    """An active objective, not `done`, whose `due` date has passed.
+
+    What it checks
+    Every active objective that is not marked `status: done` against the
+    as-of date: today, or the date given with `--as-of YYYY-MM-DD` (so a CI
+    result can be reproduced on any later day). An objective due on the
+    as-of date itself is not yet overdue.
+
+    Why it matters
+    A due date that slipped by unremarked is the plan quietly drifting. Either
+    the work was delivered and nobody said so, or it is late and the teams it
+    supports should know.
+
+    Example
+        - id: ED-2
+          title: Open the same-day emergency care unit seven days a week
+          due: 2026-09-30             # and the as-of date is 2026-12-01
+          status: agreed
+
+    How to fix
+    If the work was delivered, set `status: done`. If it is late, agree a new
+    `due` date with the team above and say why in the `description`.
+    """
+    as_of = cascade.as_of
+    for objective in cascade.goals.objectives.values():
+        if objective.active and not objective.done and objective.due is not None and objective.due < as_of:
+            days = (as_of - objective.due).days
+            message = (
+                f"objective {objective.id} was due {objective.due.isoformat()}, {days} day{'s' if days != 1 else ''} "
+                f"before {as_of.isoformat()}: mark it done, or agree a new date"
+            )
+            yield new_finding("CB405", message, objective.id, objective.span)

@@ -12,7 +12,9 @@ from catchball.findings import one_line
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
-STATUS_STYLE = {"agreed": "green", "proposed": "cyan", "challenged": "yellow", "dropped": "dim", "retired": "dim"}
+STATUS_STYLE = {
+    "agreed": "green", "done": "bold green", "proposed": "cyan", "challenged": "yellow", "dropped": "dim", "retired": "dim",
+}
 
 
 @dataclass(slots=True)

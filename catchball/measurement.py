@@ -1,0 +1,173 @@
+"""Every measure of the cascade with its XmR chart: computed once, shared by all.
+
+The rules (CB602 to CB605), `catchball measures`, `chart`, `cascade`,
+`trace` and the report all read the same MeasureChart values, so a measure
+shows the same icons everywhere. Pure: goals and settings in, frozen values
+out; the SPC itself is catchball.spc's.
+
+A measure is named by its `id`, or, without one, by its element's id and
+its place among the element's measures: `TN-SAFE:2` is TN-SAFE's second
+measure (ids cannot hold `:`, so the two never clash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from catchball import spc
+from catchball.asof import period_end
+from catchball.model import Aim, GoalSet, Measure, Objective, Settings
+
+AIM, OBJECTIVE = "aim", "objective"
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChart:
+    """One measure, where it sits, and its chart (None with no data or bad data)."""
+
+    measure: Measure
+    element_id: str
+    element_kind: str  # AIM or OBJECTIVE
+    index: int  # 1-based place among the element's measures
+    owner: str | None  # the element's `owner` (a person id or free text); an individual objective's person
+    active: bool  # the element is active (an aim not retired, an objective not dropped)
+    direction: str | None  # given, or implied by baseline and target
+    target: float | None
+    chart: spc.Chart | None
+    has_data: bool  # one or more points (False for bad data too)
+    fault: bool  # the data has a CB601 fault: no chart, no icons, no conclusions
+    stale: bool  # the last point ended more than `stale-after` days before the as-of date (CB603)
+
+    @property
+    def name(self) -> str:
+        """How commands name the measure: its id, else ELEMENT:N."""
+        return self.measure.id or f"{self.element_id}:{self.index}"
+
+    @property
+    def latest(self) -> spc.Point | None:
+        points = self.measure.points
+        return points[-1] if points and not self.fault else None
+
+    @property
+    def variation(self) -> str | None:
+        return self.chart.variation if self.chart is not None else None
+
+    @property
+    def assurance(self) -> str | None:
+        return self.chart.assurance if self.chart is not None else None
+
+    @property
+    def concern(self) -> bool:
+        """The last point shows special-cause variation of concern (CB604)."""
+        return (self.variation or "").startswith("concern")
+
+
+def chart_measures(goals: GoalSet, settings: Settings, as_of: dt.date) -> tuple[MeasureChart, ...]:
+    """Every measure of every aim and objective, in file, line, column order."""
+    order = {file: i for i, file in enumerate(goals.files)}
+    charts = []
+    for kind, table in ((AIM, goals.aims), (OBJECTIVE, goals.objectives)):
+        for element in table.values():
+            for index, measure in enumerate(element.measures, 1):
+                charts.append(_measure_chart(kind, element, index, measure, settings, as_of))
+    charts.sort(key=lambda c: (order.get(c.measure.span.file, len(order)), c.measure.span.line, c.measure.span.column))
+    return tuple(charts)
+
+
+def _measure_chart(
+    kind: str, element: Aim | Objective, index: int, measure: Measure, settings: Settings, as_of: dt.date
+) -> MeasureChart:
+    direction = measure.resolved_direction
+    points = () if measure.data_fault else measure.points
+    chart = spc.xmr(points, direction, measure.target, settings.spc) if points else None
+    stale = bool(points) and (as_of - period_end(points[-1].period)).days > settings.stale_after
+    owner = element.owner
+    if isinstance(element, Objective) and element.is_individual:
+        owner = element.person
+    return MeasureChart(
+        measure=measure,
+        element_id=element.id,
+        element_kind=kind,
+        index=index,
+        owner=owner,
+        active=element.active,
+        direction=direction,
+        target=measure.target,
+        chart=chart,
+        has_data=bool(points),
+        fault=measure.data_fault,
+        stale=stale,
+    )
+
+
+def find_measure(charts: tuple[MeasureChart, ...], name: str) -> MeasureChart | None:
+    """The measure a command names: by id, or ELEMENT:N."""
+    for chart in charts:
+        if chart.measure.id == name or f"{chart.element_id}:{chart.index}" == name:
+            return chart
+    return None
+
+
+def measures_document(goals: GoalSet, as_of: dt.date, charts: tuple[MeasureChart, ...]) -> dict:
+    """`catchball measures --format json`: the spec's document, keys in its order.
+
+    One entry per measure of `charts` (given in file, line, column order);
+    numbers are not rounded, and what does not apply is None.
+    """
+    return {
+        "version": 1,
+        "root": goals.display_root,
+        "as_of": as_of.isoformat(),
+        "measures": [measure_record(chart) for chart in charts],
+    }
+
+
+def measure_record(chart: MeasureChart) -> dict:
+    """One measure as the JSON document writes it."""
+    measure, spc_chart = chart.measure, chart.chart
+    latest = chart.latest
+    signals = spc.last_phase_signals(spc_chart) if spc_chart is not None and not spc_chart.run_chart else ()
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "element": chart.element_id,
+        "unit": measure.unit,
+        "direction": chart.direction,
+        "baseline": measure.baseline,
+        "target": measure.target,
+        "by": measure.by.isoformat() if measure.by else None,
+        "points": len(measure.points) if not chart.fault else 0,
+        "phases": len(spc_chart.phases) if spc_chart is not None else 0,
+        "latest": {"period": latest.period, "value": latest.value} if latest is not None else None,
+        "mean": spc_chart.mean if spc_chart is not None else None,
+        "upper": spc_chart.upper if spc_chart is not None else None,
+        "lower": spc_chart.lower if spc_chart is not None else None,
+        "variation": chart.variation,
+        "assurance": chart.assurance,
+        "signals": [{"period": s.period, "rule": s.rule, "side": s.side} for s in signals],
+        "file": measure.span.file,
+        "line": measure.span.line,
+        "column": measure.span.column,
+    }
+
+
+def decimals(chart: MeasureChart) -> int:
+    """Decimals to show a measure's mean and limits with: those of its data, at least 1, at most 4."""
+    written = 0
+    for point in chart.measure.points:
+        text = repr(point.value)
+        if "e" not in text and "." in text:
+            written = max(written, len(text.split(".")[1].rstrip("0")))
+    return min(max(written, 1), 4)
+
+
+def figure(value: float | None, places: int | None = None, unit: str | None = None) -> str:
+    """A number as people read it: with `places` decimals, else as written; `%` kept beside it."""
+    if value is None:
+        return "—"
+    if places is None:
+        text = f"{value:,.0f}" if abs(value) >= 100_000 else f"{value:g}"
+    else:
+        text = f"{value:,.{places}f}"
+    return f"{text}%" if unit == "%" else text
