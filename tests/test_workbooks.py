@@ -20,6 +20,8 @@ from tests.conftest import HEALTHY
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "goals"
 TEST_REPOS = sorted(p for p in (ROOT / "tests" / "repos").iterdir() if p.is_dir())
+# Where a measure's data was written (a CSV path, the `data` key's place) is a file path too.
+POSITIONS = {"span", "data_span", "data_file"}
 # Findings about how the YAML text was written (invalid YAML, unknown and
 # repeated keys, a second definition of an id, a value the loader could not
 # read): a workbook holds what was read, so these cannot travel through it.
@@ -32,10 +34,10 @@ def model(goals) -> dict:
     for name in ("aims", "teams", "people", "objectives"):
         rows = []
         for element in getattr(goals, name).values():
-            record = {f.name: getattr(element, f.name) for f in dataclasses.fields(element) if f.name != "span"}
+            record = {f.name: getattr(element, f.name) for f in dataclasses.fields(element) if f.name not in POSITIONS}
             if "measures" in record:
                 record["measures"] = [
-                    {f.name: getattr(m, f.name) for f in dataclasses.fields(m) if f.name != "span"}
+                    {f.name: getattr(m, f.name) for f in dataclasses.fields(m) if f.name not in POSITIONS}
                     for m in record["measures"]
                 ]
             rows.append(record)
@@ -95,7 +97,7 @@ def test_round_trip_through_a_workbook(repo, export, cli, tmp_path):
 def test_round_trip_through_csv(export, cli, tmp_path):
     folder = export(EXAMPLE, "csv", "--format", "csv")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "aims.csv", "catchball.csv", "findings.csv", "measures.csv", "objectives.csv", "people.csv",
+        "aims.csv", "catchball.csv", "data.csv", "findings.csv", "measures.csv", "objectives.csv", "people.csv",
         "settings.csv", "teams.csv",
     ]
     import_into(cli, folder, tmp_path / "rebuilt")
@@ -125,13 +127,13 @@ def test_no_people_leaves_out_people_and_individual_objectives(make_repo, export
 
 def test_cells_are_typed_and_headers_frozen(make_repo, export):
     workbook = openpyxl.load_workbook(export(make_repo()))
-    assert workbook.sheetnames[:7] == ["Aims", "Teams", "People", "Objectives", "Measures", "Findings", "Settings"]
+    assert workbook.sheetnames[:8] == ["Aims", "Teams", "People", "Objectives", "Measures", "Data", "Findings", "Settings"]
     objectives = workbook["Objectives"]
     assert objectives.freeze_panes == "A2"
     surg = row_of(objectives, "SURG-1")
     assert objectives[f"G{surg}"].value == dt.datetime(2027, 3, 31) and objectives[f"G{surg}"].is_date
     measures = workbook["Measures"]
-    assert [c.value for c in measures[2]] == ["TN-SAFE", "Falls with harm per 1,000 bed days", None, 0.19, 0.11, dt.datetime(2029, 3, 31), None]
+    assert [c.value for c in measures[2]] == ["TN-SAFE", "Falls with harm per 1,000 bed days", None, 0.19, 0.11, dt.datetime(2029, 3, 31), None, None]
     assert objectives.column_dimensions["B"].width == 50  # titles get room
     assert objectives.column_dimensions["A"].width >= len("P-SN-1")
     for sheet in workbook.worksheets:
@@ -209,7 +211,7 @@ def test_pack_offers_only_what_the_team_may_support(surgery_pack):
     aims = list(result.goals.aims)  # surgery's parent is the board, the root
     assert lists["supports"] == surgery + aims
     assert lists["people"] == result.cascade.members("surgery")
-    assert lists["status"] == ["proposed", "challenged", "agreed", "dropped"]
+    assert lists["status"] == ["proposed", "challenged", "agreed", "done", "dropped"]
     rules = {str(v.sqref).split(":")[0][0]: v.formula1 for v in workbook["Objectives"].data_validations.dataValidation}
     columns = {name: openpyxl.utils.get_column_letter(i) for name, i in header(workbook["Objectives"]).items()}
     assert rules[columns["supports"]] == f"Lists!$A$2:$A${len(lists['supports']) + 1}"
@@ -399,7 +401,7 @@ def test_wrong_types_are_reported_cell_by_cell(make_repo, export, cli):
         f"{workbook}: sheet Teams, row 3, column headcount: expected a whole number of 0 or more, found -3",
         f"{workbook}: sheet Objectives, row 3, column due: 'soon' is not a date: write YYYY-MM-DD or day/month/year (31/03/2027)",
         f"{workbook}: sheet Objectives, row 4, column due: '03/31/2027' reads as month first (US); write day first (31/03/2027) or YYYY-MM-DD",
-        f"{workbook}: sheet Objectives, row 4, column status: 'maybe' is not one of proposed, challenged, agreed, dropped",
+        f"{workbook}: sheet Objectives, row 4, column status: 'maybe' is not one of proposed, challenged, agreed, done, dropped",
         f"{workbook}: sheet Measures, row 2, column baseline: expected a number, found 'lots'",
     )
     assert stderr.endswith("5 problems; nothing was imported\n")
@@ -467,7 +469,7 @@ def test_a_formula_is_never_evaluated(make_repo, export, cli):
         ("macros.xlsm", b"PK\x03\x04", "a macro-enabled workbook is refused: save it as .xlsx (Excel Workbook)"),
         ("old.xls", b"\xd0\xcf\x11\xe0", "the old .xls format is not read: save it as .xlsx (Excel Workbook)"),
         ("objectives.csv", b"\xff\xfeo\x00b\x00", "not UTF-8 text (byte 1): save it as 'CSV UTF-8', or it is not a CSV file"),
-        ("plan.csv", b"id,title\n", "a CSV file is named after its sheet: settings.csv, aims.csv, teams.csv, people.csv, objectives.csv, measures.csv"),
+        ("plan.csv", b"id,title\n", "a CSV file is named after its sheet: settings.csv, aims.csv, teams.csv, people.csv, objectives.csv, measures.csv, data.csv"),
     ],
 )
 def test_files_that_are_not_workbooks(make_repo, cli, tmp_path, name, content, message):
@@ -524,3 +526,75 @@ def test_import_into_a_folder_that_does_not_exist(make_repo, export, cli, tmp_pa
     done = cli("import", export(make_repo()), tmp_path / "nowhere")
     assert done.exit_code == 2
     assert done.stderr == f"catchball: error: no such folder: {tmp_path / 'nowhere'}\n"
+
+
+# -- measure data ------------------------------------------------------------------------
+
+WITH_DATA = {
+    "true-north.yaml": """
+        aims:
+          - id: TN-SAFE
+            title: Zero avoidable harm
+            owner: ceo
+            measures:
+              - id: falls
+                name: Falls with harm per 1,000 bed days
+                baseline: 0.19
+                target: 0.11
+                by: 2029-03-31
+                data: data/falls.csv
+              - name: C. difficile cases
+                target: 3
+                direction: down
+                data: {2026-04: 6, 2026-05: 4, 2026-06: null, 2026-07: 5}
+    """,
+    "data/falls.csv": "period,value,note,recalculate\n2026-04,0.2,,\n2026-05,0.18,new huddles,\n2026-06,0.15,,yes\n",
+}
+
+
+def test_measure_data_goes_through_the_data_sheet(make_repo, export, cli, tmp_path):
+    root = make_repo(WITH_DATA)
+    workbook = export(root)
+    rows = list(openpyxl.load_workbook(workbook)["Data"].iter_rows(values_only=True))
+    assert rows[:4] == [
+        ("for", "measure", "period", "value", "note", "recalculate"),
+        ("TN-SAFE", "falls", "2026-04", 0.2, None, None),
+        ("TN-SAFE", "falls", "2026-05", 0.18, "new huddles", None),
+        ("TN-SAFE", "falls", "2026-06", 0.15, None, "yes"),
+    ]
+    assert rows[4] == ("TN-SAFE", "C. difficile cases", "2026-04", 6, None, None)
+    import_into(cli, workbook, tmp_path / "rebuilt")
+    assert_round_trip(root, tmp_path / "rebuilt")
+    # Notes and phase breaks need a CSV file; numbers alone go inline.
+    assert (tmp_path / "rebuilt" / "data" / "TN-SAFE-falls.csv").read_text().splitlines()[2] == "2026-05,0.18,new huddles,"
+    assert "        data:\n          2026-04: 6\n          2026-05: 4\n          2026-07: 5\n" in (
+        tmp_path / "rebuilt" / "true-north.yaml"
+    ).read_text()
+
+
+def test_a_bad_period_on_the_data_sheet(make_repo, export, cli):
+    root = make_repo(WITH_DATA)
+    workbook = export(root)
+    book = openpyxl.load_workbook(workbook)
+    fill(book["Data"], 3, period="May 2026")
+    fill(book["Data"], 4, measure="nothing like it")
+    book.save(workbook)
+    assert_refused(
+        cli, root, workbook,
+        f"{workbook}: sheet Data, row 3, column period: 'May 2026' is not a period: a month (2026-04) or a date (2026-04-07)",
+        f"{workbook}: sheet Data, row 4, column measure: TN-SAFE has no measure 'nothing like it' on the sheet Measures",
+    )
+
+
+def test_a_pack_keeps_the_data_of_the_measures_it_edits(make_repo, cli, tmp_path):
+    files = {"objectives/surgery.yaml": HEALTHY["objectives/surgery.yaml"].replace(
+        "by: 2027-03-31}", "by: 2027-03-31, data: {2026-04: 0.2, 2026-05: 0.19}}")}
+    root = make_repo(files)
+    pack = tmp_path / "surgery.xlsx"
+    assert cli("export", root, "--team", "surgery", "-o", pack).exit_code == 0
+    book = openpyxl.load_workbook(pack)
+    fill(book["Measures"], 2, target=0.14)
+    book.save(pack)
+    assert cli("import", pack, root, "--force").exit_code == 0
+    measure = run_check(str(root)).goals.objectives["SURG-1"].measures[0]
+    assert (measure.target, [p.value for p in measure.points]) == (0.14, [0.2, 0.19])

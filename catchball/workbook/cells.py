@@ -64,6 +64,8 @@ def read_cell(column: L.Column, value):
         return read_count(value)
     if kind == L.DATE:
         return read_date(value)
+    if kind == L.PERIOD:
+        return read_period(value)
     raise AssertionError(kind)  # pragma: no cover - the layout is ours
 
 
@@ -172,6 +174,18 @@ def read_date(value) -> dt.date:
     if re.fullmatch(r"\d+(\.0+)?", text):
         return _serial(float(text))
     raise CellFault(f"{text!r} is not a date: write YYYY-MM-DD or day/month/year (31/03/2027)")
+
+
+def read_period(value) -> str:
+    """A month (2026-04) or a date (2026-04-07); a date cell is that date."""
+    from catchball.asof import period_kind
+
+    if isinstance(value, (dt.datetime, dt.date)):
+        return read_date(value).isoformat()
+    text = str(value).strip()
+    if period_kind(text) is None:
+        raise CellFault(f"{text!r} is not a period: a month (2026-04) or a date (2026-04-07)")
+    return text
 
 
 def _serial(number: float) -> dt.date:

@@ -20,6 +20,7 @@ COUNT = "count"
 DATE = "date"
 IDS = "ids"  # one id or several, separated by commas, semicolons or new lines
 CHOICE = "choice"
+PERIOD = "period"  # a month (2026-04) or a date (2026-04-07), as measure data takes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +32,8 @@ class Column:
     width: int = 0  # a fixed width for long text; 0: fitted to the content
 
 
-AIMS, TEAMS, PEOPLE, OBJECTIVES, MEASURES, FINDINGS, SETTINGS = (
-    "Aims", "Teams", "People", "Objectives", "Measures", "Findings", "Settings",
+AIMS, TEAMS, PEOPLE, OBJECTIVES, MEASURES, DATA, FINDINGS, SETTINGS = (
+    "Aims", "Teams", "People", "Objectives", "Measures", "Data", "Findings", "Settings",
 )
 # The hidden sheet that says what the workbook is (the whole repository or
 # one team's pack), so import knows which rules apply.
@@ -83,6 +84,17 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("target", NUMBER),
         Column("by", DATE),
         Column("direction", CHOICE, choices=("up", "down")),
+        Column("id", ID),  # the measure's own id (v1.1), which Data and CSV files may name
+    ),
+    # Measure data in long form: one row per point. `measure` is the
+    # measure's id, or its name when it has none.
+    DATA: (
+        Column("for", ID, required=True),
+        Column("measure", TEXT, required=True, width=40),
+        Column("period", PERIOD, required=True),
+        Column("value", NUMBER),
+        Column("note", TEXT, width=40),
+        Column("recalculate", TEXT),
     ),
     FINDINGS: (
         Column("code", TEXT),
@@ -105,7 +117,7 @@ OPTIONAL_COLUMNS = {OBJECTIVES: ("also supports",)}
 
 # What import reads, in the order it reads them. Findings are for reading
 # only: they are recomputed after the import.
-IMPORTED_SHEETS = (SETTINGS, AIMS, TEAMS, PEOPLE, OBJECTIVES, MEASURES)
+IMPORTED_SHEETS = (SETTINGS, AIMS, TEAMS, PEOPLE, OBJECTIVES, MEASURES, DATA)
 
 # CSV files of `export --format csv`: one per sheet, the sheet name in lower case.
 def csv_name(sheet: str) -> str:
@@ -113,7 +125,12 @@ def csv_name(sheet: str) -> str:
 
 
 # Settings rows: the catchball.yaml keys a workbook carries.
-SETTING_KEYS = ("organisation", "period", "max-aims", "max-objectives", "ignore", "severity")
+SETTING_KEYS = (
+    "organisation", "period", "max-aims", "max-objectives", "ignore", "severity",
+    "minimum-points", "shift", "trend", "fix-limits-after", "stale-after",  # the spc block (v1.1)
+)
+RULE_SETTINGS = ("max-aims", "max-objectives", "ignore", "severity")
+SPC_SETTINGS = ("minimum-points", "shift", "trend", "fix-limits-after", "stale-after")
 
 # Untrusted files: limits checked before a parser sees the content.
 MAX_FILE_BYTES = 20 * 1024 * 1024  # as for a goals file (catchball/load/limits.py)

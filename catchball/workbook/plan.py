@@ -35,7 +35,7 @@ FIELDS = {
 }
 SECTION = {L.AIMS: "aims", L.TEAMS: "teams", L.PEOPLE: "people", L.OBJECTIVES: "objectives"}
 DEFAULT_STATUS = {L.AIMS: "active", L.OBJECTIVES: AGREED}
-MEASURE_KEYS = ("name", "unit", "baseline", "target", "by", "direction")
+MEASURE_KEYS = ("id", "name", "unit", "baseline", "target", "by", "direction")
 
 
 @dataclass(slots=True)
@@ -153,13 +153,17 @@ class _Planner:
                 self.plan.notes.append("the Settings sheet differs from catchball.yaml, which is kept: edit catchball.yaml itself")
             return
         settings = {k: values[k] for k in ("organisation", "period") if k in values}
-        rules = {k: values[k] for k in ("max-aims", "max-objectives", "ignore", "severity") if k in values}
+        rules = {k: values[k] for k in L.RULE_SETTINGS if k in values}
         if rules:
             settings["rules"] = rules
+        defaults = {"minimum-points": 13, "shift": 6, "trend": 6, "stale-after": 62}
+        spc = {k: values[k] for k in L.SPC_SETTINGS if k in values and values[k] != defaults.get(k)}
+        if spc:
+            settings["spc"] = spc  # written only where it differs: a v1 repository stays v1
         self.plan.settings = settings or None
 
     def setting_value(self, key: str, text: str):
-        if key in ("max-aims", "max-objectives"):
+        if key in ("max-aims", "max-objectives", *L.SPC_SETTINGS):
             return read_count(text)
         if key == "ignore":
             codes = list(read_ids(text))
@@ -358,6 +362,8 @@ class _Planner:
     def measures(self) -> None:
         rows = self.book.sheet(L.MEASURES)
         single_sheet = not self.book.sheet(L.AIMS) and not self.book.sheet(L.OBJECTIVES)
+        with_data = L.DATA in self.book.rows
+        points = self.data_points() if with_data else {}
         grouped: dict[str, list[dict]] = {}
         for row in rows:
             owner = row.values.get("for")
@@ -370,18 +376,34 @@ class _Planner:
                 where = "the workbook's Aims or Objectives" if not single_sheet else "the goals"
                 self.problem(L.MEASURES, row.number, "for", f"{owner} is no aim or objective in {where}")
                 continue
-            grouped.setdefault(owner, []).append({k: row.values[k] for k in MEASURE_KEYS if k in row.values})
+            measure = {k: row.values[k] for k in MEASURE_KEYS if k in row.values}
+            if with_data:
+                series = points.pop((owner, measure.get("id") or measure["name"]), None)
+                if series is None and measure.get("id"):
+                    series = points.pop((owner, measure["name"]), None)
+                if series:
+                    measure["data"] = series
+            grouped.setdefault(owner, []).append(measure)
+        for (owner, name), series in points.items():
+            self.problem(L.DATA, series[0][4], "measure", f"{owner} has no measure {name!r} on the sheet Measures")
         owners = list(grouped) if single_sheet else list(self.in_book)
         edits = {e.id: e for e in self.plan.edits if e.section in ("aims", "objectives")}
         for owner in owners:
             measures = grouped.get(owner, [])
+            for m in measures:
+                if "data" in m:
+                    m["data"] = [p[:4] for p in m["data"]]
             if owner in self.pending:
                 if measures:
                     self.pending[owner][1].values["measures"] = measures
                 continue
             before = self.goals.goal(owner)
-            if before is None or _measure_values(before.measures) == measures:
+            if before is None:
                 continue
+            if _measure_values(before.measures, with_data) == measures:
+                continue
+            if not with_data:
+                _keep_data(measures, before.measures)  # no Data sheet (a pack): the data stays as it is
             edit = edits.get(owner)
             if edit is None:
                 section = "aims" if owner in self.goals.aims else "objectives"
@@ -395,6 +417,34 @@ class _Planner:
             if before.measures:
                 edit.overwrites.append(f"measures ({len(before.measures)} -> {len(measures)})")
 
+    def data_points(self) -> dict[tuple[str, str], list[tuple]]:
+        """(for, measure) -> [(period, value, note, recalculate, row number)], missing points left out."""
+        series: dict[tuple[str, str], list[tuple]] = {}
+        for row in self.book.sheet(L.DATA):
+            v = row.values
+            if "for" not in v or "measure" not in v or "period" not in v:
+                continue
+            recalculate = bool(v.get("recalculate")) and v["recalculate"].strip().lower() not in ("no", "false", "0")
+            entries = series.setdefault((v["for"], v["measure"].strip()), [])
+            if any(p[0] == v["period"] for p in entries):
+                self.problem(L.DATA, row.number, "period", f"the period {v['period']} is given twice for this measure")
+                continue
+            if v.get("value") is None and not recalculate and v.get("note") is None:
+                continue  # a missing point
+            entries.append((v["period"], v.get("value"), v.get("note"), recalculate, row.number))
+        return series
+
+
+def _keep_data(measures: list[dict], before: tuple[Measure, ...]) -> None:
+    by_key = {}
+    for m in before:
+        by_key.setdefault(m.id or m.name, m)
+        by_key.setdefault(m.name, m)
+    for measure in measures:
+        old = by_key.get(measure.get("id") or measure["name"])
+        if old is not None and old.has_data_key:
+            measure["data"] = old.data_file if old.data_file else [(p.period, p.value, p.note, p.recalculate) for p in old.points]
+
 
 def read_list(text: str) -> list[str]:
     import re
@@ -402,14 +452,16 @@ def read_list(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;\n]+", text) if p.strip()]
 
 
-def _measure_values(measures: tuple[Measure, ...]) -> list[dict]:
+def _measure_values(measures: tuple[Measure, ...], with_data: bool = True) -> list[dict]:
     out = []
     for m in measures:
-        values = {"name": m.name}
-        for key in MEASURE_KEYS[1:]:
+        values = {}
+        for key in MEASURE_KEYS:
             value = getattr(m, key)
             if value is not None:
                 values[key] = value
+        if m.points and with_data:
+            values["data"] = [(p.period, p.value, p.note, p.recalculate) for p in m.points]
         out.append(values)
     return out
 
@@ -418,7 +470,9 @@ def _settings_differ(values: dict, settings) -> bool:
     current = {
         "organisation": settings.organisation, "period": settings.period, "max-aims": settings.max_aims,
         "max-objectives": settings.max_objectives, "ignore": list(settings.ignore),
-        "severity": dict(settings.severity),
+        "severity": dict(settings.severity), "minimum-points": settings.spc.minimum_points,
+        "shift": settings.spc.shift, "trend": settings.spc.trend,
+        "fix-limits-after": settings.spc.fix_limits_after, "stale-after": settings.stale_after,
     }
     return any(current.get(k) != v for k, v in values.items())
 

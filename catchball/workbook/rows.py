@@ -66,7 +66,7 @@ def _expected_sheets(raw: RawBook, book: Book) -> list[str]:
         return [name for name in raw.sheets if name in L.IMPORTED_SHEETS]
     if book.kind == L.PACK:
         return [L.OBJECTIVES, L.MEASURES]
-    expected = [L.AIMS, L.TEAMS, L.PEOPLE, L.OBJECTIVES, L.MEASURES]
+    expected = [L.AIMS, L.TEAMS, L.PEOPLE, L.OBJECTIVES, L.MEASURES, L.DATA]
     if not book.people:
         expected.remove(L.PEOPLE)
     if L.SETTINGS in raw.sheets:
@@ -95,7 +95,7 @@ def _typed_sheet(sheet, problems: list[Problem], unused_ids: bool = False) -> li
     # A column left out leaves that field as it is; but the import needs the
     # required ones, and all of a measure's (measures are replaced whole).
     for name, column in columns.items():
-        if name not in positions and name not in optional and (column.required or sheet.name == L.MEASURES):
+        if name not in positions and name not in optional and (column.required or sheet.name in (L.MEASURES, L.DATA)):
             problems.append(Problem(sheet.name, 1, name, "the column is missing"))
     rows = []
     given = frozenset(positions)

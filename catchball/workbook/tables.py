@@ -34,7 +34,9 @@ def repository_sheets(result: CheckResult, people: bool = True) -> list[Sheet]:
     if people:
         sheets.append(Sheet(L.PEOPLE, L.COLUMNS[L.PEOPLE], [person_row(p) for p in goals.people.values()]))
     sheets.append(Sheet(L.OBJECTIVES, _objective_columns(), [objective_row(o) for o in objectives]))
-    sheets.append(Sheet(L.MEASURES, L.COLUMNS[L.MEASURES], measure_rows([*goals.aims.values(), *objectives])))
+    elements = [*goals.aims.values(), *objectives]
+    sheets.append(Sheet(L.MEASURES, L.COLUMNS[L.MEASURES], measure_rows(elements)))
+    sheets.append(Sheet(L.DATA, L.COLUMNS[L.DATA], data_rows(elements)))
     findings = [f for f in result.findings if people or f.id not in goals.people]
     sheets.append(Sheet(L.FINDINGS, L.COLUMNS[L.FINDINGS], [finding_row(f) for f in findings]))
     sheets.append(Sheet(L.SETTINGS, L.COLUMNS[L.SETTINGS], settings_rows(goals.settings)))
@@ -67,7 +69,17 @@ def objective_row(o: Objective, split_supports: bool = False) -> list:
 
 
 def measure_row(owner_id: str, m: Measure) -> list:
-    return [owner_id, m.name, m.unit, m.baseline, m.target, m.by, m.direction]
+    return [owner_id, m.name, m.unit, m.baseline, m.target, m.by, m.direction, m.id]
+
+
+def data_rows(elements) -> list[list]:
+    """Every point of every measure, in long form: for, measure, period, value, note, recalculate."""
+    rows = []
+    for e in elements:
+        for m in e.measures:
+            for p in m.points:
+                rows.append([e.id, m.id or m.name, p.period, p.value, p.note, "yes" if p.recalculate else None])
+    return rows
 
 
 def measure_rows(elements) -> list[list]:
@@ -87,6 +99,11 @@ def settings_rows(settings: Settings) -> list[list]:
         ["max-objectives", str(settings.max_objectives)],
         ["ignore", "; ".join(settings.ignore) or None],
         ["severity", "; ".join(f"{code}: {level}" for code, level in settings.severity) or None],
+        ["minimum-points", str(settings.spc.minimum_points)],
+        ["shift", str(settings.spc.shift)],
+        ["trend", str(settings.spc.trend)],
+        ["fix-limits-after", None if settings.spc.fix_limits_after is None else str(settings.spc.fix_limits_after)],
+        ["stale-after", str(settings.stale_after)],
     ]
 
 

@@ -50,7 +50,7 @@ def file_changes(root: Path, plan: Plan) -> list[FileChange]:
         by_file.setdefault(edit.file, ([], []))[0].append(edit)
     for element in plan.new:
         by_file.setdefault(element.file, ([], []))[1].append(element)
-    changes = []
+    changes = _data_files(root, plan)
     if plan.settings:
         changes.append(FileChange(SETTINGS_FILE, None, _dump(_yaml(0), plan.settings)))
     for relative in sorted(by_file):
@@ -61,6 +61,43 @@ def file_changes(root: Path, plan: Plan) -> list[FileChange]:
         if after != before:
             changes.append(FileChange(relative, before, after))
     return changes
+
+
+def _data_files(root: Path, plan: Plan) -> list[FileChange]:
+    """Series with notes or phase breaks go to a CSV file of their own (inline data holds numbers only)."""
+    files = []
+    taken: set[str] = set()
+    owners = [(e.values["id"], e.values.get("measures", [])) for e in plan.new]
+    owners += [(e.id, e.set.get("measures", [])) for e in plan.edits]
+    for owner, measures in owners:
+        for number, measure in enumerate(measures, 1):
+            series = measure.get("data")
+            if not isinstance(series, list) or not any(p[2] is not None or p[3] for p in series):
+                continue
+            stem = f"data/{_safe_name(owner)}-{_safe_name(measure.get('id') or str(number))}"
+            path, n = f"{stem}.csv", 1
+            while path in taken or (root / path).exists():
+                n += 1
+                path = f"{stem}-{n}.csv"
+            taken.add(path)
+            files.append(FileChange(path, None, _series_csv(series)))
+            measure["data"] = path
+    return files
+
+
+def _series_csv(series: list[tuple]) -> str:
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["period", "value", "note", "recalculate"])
+    for period, value, note, recalculate in series:
+        writer.writerow([period, "" if value is None else repr(value), note or "", "yes" if recalculate else ""])
+    return out.getvalue()
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", text).lstrip(".") or "measure"
 
 
 def _read(path: Path, relative: str) -> str:
@@ -146,6 +183,11 @@ def _node(key: str, value):
                 mapping[name] = _node(name, item)
             seq.append(mapping)
         return seq
+    if key == "data" and isinstance(value, list):  # inline: period -> number
+        series = CommentedMap()
+        for period, number, _, _ in value:
+            series[period] = number
+        return series
     if isinstance(value, str) and "\n" in value.rstrip("\n"):
         return LiteralScalarString(value)
     if isinstance(value, dt.datetime):
