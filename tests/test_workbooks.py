@@ -567,7 +567,7 @@ def test_measure_data_goes_through_the_data_sheet(make_repo, export, cli, tmp_pa
     assert_round_trip(root, tmp_path / "rebuilt")
     # Notes and phase breaks need a CSV file; numbers alone go inline.
     assert (tmp_path / "rebuilt" / "data" / "TN-SAFE-falls.csv").read_text().splitlines()[2] == "2026-05,0.18,new huddles,"
-    assert "        data:\n          2026-04: 6\n          2026-05: 4\n          2026-07: 5\n" in (
+    assert "    data:\n      2026-04: 6\n      2026-05: 4\n      2026-07: 5\n" in (
         tmp_path / "rebuilt" / "true-north.yaml"
     ).read_text()
 
