@@ -219,9 +219,6 @@ def pack_bytes(pack: Pack) -> bytes:
 
     above = book.create_sheet(L.ABOVE)
     _table(above, ABOVE_COLUMNS, pack.above)
-    for row in above.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     above.protection.sheet = True  # read-only: what is above the team is not the team's to change
     above.protection.formatColumns = False  # but columns may still be widened to read
 
@@ -313,7 +310,36 @@ def _table(ws, columns, rows) -> None:
                 cell.value = value
                 if isinstance(value, dt.date):
                     cell.number_format = DATE_FORMAT
+    _wrap_long_text(ws, columns, rows)
     ws.freeze_panes = "A2"
+    # Printed, a sheet fits the page's width (a pack is often read on paper).
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
+def _wrap_long_text(ws, columns, rows) -> None:
+    """Long text wraps in its column, and the row grows to show it (spreadsheets do not grow rows themselves)."""
+    import math
+
+    from openpyxl.styles import Alignment
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for number, row in enumerate(rows, 2):
+        lines = 1
+        for index, (column, value) in enumerate(zip(columns, row), 1):
+            cell = ws.cell(row=number, column=index)
+            if column.width and isinstance(value, str):
+                cell.alignment = wrap
+                # about 1.1 characters of body text per unit of column width
+                needed = sum(max(1, math.ceil(len(part) / (column.width * 1.1))) for part in value.split("\n"))
+                lines = max(lines, needed)
+            elif value is not None:
+                cell.alignment = top
+        if lines > 1:
+            ws.row_dimensions[number].height = 15 * lines
 
 
 def _letter(index: int) -> str:
