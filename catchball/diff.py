@@ -305,7 +305,7 @@ def resolve_commit(top: Path, rev: str) -> str:
 
 
 def extract_tree(top: Path, commit: str, prefix: str, target: Path) -> int:
-    """Write the YAML files below `prefix` at `commit` into `target`; return how many.
+    """Write the YAML and CSV files below `prefix` at `commit` into `target`; return how many.
 
     Regular files and symlinks only (submodules have no content here). A
     goals root that did not exist at the commit leaves `target` empty.
@@ -323,7 +323,8 @@ def extract_tree(top: Path, commit: str, prefix: str, target: Path) -> int:
         relative = PurePosixPath(raw_path.decode("utf-8", "surrogateescape"))
         if kind != "blob" or relative.is_absolute() or ".." in relative.parts:
             continue
-        if mode == "120000" or relative.name.endswith(YAML_SUFFIXES):
+        # Measure data CSV files are goals too (v1.1): without them every CSV series would be CB601 at REV.
+        if mode == "120000" or relative.name.endswith(YAML_SUFFIXES) or relative.name.lower().endswith(".csv"):
             entries.append((mode, oid, relative))
     if not entries:
         return 0

@@ -598,3 +598,17 @@ def test_a_pack_keeps_the_data_of_the_measures_it_edits(make_repo, cli, tmp_path
     assert cli("import", pack, root, "--force").exit_code == 0
     measure = run_check(str(root)).goals.objectives["SURG-1"].measures[0]
     assert (measure.target, [p.value for p in measure.points]) == (0.14, [0.2, 0.19])
+
+
+def test_check_diff_after_an_import_reads_the_base_revisions_data_files(tmp_path, cli):
+    import subprocess
+
+    goals = tmp_path / "goals"
+    shutil.copytree(EXAMPLE, goals)
+    git = ["git", "-c", "user.email=lead@example.org", "-c", "user.name=lead", "-C", str(tmp_path)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "before the round"], check=True)
+    done = cli("check", goals, "--diff", "HEAD", "--format", "json")
+    diff = __import__("json").loads(done.stdout)["diff"]
+    assert (diff["introduced"], diff["resolved"]) == ([], [])  # CSV series read at HEAD as in the working tree

@@ -349,11 +349,11 @@ class _Planner:
                 continue
             if new is None:
                 edit.remove.append(key)
-                edit.overwrites.append(f"{key} removed (was {old!r})")
+                edit.overwrites.append(f"{key} removed (was {_shown(old)})")
             else:
                 edit.set[key] = new
                 if old is not None:  # an objective with no status is agreed: a new status changes that too
-                    edit.overwrites.append(f"{key} {old!r} -> {new!r}")
+                    edit.overwrites.append(f"{key} {_shown(old)} -> {_shown(new)}")
         if edit.set or edit.remove:
             self.plan.edits.append(edit)
 
@@ -464,6 +464,12 @@ def _measure_values(measures: tuple[Measure, ...], with_data: bool = True) -> li
             values["data"] = [(p.period, p.value, p.note, p.recalculate) for p in m.points]
         out.append(values)
     return out
+
+
+def _shown(value) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _settings_differ(values: dict, settings) -> bool:
