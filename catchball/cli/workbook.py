@@ -131,5 +131,6 @@ def import_(
 
 def _summary(done, verb: str) -> str:
     plan = done.plan
-    files = ", ".join(c.path for c in done.files)
+    shown = [c.path for c in done.files[:5]]
+    files = ", ".join(shown) + (f" and {len(done.files) - 5} more" if len(done.files) > 5 else "")
     return f"{verb} {len(done.files)} file{'s' if len(done.files) != 1 else ''} ({files}): {len(plan.new)} new, {len(plan.edits)} edited"
