@@ -612,3 +612,52 @@ def test_check_diff_after_an_import_reads_the_base_revisions_data_files(tmp_path
     done = cli("check", goals, "--diff", "HEAD", "--format", "json")
     diff = __import__("json").loads(done.stdout)["diff"]
     assert (diff["introduced"], diff["resolved"]) == ([], [])  # CSV series read at HEAD as in the working tree
+
+
+# -- properties --------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from catchball.workbook.cells import defuse  # noqa: E402
+from catchball.workbook.importing import run_import  # noqa: E402
+
+TITLES = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from("\n\t"),
+    min_size=1, max_size=40,
+).filter(lambda t: t.strip())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=TITLES)
+def test_any_title_written_by_import_reads_back_exactly(tmp_path_factory, title):
+    from tests.conftest import write_repo
+
+    base = tmp_path_factory.mktemp("p")
+    root = write_repo(base / "goals", HEALTHY)
+    csv_file = base / "objectives.csv"
+    import csv
+
+    with open(csv_file, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["id", "title"], ["W7-1", defuse(title)]])
+    run_import(str(csv_file), str(root), force=True)
+    assert run_check(str(root)).goals.objectives["W7-1"].title == title
+
+
+def test_import_needs_no_c_extension_for_ruamel(make_repo, tmp_path):
+    # ruamel.yaml.clib is optional from 0.19: the round-trip edit must work without it.
+    import subprocess
+
+    root = make_repo()
+    source = tmp_path / "objectives.csv"
+    source.write_text("id,title\nW7-1,Falls risk assessment at every admission\n")
+    code = (
+        "import sys; sys.modules['_ruamel_yaml'] = None; sys.modules['ruamel.yaml.clib'] = None\n"
+        "from catchball.cli import main\n"
+        f"sys.argv = ['catchball', 'import', {str(source)!r}, {str(root)!r}, '--force']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "ruamel.yaml.clib" not in done.stderr
+    assert run_check(str(root)).goals.objectives["W7-1"].title == "Falls risk assessment at every admission"

@@ -233,6 +233,9 @@ class _Planner:
                 return None
             if v.get("person") is None:
                 v["team"] = self.pack
+        existing = self.goals.objectives.get(v["id"])
+        if v.get("team") is None and v.get("person") is None and existing is not None and self.pack is None:
+            v["team"], v["person"] = existing.team, existing.person  # no owner given: it keeps its owner
         if v.get("team") is not None and v.get("person") is not None:
             self.problem(L.OBJECTIVES, row.number, "person", "an objective has one owner: give a team or a person, not both")
             return None
