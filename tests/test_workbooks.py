@@ -661,3 +661,12 @@ def test_import_needs_no_c_extension_for_ruamel(make_repo, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "ruamel.yaml.clib" not in done.stderr
     assert run_check(str(root)).goals.objectives["W7-1"].title == "Falls risk assessment at every admission"
+
+
+def test_a_file_written_with_crlf_and_a_bom_keeps_them(make_repo, tmp_path, cli):
+    text = "\ufeff" + HEALTHY["objectives/ward-7.yaml"].replace("\n", "\r\n")
+    root = make_repo({"objectives/ward-7.yaml": text.encode("utf-8")})
+    source = tmp_path / "objectives.csv"
+    source.write_text("id,title,due\nW7-1,Falls risk assessment for every admission,31/03/2027\n")
+    assert cli("import", source, root, "--force").exit_code == 0
+    assert (root / "objectives" / "ward-7.yaml").read_bytes().decode("utf-8") == text.replace("2027-01-31", "2027-03-31")

@@ -363,8 +363,11 @@ class _Planner:
     # -- measures -------------------------------------------------------------------
 
     def measures(self) -> None:
+        if L.MEASURES not in self.book.rows:
+            return  # no Measures sheet (objectives.csv alone): measures stay as they are
         rows = self.book.sheet(L.MEASURES)
-        single_sheet = not self.book.sheet(L.AIMS) and not self.book.sheet(L.OBJECTIVES)
+        # Measures without Aims or Objectives (measures.csv alone): only the elements it names.
+        single_sheet = L.AIMS not in self.book.rows and L.OBJECTIVES not in self.book.rows
         with_data = L.DATA in self.book.rows
         points = self.data_points() if with_data else {}
         grouped: dict[str, list[dict]] = {}

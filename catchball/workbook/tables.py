@@ -37,7 +37,8 @@ def repository_sheets(result: CheckResult, people: bool = True) -> list[Sheet]:
     elements = [*goals.aims.values(), *objectives]
     sheets.append(Sheet(L.MEASURES, L.COLUMNS[L.MEASURES], measure_rows(elements)))
     sheets.append(Sheet(L.DATA, L.COLUMNS[L.DATA], data_rows(elements)))
-    findings = [f for f in result.findings if people or f.id not in goals.people]
+    left_out = set() if people else set(goals.people) | {o.id for o in goals.objectives.values() if o.is_individual}
+    findings = [f for f in result.findings if f.id not in left_out]
     sheets.append(Sheet(L.FINDINGS, L.COLUMNS[L.FINDINGS], [finding_row(f) for f in findings]))
     sheets.append(Sheet(L.SETTINGS, L.COLUMNS[L.SETTINGS], settings_rows(goals.settings)))
     return sheets

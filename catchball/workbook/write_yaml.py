@@ -104,7 +104,7 @@ def _safe_name(text: str) -> str:
 
 def _read(path: Path, relative: str) -> str:
     try:
-        return read_bounded(path).decode("utf-8")
+        return read_bounded(path).decode("utf-8")  # a BOM stays in the text, and is written back
     except (OSError, LimitExceeded, UnicodeDecodeError) as exc:
         raise CatchballError(f"cannot edit {relative}: {exc}") from None
 
@@ -112,15 +112,24 @@ def _read(path: Path, relative: str) -> str:
 def _changed_text(relative: str, before: str | None, edits: list[Edit], new: list[NewElement]) -> str:
     if before is None:
         return _new_file(new)
+    # ruamel writes "\n" and no byte-order mark: a file written with CRLF or
+    # a BOM keeps them, so the diff shows only what the import changed.
+    bom = "\ufeff" if before.startswith("\ufeff") else ""
+    crlf = "\r\n" in before
+    text = _edited_text(relative, before.removeprefix(bom).replace("\r\n", "\n"), edits, new)
+    return bom + (text.replace("\n", "\r\n") if crlf else text)
+
+
+def _edited_text(relative: str, before: str, edits: list[Edit], new: list[NewElement]) -> str:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     offset = _list_offset(before) if before else 2
-    yaml = _yaml(offset)
-    if before is None or not before.strip():
+    editor = _yaml(offset)
+    if not before.strip():
         document = CommentedMap()
     else:
         try:
-            document = yaml.load(before)
+            document = editor.load(before)
         except Exception as exc:  # ruamel's errors have no common base we could name
             raise CatchballError(f"cannot edit {relative}: it is not valid YAML ({type(exc).__name__}); fix it first") from None
         if not isinstance(document, CommentedMap):
@@ -131,16 +140,13 @@ def _changed_text(relative: str, before: str | None, edits: list[Edit], new: lis
             element.pop(key, None)
         for key, value in edit.set.items():
             element[key] = _node(key, value)
-    if new:
-        if before is None and all(e.owner and e.owner[0] == "team" for e in new) and len({e.owner for e in new}) == 1:
-            document["team"] = new[0].owner[1]  # a new team file says whose objectives it holds once
     for element in new:
         section = document.get(element.section)
         if not isinstance(section, CommentedSeq):
             section = CommentedSeq()
             document[element.section] = section
         section.append(_element(document, element))
-    return _dump(yaml, document)
+    return _dump(editor, document)
 
 
 def _new_file(new: list[NewElement]) -> str:
