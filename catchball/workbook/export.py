@@ -50,6 +50,7 @@ def workbook_bytes(sheets: list[Sheet], people: bool = True) -> bytes:
         ws = book.create_sheet(sheet.name)
         _fit_columns(ws, sheet.columns, sheet.rows)
         ws.freeze_panes = "A2"
+        _print_wide(ws)
         ws.append(_header(ws, sheet.columns))
         for row in sheet.rows:
             ws.append([_cell(ws, value) for value in row])
@@ -312,7 +313,11 @@ def _table(ws, columns, rows) -> None:
                     cell.number_format = DATE_FORMAT
     _wrap_long_text(ws, columns, rows)
     ws.freeze_panes = "A2"
-    # Printed, a sheet fits the page's width (a pack is often read on paper).
+    _print_wide(ws)
+
+
+def _print_wide(ws) -> None:
+    """Printed, a sheet fits the page's width, landscape, its header on every page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
