@@ -133,7 +133,14 @@ King Lee Lewis Martin Mensah Mitchell Moore Morgan Morris Murphy Nowak O'Brien
 Okafor Owen Patel Phillips Price Roberts Robinson Rose Shah Singh Smith
 Stewart Taylor Thomas Thompson Turner Walker Ward Watson White Williams Wilson
 Wood Wright Young""".split()
-LEVELS = ("foundation", "foundation", "practitioner", "advanced", "expert")
+# Improvement levels in the proportions of a trust a few years into building
+# capability (docs/capability.md): most staff none, about 15% foundation, a few
+# champions, 2-5% practitioners, under 1% advanced, about 0.1% expert.
+# (level, cumulative share of staff), drawn with one random() per person.
+LEVELS = (("expert", 0.001), ("advanced", 0.006), ("practitioner", 0.036), ("champion", 0.066),
+          ("foundation", 0.216))
+# The generated trust's own targets: catchball.yaml's capability block.
+CAPABILITY_TARGETS = (("foundation", "20%"), ("practitioner", "5%"), ("advanced", "1%"), ("expert", "0.1%"))
 PLACES = """Northfield Eastgate Westbury Southmoor Kingsbridge Ashford Riverside
 Highcliffe Oakwood Millbrook Stonehaven Fairview Longmeadow Harbourne Elmstead
 Redhill Greenway Lakeside Woodhurst Marshfield Broadstone Cliftonville
@@ -693,8 +700,11 @@ class Generator:
         rng = self.rng
         name = q(f"{self.choice(FIRST)} {self.choice(LAST)}")
         level = ""
-        if rng.random() < 0.3:
-            level = f"\n    improvement-level: {self.choice(LEVELS)}"
+        draw = rng.random()
+        for name_of_level, share in LEVELS:
+            if draw < share:
+                level = f"\n    improvement-level: {name_of_level}"
+                break
         self.people += 1
         return f"  - id: {pid}\n    name: {name}\n    team: {team}\n    role: {q(role)}{level}\n"
 
@@ -857,7 +867,8 @@ class Generator:
     def write_settings(self) -> None:
         self.out.write("catchball.yaml", [
             f"organisation: {q(ORGANISATION)}\nperiod: {PERIOD}\nrules:\n"
-            f"  max-aims: 5\n  max-objectives: {MAX_OBJECTIVES}\n"])
+            f"  max-aims: 5\n  max-objectives: {MAX_OBJECTIVES}\n"
+            "capability:\n  targets:\n" + "".join(f"    {level}: {share}\n" for level, share in CAPABILITY_TARGETS)])
 
     def write_aims(self, themes: tuple) -> None:
         parts = ["aims:\n"]

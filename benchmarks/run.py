@@ -146,6 +146,7 @@ def bench_size(size: Size, repeat: int, env: dict, parse_floor: str) -> None:
     run("check", "catchball check", CATCHBALL + ["check", repo])
     run("cascade", "catchball cascade", CATCHBALL + ["cascade", repo])
     run("report", "catchball report", CATCHBALL + ["report", repo])
+    run("capability", "catchball capability", CATCHBALL + ["capability", repo])
 
 
 def startup(repeat: int, env: dict) -> dict[str, Run]:
@@ -187,6 +188,9 @@ def targets(sizes: list[Size], boot: dict[str, Run]) -> list[tuple[str, str, boo
                 continue
             ratio = r[name].seconds / check
             results.append((f"20k: {name} <= 2x check", f"{ratio:.2f}x", ratio <= 2))
+        if "capability" in r:
+            ratio = r["capability"].seconds / check
+            results.append(("20k: capability <= 1.2x check", f"{ratio:.2f}x", ratio <= 1.2))
         peak = max(r[name].peak_mb for name in ("check", "cascade", "report"))
         results.append(("20k: peak memory < 400 MB (check, cascade, report)", f"{peak:.0f} MB", peak < 400))
     if 1_500_000 in by_staff:

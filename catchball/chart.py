@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from catchball.icons import ASSURANCE, ASSURANCE_MEANING, GREY, VARIATION, sparkline, variation_colour
 from catchball.spc import Chart
 
-__all__ = ["render_svg", "sparkline"]
+__all__ = ["icon_svg", "render_svg", "sparkline"]
 
 FONT = "Arial, Helvetica, sans-serif"
 INK = "#231F20"  # text and the mean
@@ -163,17 +162,25 @@ def _subtitle(chart: Chart, unit: str | None) -> str:
     return f"{kind}: {len(chart.points)} points{phases}{unit_text}"
 
 
+def icon_svg(icon: str) -> str:
+    """A standalone SVG of one variation or assurance icon with its words, for reports and docs."""
+    group = "variation" if icon in VARIATION else "assurance"
+    words = (VARIATION if group == "variation" else ASSURANCE)[icon][0]
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="104" height="80" viewBox="0 0 104 80"'
+        f' role="img" aria-labelledby="icon-title" font-family="{FONT}">',
+        f'<title id="icon-title">{_text(group.capitalize() + ": " + words)}</title>',
+    ]
+    _icon(out, group, icon, 52, 30)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
 def _icons(out: list[str], chart: Chart, width: int) -> int:
     """Draw the icons right to left from the corner; return the width they take."""
     slot = 104
-    icons = []
-    if chart.variation is not None:
-        words, _symbol, colour = VARIATION[chart.variation]
-        letter = {"high": "H", "low": "L"}.get(chart.variation.rsplit("-", 1)[-1], "")
-        icons.append(("variation", chart.variation, words, colour, letter))
-    if chart.assurance is not None:
-        words, symbol, colour = ASSURANCE[chart.assurance]
-        icons.append(("assurance", chart.assurance, words, colour, symbol))
+    icons = [("variation", chart.variation), ("assurance", chart.assurance)]
+    icons = [(group, icon) for group, icon in icons if icon is not None]
     if not icons:
         if chart.points and chart.run_chart:
             out.append(
@@ -182,26 +189,34 @@ def _icons(out: list[str], chart: Chart, width: int) -> int:
             )
             return 140
         return 0
-    for i, (group, icon, words, colour, letter) in enumerate(icons):
-        cx = width - 20 - slot / 2 - (len(icons) - 1 - i) * slot
-        out.append(f'<g class="icon {group}" data-icon="{icon}">')
-        out.append(f"<title>{_text(group.capitalize() + ': ' + words)}</title>")
-        out.append(f'<circle cx="{_n(cx)}" cy="34" r="19" fill="#FFFFFF" stroke="{colour}" stroke-width="3"/>')
-        if icon == "common-cause":
-            _wave(out, cx, 34, colour)
-        elif icon == "hit-or-miss":
-            _wave(out, cx, 34, colour)
-            out.append(f'<line x1="{_n(cx - 11)}" y1="28" x2="{_n(cx + 11)}" y2="28" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="3 2"/>')
-        else:
-            out.append(
-                f'<text x="{_n(cx)}" y="41" text-anchor="middle" font-size="20" font-weight="bold"'
-                f' fill="{colour}">{_text(letter)}</text>'
-            )
-        out.append(
-            f'<text x="{_n(cx)}" y="68" text-anchor="middle" font-size="10" fill="{INK}">{_text(words)}</text>'
-        )
-        out.append("</g>")
+    for i, (group, icon) in enumerate(icons):
+        _icon(out, group, icon, width - 20 - slot / 2 - (len(icons) - 1 - i) * slot, 34)
     return slot * len(icons)
+
+
+def _icon(out: list[str], group: str, icon: str, cx: float, cy: float) -> None:
+    """MDC's icon: a ringed circle with H or L (variation), P or F (assurance), or a wave; its words below."""
+    words, symbol, colour = (VARIATION if group == "variation" else ASSURANCE)[icon]
+    out.append(f'<g class="icon {group}" data-icon="{icon}">')
+    out.append(f"<title>{_text(group.capitalize() + ': ' + words)}</title>")
+    out.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="19" fill="#FFFFFF" stroke="{colour}" stroke-width="3"/>')
+    if icon in ("common-cause", "hit-or-miss"):
+        _wave(out, cx, cy, colour)
+        if icon == "hit-or-miss":  # the target runs through the process
+            out.append(
+                f'<line x1="{_n(cx - 11)}" y1="{_n(cy - 6)}" x2="{_n(cx + 11)}" y2="{_n(cy - 6)}"'
+                f' stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="3 2"/>'
+            )
+    else:
+        letter = {"high": "H", "low": "L"}.get(icon.rsplit("-", 1)[-1], symbol)
+        out.append(
+            f'<text x="{_n(cx)}" y="{_n(cy + 7)}" text-anchor="middle" font-size="20" font-weight="bold"'
+            f' fill="{colour}">{_text(letter)}</text>'
+        )
+    out.append(
+        f'<text x="{_n(cx)}" y="{_n(cy + 34)}" text-anchor="middle" font-size="10" fill="{INK}">{_text(words)}</text>'
+    )
+    out.append("</g>")
 
 
 def _wave(out: list[str], cx: float, cy: float, colour: str) -> None:
@@ -216,16 +231,13 @@ def _wave(out: list[str], cx: float, cy: float, colour: str) -> None:
 def _axes(out: list[str], plot: _Plot, chart: Chart) -> None:
     decimals = max(0, -math.floor(math.log10(plot.step) + 1e-9))
     for tick in plot.ticks():
-        y = _n(plot.y(tick))
-        out.append(f'<line x1="{plot.left}" y1="{y}" x2="{plot.right}" y2="{y}" stroke="#EEEEEE" stroke-width="1"/>')
+        out.append(_line(plot.left, plot.y(tick), plot.right, plot.y(tick), "#EEEEEE"))
         out.append(
             f'<text x="{plot.left - 6}" y="{_n(plot.y(tick) + 4)}" text-anchor="end" font-size="10"'
             f' fill="{INK}">{_fixed(tick, decimals)}</text>'
         )
-    out.append(
-        f'<line x1="{plot.left}" y1="{plot.bottom}" x2="{plot.right}" y2="{plot.bottom}" stroke="{AXIS}" stroke-width="1"/>'
-    )
-    out.append(f'<line x1="{plot.left}" y1="{plot.top}" x2="{plot.left}" y2="{plot.bottom}" stroke="{AXIS}" stroke-width="1"/>')
+    out.append(_line(plot.left, plot.bottom, plot.right, plot.bottom, AXIS))
+    out.append(_line(plot.left, plot.top, plot.left, plot.bottom, AXIS))
     # Label as many periods as fit, always the last one, counting back from it.
     longest = max(len(p.period) for p in chart.points)
     label_width = longest * 6 + 10
@@ -236,7 +248,7 @@ def _axes(out: list[str], plot: _Plot, chart: Chart) -> None:
         if (last - i) % stride:
             continue
         x = _n(plot.x(i))
-        out.append(f'<line x1="{x}" y1="{plot.bottom}" x2="{x}" y2="{plot.bottom + 4}" stroke="{AXIS}" stroke-width="1"/>')
+        out.append(_line(plot.x(i), plot.bottom, plot.x(i), plot.bottom + 4, AXIS))
         out.append(
             f'<text x="{x}" y="{plot.bottom + 16}" text-anchor="middle" font-size="10" fill="{INK}">'
             f"{_text(point.period)}</text>"
@@ -263,7 +275,8 @@ def _phases(out: list[str], plot: _Plot, chart: Chart) -> None:
             mean = math.fsum(values) / len(values)
         lines = [("mean", mean, INK, "")]
         if not phase.run_chart:
-            lines += [("upper", phase.upper, LIMIT, ' stroke-dasharray="5 3"'), ("lower", phase.lower, LIMIT, ' stroke-dasharray="5 3"')]
+            dashed = ' stroke-dasharray="5 3"'
+            lines += [("upper", phase.upper, LIMIT, dashed), ("lower", phase.lower, LIMIT, dashed)]
         for name, value, colour, dash in lines:
             y = _n(plot.y(value))
             out.append(
@@ -304,7 +317,7 @@ def _legend(out: list[str], plot: _Plot, height: int, target: bool, limits: bool
     x = plot.left
     y = height - 14
     for name, colour, dash in items:
-        out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{colour}" stroke-width="1.5"{dash}/>')
+        out.append(_line(x, y - 4, x + 22, y - 4, colour, 1.5, dash))
         out.append(f'<text x="{x + 27}" y="{y}" font-size="10" fill="{INK}">{name}</text>')
         x += 27 + len(name) * 6 + 18
 
@@ -362,10 +375,17 @@ def _wrap(text: str, room: int, size: int, max_lines: int) -> list[str]:
 
 def _nice_step(raw: float) -> float:
     magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (1, 2, 5, 10):
         if raw <= factor * magnitude:
             return factor * magnitude
     return 10 * magnitude
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float = 1, extra: str = "") -> str:
+    return (
+        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{colour}"'
+        f' stroke-width="{width:g}"{extra}/>'
+    )
 
 
 def _n(value: float) -> str:

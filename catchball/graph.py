@@ -165,6 +165,18 @@ class Cascade:
             return None
         return org.depth[from_team] - org.depth[to_team]
 
+    def org_branch(self, team_id: str) -> list[str]:
+        """The team and every team below it, in org-tree pre-order (iterative; safe on a parent cycle)."""
+        branch, seen, stack = [], set(), [team_id]
+        while stack:
+            team = stack.pop()
+            if team in seen:
+                continue
+            seen.add(team)
+            branch.append(team)
+            stack.extend(reversed(self.org.children.get(team, [])))
+        return branch
+
     def team_objectives(self, team_id: str) -> list[Objective]:
         """Objectives the team owns itself, in read order."""
         return self._owned_by(team_node(team_id))
@@ -248,6 +260,33 @@ class Cascade:
             seen.add(objective.id)
             yield depth, objective
             stack.extend((depth + 1, o) for o in reversed(self.supporters(objective.id)))
+
+    def counts_below(self, counted) -> dict[str, int]:
+        """For every goal, how many active objectives that `counted` accepts sit below it.
+
+        Each counted objective walks up its active `supports` links once,
+        adding one to every goal it reaches (each once, so an objective that
+        reaches a goal by two paths counts once, as in `support_tree`). The
+        walk up from an individual objective is a few goals long, so this is
+        linear in practice, where walking down from every goal is not.
+        Goals that nothing counted reaches are absent (0).
+        """
+        goals, totals = self.goals, {}
+        for objective in goals.objectives.values():
+            if not (objective.active and counted(objective)):
+                continue
+            seen = {objective.id}
+            stack = [objective.id]
+            while stack:
+                for target in self._targets.get(stack.pop(), ()):
+                    if target in seen:
+                        continue
+                    seen.add(target)
+                    totals[target] = totals.get(target, 0) + 1
+                    element = goals.goal(target)
+                    if element is not None and element.active and target in goals.objectives:
+                        stack.append(target)
+        return totals
 
     def support_cycles(self) -> list[list[str]]:
         """Groups of active objectives whose `supports` links go round in a circle.

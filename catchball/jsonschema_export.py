@@ -21,7 +21,8 @@ import json
 from catchball.links import SCHEMA_URL
 from catchball.load import fields as F
 from catchball.rules.catalog import CODES, NAMES
-from catchball.settings import RULE_KEYS, SEVERITY_WORDS, SPC_KEYS, SPC_RANGES, TOP_KEYS
+from catchball.model import IMPROVEMENT_LEVELS
+from catchball.settings import CAPABILITY_KEYS, RULE_KEYS, SEVERITY_WORDS, SPC_KEYS, SPC_RANGES, TOP_KEYS
 
 DRAFTS = {
     "2020-12": "https://json-schema.org/draft/2020-12/schema",
@@ -39,7 +40,8 @@ COUNT_TEXT = "^\\s*(\\d[\\d,]*(\\.0*)?)?\\s*$"
 DATE_TEXT = "^(\\d{4}-\\d{2}-\\d{2}([Tt ].*)?)?$"
 PERIOD = "^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$"  # a month 2026-04 or a date 2026-04-07
 DATA_VALUE_TEXT = "^\\s*([-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?\\s*%?)?\\s*$"  # 12.5 or 12.5%
-# a code, a prefix such as CB2 (of a family that exists), or ALL
+SHARE = "^\\s*([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*%?\\s*$"  # as catchball.settings reads a share
+# a code, a prefix such as CB2, or ALL; the first digit is a family that exists
 SELECTOR = "^([Cc][Bb]([%s][0-9]{0,2})?|[Aa][Ll][Ll])$" % "".join(sorted({code[2] for code in CODES}))
 
 # What each field means, shown by editors on hover. A test checks that every
@@ -73,7 +75,7 @@ DESCRIPTIONS = {
     ("person", "name"): "The person's name. Required.",
     ("person", "team"): "The id of the team the person belongs to. Required.",
     ("person", "role"): "The person's role, e.g. `Ward Manager`.",
-    ("person", "improvement-level"): "Improvement training: foundation, practitioner, advanced or expert.",
+    ("person", "improvement-level"): "Improvement training, the skills escalator from low to high: foundation, champion, practitioner, advanced or expert.",
     ("objective", "id"): "The objective's id: letters, digits, `-`, `_` and `.`. Aims and objectives share one namespace.",
     ("objective", "title"): "The objective, in a few words. Required.",
     ("objective", "team"): "The owning team's id (or use `person`, or the file's default). Not both.",
@@ -95,6 +97,8 @@ DESCRIPTIONS = {
     ("settings", "organisation"): "The organisation's name, shown in views and reports.",
     ("settings", "period"): "The planning period, e.g. `2026/27`.",
     ("settings", "rules"): "Rule settings: limits, rules switched off, severity overrides.",
+    ("settings", "capability"): "Improvement capability (docs/capability.md): its presence switches CB701 and CB702 on.",
+    ("capability", "targets"): "The share of headcount at or above each level, in per cent (`10%` or `10`): the organisation's own dosing.",
     ("rules", "max-aims"): "CB303 fires above this many active aims (default 5).",
     ("rules", "max-objectives"): "CB304 fires when a team or person owns more active objectives than this (default 5).",
     ("rules", "ignore"): "Rules switched off: codes (CB302), names (silent-team) or prefixes (CB3).",
@@ -275,11 +279,28 @@ def _settings_file() -> dict:
         "properties": {key: _described(schema, ("spc", key)) for key, schema in spc.items()},
         "additionalProperties": False,
     }
+    share = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, {"type": "string", "pattern": SHARE}]}
+    capability_schema = {
+        "type": ["object", "null"],
+        "properties": {
+            "targets": _described(
+                {
+                    "type": ["object", "null"],
+                    "propertyNames": {"enum": list(IMPROVEMENT_LEVELS)},
+                    "additionalProperties": share,
+                },
+                ("capability", "targets"),
+            )
+        },
+        "additionalProperties": False,
+    }
+    assert tuple(capability_schema["properties"]) == CAPABILITY_KEYS
     top = {
         "organisation": {"type": SCALAR + ["null"]},
         "period": {"type": SCALAR + ["null"]},
         "rules": rules_schema,
         "spc": spc_schema,
+        "capability": capability_schema,
     }
     assert tuple(top) == TOP_KEYS
     return {

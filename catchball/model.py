@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from catchball.spc import Point, SpcSettings
@@ -23,7 +24,8 @@ DONE = "done"  # delivered (v1.1): traces and counts as active, but is never ove
 DROPPED = "dropped"
 OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DONE, DROPPED)
 
-IMPROVEMENT_LEVELS = ("foundation", "practitioner", "advanced", "expert")
+# Aqua's skills escalator, low to high (`champion` is new in v1.1).
+IMPROVEMENT_LEVELS = ("foundation", "champion", "practitioner", "advanced", "expert")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,10 @@ class Settings:
     severity: tuple[tuple[str, str], ...] = ()
     spc: SpcSettings = SpcSettings()
     stale_after: int = 62  # days after the end of a measure's last period before CB603 (spc: stale-after)
+    # `capability: targets:` as (level, per cent), low level first; None when
+    # catchball.yaml has no `capability` block (CB701 and CB702 then stay off).
+    # Per cent is a Fraction, exact as written, so 0.1% of 100,000 is 100 people.
+    capability_targets: tuple[tuple[str, Fraction], ...] | None = None
 
 
 @dataclass(slots=True)

@@ -74,7 +74,7 @@ people:
     name: Ward 7 Manager
     team: ward-7
     role: Ward Manager
-    improvement-level: practitioner  # foundation | practitioner | advanced | expert
+    improvement-level: practitioner  # foundation | champion | practitioner | advanced | expert
   - id: p0042
     name: Staff Nurse, Ward 7
     team: ward-7

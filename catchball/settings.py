@@ -7,6 +7,8 @@ SettingsError (exit 2), except an unknown key, which is a CB103 finding.
 from __future__ import annotations
 
 import os
+import re
+from fractions import Fraction
 from pathlib import Path
 
 import yaml
@@ -16,13 +18,13 @@ from catchball.findings import Finding, FindingCollector
 from catchball.load import yaml_nodes as Y
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.nesting import nesting_fault
-from catchball.model import Settings, Span
+from catchball.model import IMPROVEMENT_LEVELS, Settings, Span
 from catchball.spc import SpcSettings
 from catchball.rules.catalog import CODES
 from catchball.rules.registry import resolve_selectors
 from catchball.spelling import did_you_mean
 
-TOP_KEYS = ("organisation", "period", "rules", "spc")
+TOP_KEYS = ("organisation", "period", "rules", "spc", "capability")
 RULE_KEYS = ("max-aims", "max-objectives", "ignore", "severity")
 SPC_KEYS = ("minimum-points", "shift", "trend", "fix-limits-after", "stale-after")
 # The ranges the spec allows: (key, smallest, largest or None).
@@ -34,6 +36,9 @@ SPC_RANGES = {
     "stale-after": (0, None),
 }
 SEVERITY_WORDS = ("error", "warning", "info")
+CAPABILITY_KEYS = ("targets",)
+# A share as written: a decimal number of per cent, `%` optional (`10%`, `10`, `0.1%`).
+_SHARE = re.compile(r"\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*%?\s*")
 
 
 def read_settings(path: Path, display: str) -> tuple[Settings, list[Finding]]:
@@ -118,6 +123,8 @@ class _SettingsReader:
                 values["severity"] = self.severity(rules["severity"])
         if "spc" in top and not _is_null(top["spc"]):
             values.update(self.spc(top["spc"]))
+        if "capability" in top and not _is_null(top["capability"]):
+            values["capability_targets"] = self.capability(top["capability"])
         return Settings(**values), self.collector.findings()
 
     def spc(self, node: yaml.Node) -> dict:
@@ -147,6 +154,37 @@ class _SettingsReader:
         if "stale-after" in numbers:
             values["stale_after"] = numbers["stale-after"]
         return values
+
+    def capability(self, node: yaml.Node) -> tuple[tuple[str, Fraction], ...]:
+        """`capability: targets:` -> (level, per cent) in escalator order; the block alone switches CB7xx on."""
+        block = self.mapping(node, "`capability`", CAPABILITY_KEYS)
+        targets = block.get("targets")
+        if targets is None or _is_null(targets):
+            return ()
+        if not isinstance(targets, Y.MappingNode):
+            self.fail(targets, "`capability: targets` must map improvement levels to shares, e.g. `practitioner: 10%`")
+        given: dict[str, Fraction] = {}
+        for key_node, value_node in targets.value:
+            level = key_node.value if isinstance(key_node, Y.ScalarNode) else None
+            if level not in IMPROVEMENT_LEVELS:
+                hint = did_you_mean(str(level), IMPROVEMENT_LEVELS)
+                self.fail(key_node, f"capability targets: unknown improvement level {level!r}{hint}: "
+                          f"the levels are {', '.join(IMPROVEMENT_LEVELS)}")
+            if level in given:
+                self.fail(key_node, f"capability targets: {level} is given twice: keep one")
+            given[level] = self.share(value_node, level)
+        return tuple((level, given[level]) for level in IMPROVEMENT_LEVELS if level in given)
+
+    def share(self, node: yaml.Node, level: str) -> Fraction:
+        written = node.value if isinstance(node, Y.ScalarNode) else "…"
+        match = _SHARE.fullmatch(written) if isinstance(node, Y.ScalarNode) and node.tag != Y.BOOL else None
+        if match is None:
+            self.fail(node, f"capability target for {level} must be a share of headcount in per cent "
+                      f"(`10%` or `10`), not {written!r}")
+        share = Fraction(match.group(1))  # exact: Fraction reads decimal text without rounding
+        if share > 100:
+            self.fail(node, f"capability target for {level} must be 100% or less, not {written!r}")
+        return share
 
     def text(self, node: yaml.Node, key: str) -> str:
         if not isinstance(node, Y.ScalarNode):

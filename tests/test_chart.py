@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catchball.chart import render_svg
+from catchball.chart import icon_svg, render_svg
 from catchball.icons import ASSURANCE, BLUE, GREY, ORANGE, PURPLE, VARIATION, sparkline, variation_colour
 from catchball.spc import Point, SpcSettings, xmr
 
@@ -171,7 +171,8 @@ def test_every_icon_the_chart_can_give_has_words_a_symbol_and_a_colour():
             for icon in {*chart.point_variations, chart.variation} - {None}:
                 assert icon in VARIATION
             assert chart.assurance is None or chart.assurance in ASSURANCE
-    assert set(VARIATION) == {"common-cause"} | {f"{k}-{s}" for k in ("improvement", "concern", "neither") for s in ("high", "low")}
+    kinds, sides = ("improvement", "concern", "neither"), ("high", "low")
+    assert set(VARIATION) == {"common-cause"} | {f"{k}-{s}" for k in kinds for s in sides}
 
 
 def test_symbols_need_no_emoji_font_and_tell_icons_apart_without_colour():
@@ -218,3 +219,21 @@ def test_extreme_values_draw_or_say_why_not(values):
         assert "Values too large to draw" in texts and circles is None
     else:
         assert len(circles) == len(values)
+
+
+@pytest.mark.parametrize("icon", [*VARIATION, *ASSURANCE])
+def test_icon_svg(icon):
+    root = parse(icon_svg(icon))
+    words = (VARIATION.get(icon) or ASSURANCE[icon])[0]
+    assert root.find(f"{SVG}title").text.endswith(": " + words)
+    assert root.find(f"{SVG}g").get("data-icon") == icon
+    assert words in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_axis_labels_have_the_decimals_the_step_needs():
+    values = [0.19, 0.21, 0.18, 0.2, 0.17, 0.19, 0.22, 0.18, 0.2, 0.19, 0.21, 0.18, 0.2, 0.16]
+    chart = xmr(months(values), "down", 0.11)
+    root = parse(render_svg(chart, title="Falls", unit=None, target=0.11, direction="down"))
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end" and t.text[0].isdigit()]
+    assert len(ticks) >= 4
+    assert ticks == [f"{0.10 + 0.05 * i:.2f}" for i in range(len(ticks))]

@@ -1,4 +1,4 @@
-"""The examples of `report`, `trace` and `status` in the README and docs/commands.md are real output.
+"""The examples of `report`, `trace`, `status` and `capability` in the README and docs are real output.
 
 Each example is run again on the example goals and every line it shows
 must appear in what the command prints today, in the same order and with
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-DOCS = ("README.md", "docs/commands.md")
-COMMANDS = ("report", "trace", "status")
+DOCS = ("README.md", "docs/commands.md", "docs/capability.md")
+COMMANDS = ("report", "trace", "status", "capability")
 SKIPPED = {"…", "..."}
 DAY_EPOCH = "1795392000"  # 2026-11-23, the date in the examples
 _REVISION = re.compile(r" at revision `[0-9a-f]+`( with uncommitted changes)?")  # absent outside git

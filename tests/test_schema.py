@@ -23,7 +23,7 @@ import yaml
 from catchball.check import run_check
 from catchball.jsonschema_export import DESCRIPTIONS, build_schema, schema_text
 from catchball.load import fields as F
-from catchball.settings import RULE_KEYS, SPC_KEYS, TOP_KEYS
+from catchball.settings import CAPABILITY_KEYS, RULE_KEYS, SPC_KEYS, TOP_KEYS
 from tests.conftest import HEALTHY, write_repo
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,7 @@ def test_every_field_of_the_format_has_a_description_and_nothing_else_does():
     expected |= {("file", k) for k in F.TOP_LEVEL_KEYS}
     expected |= {("settings", k) for k in TOP_KEYS} | {("rules", k) for k in RULE_KEYS}
     expected |= {("spc", k) for k in SPC_KEYS}
+    expected |= {("capability", k) for k in CAPABILITY_KEYS}
     assert set(DESCRIPTIONS) == expected
 
 

@@ -117,7 +117,8 @@ def test_mdc_shift_at_the_ends_and_in_the_middle():
 
 
 def test_mdc_trend_without_and_with_pauses():
-    no_pauses = xmr(series([11, 14, 18, 20, 22, 23, 18, 21, 17, 23, 26, 20, 16, 25, 23, 22, 19, 16, 15, 12]), "up", None)
+    rises_and_falls = [11, 14, 18, 20, 22, 23, 18, 21, 17, 23, 26, 20, 16, 25, 23, 22, 19, 16, 15, 12]
+    no_pauses = xmr(series(rises_and_falls), "up", None)
     assert colours(no_pauses) == "IIIIII-------CCCCCCC"
     # 13 14 18 18 24 26 29 and 30 28 25 25 20 18: a repeated value pauses each run.
     pauses = xmr(series([23, 30, 28, 25, 25, 20, 18, 24, 16, 13, 14, 18, 18, 24, 26, 29, 19, 20, 28, 16]), "up", None)
@@ -348,7 +349,8 @@ def test_two_of_three_needs_two_beyond_the_line_and_all_three_on_one_side():
 def test_a_point_on_a_limit_or_a_line_is_not_beyond_it():
     chart = judged([])
     assert flagged(judged([chart.upper]), "outside") == []
-    assert flagged(judged([11.5, chart.phases[0].upper_two_sigma, chart.phases[0].upper_two_sigma]), "two-of-three") == []
+    line = chart.phases[0].upper_two_sigma
+    assert flagged(judged([11.5, line, line]), "two-of-three") == []
 
 
 def test_signals_in_index_then_rule_order():

@@ -27,6 +27,7 @@ app = typer.Typer(
         "  catchball report goals -o alignment.md  a board report in Markdown\n"
         "  catchball trace P-LH-1 goals            one objective's line of sight\n"
         "  catchball status goals                  where the catchball round stands\n"
+        "  catchball capability goals              improvement skills against the aims\n"
         "  catchball rules CB201                   explain a rule\n"
         "  catchball schema > goals.schema.json    a JSON Schema for editors"
     ),

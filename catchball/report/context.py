@@ -71,6 +71,7 @@ class _Context:
         self.column_ids, self.column_of = self._columns()
         self.columns = [{"id": t, "name": self.team_name(t)} for t in self.column_ids]
         self.cascades = {a.id: self._aim_cascade(a.id) for a in goals.aims.values() if a.active}
+        self.expertise = self._expertise()
 
     # -- scope -------------------------------------------------------------------------
 
@@ -221,9 +222,19 @@ class _Context:
                     for column, count in zip(self.columns, numbers["cells"])
                     if count
                 ],
+                "expertise": self.expertise.get(aim_id),
             }
         )
         return record
+
+    def _expertise(self) -> dict:
+        """Per aim, its capability record (docs/templates.md), only where catchball.yaml has `capability`."""
+        if self.goals.settings.capability_targets is None:
+            return {}
+        from catchball.capability import aim_expertise_record, capability_of
+
+        found = capability_of(self.cascade, self.options.team, teams=False)
+        return {row.id: aim_expertise_record(self.goals, row, self.people) for row in found.aims}
 
     # -- coverage matrix -------------------------------------------------------------------
 

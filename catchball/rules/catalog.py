@@ -36,6 +36,8 @@ CODES: dict[str, tuple[str, str]] = {
     "CB603": ("stale-data", "warning"),
     "CB604": ("special-cause-concern", "warning"),
     "CB605": ("target-out-of-reach", "warning"),
+    "CB701": ("capability-below-target", "info"),
+    "CB702": ("aim-without-expertise", "warning"),
 }
 
 NAMES: dict[str, str] = {name: code for code, (name, _) in CODES.items()}

@@ -27,6 +27,7 @@ FAMILY_TITLES = {
     "quality": "Quality (CB4xx): objectives can be measured and someone owns them",
     "conversation": "Conversation (CB5xx): where the catchball conversation stands",
     "measures": "Measures (CB6xx): the data shows whether we are getting better",
+    "capability": "Capability (CB7xx): improvement skills where the plan needs them",
 }
 
 

@@ -19,7 +19,7 @@ from catchball.rules.catalog import CODES, NAMES
 from catchball.spelling import did_you_mean
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
-FAMILIES = ("structure", "alignment", "deployment", "quality", "conversation", "measures")
+FAMILIES = ("structure", "alignment", "deployment", "quality", "conversation", "measures", "capability")
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ def csv_name(sheet: str) -> str:
 SETTING_KEYS = (
     "organisation", "period", "max-aims", "max-objectives", "ignore", "severity",
     "minimum-points", "shift", "trend", "fix-limits-after", "stale-after",  # the spc block (v1.1)
+    "capability targets",  # the capability block (v1.1): "practitioner: 10%; expert: 0.1%", or "none"
 )
 RULE_SETTINGS = ("max-aims", "max-objectives", "ignore", "severity")
 SPC_SETTINGS = ("minimum-points", "shift", "trend", "fix-limits-after", "stale-after")

@@ -12,6 +12,7 @@ file or at the end of an existing one, overwrites nothing and needs none.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from catchball.graph import Cascade
@@ -160,6 +161,9 @@ class _Planner:
         spc = {k: values[k] for k in L.SPC_SETTINGS if k in values and values[k] != defaults.get(k)}
         if spc:
             settings["spc"] = spc  # written only where it differs: a v1 repository stays v1
+        if "capability targets" in values:
+            targets = values["capability targets"]
+            settings["capability"] = {"targets": targets} if targets else {"targets": None}
         self.plan.settings = settings or None
 
     def setting_value(self, key: str, text: str):
@@ -171,6 +175,8 @@ class _Planner:
             if unknown:
                 raise CellFault(f"unknown rule code {unknown[0]}")
             return codes
+        if key == "capability targets":
+            return self.capability_targets(text)
         if key == "severity":
             levels = {}
             for part in read_list(text):
@@ -181,6 +187,20 @@ class _Planner:
                 levels[code] = level
             return levels
         return text
+
+    def capability_targets(self, text: str) -> dict:
+        from catchball.model import IMPROVEMENT_LEVELS
+
+        if text.strip().lower() == "none":
+            return {}
+        targets = {}
+        for part in read_list(text):
+            level, _, share = part.partition(":")
+            level, share = level.strip().lower(), share.strip()
+            if level not in IMPROVEMENT_LEVELS or not re.fullmatch(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*%?", share):
+                raise CellFault(f"{part!r}: write level: share, such as practitioner: 10% (levels: {', '.join(IMPROVEMENT_LEVELS)})")
+            targets[level] = share if share.endswith("%") else f"{share}%"
+        return targets
 
     # -- aims, teams, people, objectives ------------------------------------------
 
@@ -453,8 +473,6 @@ def _keep_data(measures: list[dict], before: tuple[Measure, ...]) -> None:
 
 
 def read_list(text: str) -> list[str]:
-    import re
-
     return [p.strip() for p in re.split(r"[;\n]+", text) if p.strip()]
 
 
@@ -485,6 +503,8 @@ def _settings_differ(values: dict, settings) -> bool:
         "severity": dict(settings.severity), "minimum-points": settings.spc.minimum_points,
         "shift": settings.spc.shift, "trend": settings.spc.trend,
         "fix-limits-after": settings.spc.fix_limits_after, "stale-after": settings.stale_after,
+        "capability targets": None if settings.capability_targets is None else {
+            level: f"{share}%" for level, share in settings.capability_targets},
     }
     return any(current.get(k) != v for k, v in values.items())
 

@@ -105,7 +105,25 @@ def settings_rows(settings: Settings) -> list[list]:
         ["trend", str(settings.spc.trend)],
         ["fix-limits-after", None if settings.spc.fix_limits_after is None else str(settings.spc.fix_limits_after)],
         ["stale-after", str(settings.stale_after)],
+        ["capability targets", _targets_text(settings.capability_targets)],
     ]
+
+
+def _targets_text(targets) -> str | None:
+    """`foundation: 100%; practitioner: 10%`; "none" for a capability block without targets."""
+    if targets is None:
+        return None
+    if not targets:
+        return "none"
+    return "; ".join(f"{level}: {_percent(share)}%" for level, share in targets)
+
+
+def _percent(share) -> str:
+    from decimal import Decimal
+
+    # Shares were read from decimal text, so they are exact decimals: write them back digit for digit.
+    text = format(Decimal(share.numerator) / Decimal(share.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # -- a team's pack -------------------------------------------------------------
