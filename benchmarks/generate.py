@@ -23,6 +23,16 @@ individual objectives their own team's. Layout (goals format v1)::
 Individual objectives carry an explicit ``person:`` inside a file whose
 default is ``team:``; the objective's own ``person`` is meant to win.
 
+With ``measure_data`` (``--measure-data``; format v1.1), the first measure of
+every objective that has measures (all team objectives but the unmeasured,
+about 40% of individual ones: about half of all objectives) gets an ``id``
+and 24 monthly points, 2024-12 to 2026-11, in one CSV file per team::
+
+    data/<division>/<directorate>/<team>.csv   # measure,period,value
+
+The points come from a second random stream, so the YAML is otherwise the
+same as without ``measure_data`` and the two can be compared side by side.
+
 Deliberate defects make every rule do real work. Their number scales with
 ``defect_rate`` (0 gives a clean repository); each is injected exactly as
 counted in the returned ``defects`` dict, one defect per element, and
@@ -63,7 +73,8 @@ MIN_STAFF = 50
 # file caps a parallel loader (see NOTES.md on one huge file).
 ORG_SPLIT_STAFF = 500_000
 # Paths we own inside the output folder; --force clears only these.
-OWNED = ("catchball.yaml", "true-north.yaml", "org.yaml", "org", "people", "objectives")
+OWNED = ("catchball.yaml", "true-north.yaml", "org.yaml", "org", "people", "objectives", "data")
+DATA_MONTHS = tuple(f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13))[11:35]  # 2024-12..2026-11
 
 QUARTERS = ("2026-06-30", "2026-09-30", "2026-12-31", "2027-03-31")
 YEAR_END = "2027-03-31"
@@ -673,8 +684,13 @@ class Writer:
 class Generator:
     """One run: plans the org, then writes it division by division."""
 
-    def __init__(self, root: Path, staff: int, seed: int, rate: float):
+    def __init__(self, root: Path, staff: int, seed: int, rate: float, measure_data: bool = False):
         self.rng = random.Random(seed)
+        self.measure_data = measure_data
+        self.data_rng = random.Random(seed + 1_000_003)  # its own stream: the YAML does not change
+        self.data_rows: list[str] = []  # the current team's CSV rows
+        self.data_file = ""  # the current team's CSV, relative to the goals root
+        self.data_measures = 0
         self.random = self.rng.random
         self.out = Writer(root)
         self.staff = staff
@@ -716,11 +732,15 @@ class Generator:
         template, measure = self.choice(pairs)
         return self.fill(template, **names), measure
 
-    def measures(self, measures: list, due: str, incomplete: bool = False) -> str:
-        """A measures list; baselines drawn between low and high."""
+    def measures(self, measures: list, due: str, incomplete: bool = False, data_id: str = "") -> str:
+        """A measures list; baselines drawn between low and high.
+
+        With `data_id` (and measure data on), the first measure gets that id
+        and its 24 points go to the current team's CSV file.
+        """
         rng = self.rng
         out = ["    measures:\n"]
-        for name, unit, low, high, target, direction in measures:
+        for index, (name, unit, low, high, target, direction) in enumerate(measures):
             base = low + (high - low) * rng.random()
             whole = isinstance(low, int) and isinstance(high, int)
             base = round(base) if whole else round(base, 1)
@@ -728,10 +748,29 @@ class Generator:
                 cut = base * (1 - self.choice(PERCENTS) / 100)
                 target = min(round(cut), base - 1) if whole else round(cut, 1)
             baseline = "" if incomplete else f"        baseline: {num(base)}\n"
-            out.append(f"      - name: {q(name)}\n        unit: {q(unit)}\n{baseline}"
+            data = ""
+            if index == 0 and data_id and self.measure_data and self.data_file:
+                data = f"        data: {self.data_file}\n"
+                out.append(f"      - id: {data_id}\n")
+                self.data_series(data_id, base, target)
+            dash = "        " if data else "      - "
+            out.append(f"{dash}name: {q(name)}\n        unit: {q(unit)}\n{baseline}"
                        f"        target: {num(target)}\n        by: {due}\n"
-                       f"        direction: {direction}\n")
+                       f"        direction: {direction}\n{data}")
         return "".join(out)
+
+    def data_series(self, measure_id: str, baseline: float, target: float) -> None:
+        """24 monthly points for the current team's CSV: from the baseline part of the way
+        to the target (none, some or all of it), with everyday variation around the path."""
+        rng, rows = self.data_rng, self.data_rows
+        gauss, gap = rng.gauss, target - baseline
+        reach = rng.choice((0.0, 0.3, 0.6, 1.0))
+        spread = abs(gap) * 0.4 + abs(baseline) * 0.01 + 0.01
+        last = len(DATA_MONTHS) - 1
+        for i, period in enumerate(DATA_MONTHS):
+            level = baseline + gap * reach * i / last
+            rows.append(f"{measure_id},{period},{round(level + gauss(0, spread), 2)}\n")
+        self.data_measures += 1
 
     def objective(self, oid: str, title: str, supports: list, owner: str | None,
                   due: str, status: str, theme: Theme, measure: int, n_measures: int = 1,
@@ -750,12 +789,12 @@ class Generator:
             if n_measures > 1:
                 other = self.rng.randrange(len(theme.measures) - 1)
                 chosen.append(theme.measures[other + (other >= measure)])
-            parts.append(self.measures(chosen, due, incomplete))
+            parts.append(self.measures(chosen, due, incomplete, data_id=f"m-{oid}"))
         parts.append(extra)
         return "".join(parts)
 
     def individual(self, oid: str, pid: str, theme: Theme, unit: str, supports: list,
-                   due: str, status: str = "agreed", extra: str = "") -> str:
+                   due: str, status: str = "agreed", extra: str = "", data: bool = True) -> str:
         """An individual objective as YAML text; some carry a description and a measure."""
         self.individual_objectives += 1
         rng = self.rng
@@ -765,7 +804,9 @@ class Generator:
         why = ""
         if rng.random() < 0.7:
             why = f"    description: {q(self.choice(EVIDENCE))}\n"
-        measures = self.measures([measure], due) if rng.random() < 0.4 else ""
+        # a duplicated objective (left out of checks) gets no data: its rows would name an id no measure keeps
+        data_id = f"m-{oid}" if data else ""
+        measures = self.measures([measure], due, data_id=data_id) if rng.random() < 0.4 else ""
         return (f"  - id: {oid}\n    person: {pid}\n    title: {q(title)}\n{why}{sup}"
                 f"    due: {due}\n    status: {status}\n{measures}{extra}")
 
@@ -954,6 +995,8 @@ class Generator:
         defects = self.defects
         unit = t.name
         parts = [f"team: {t.id}\nobjectives:\n"]
+        self.data_file = f"data/{div.id}/{d.slug}/{t.slug}.csv"
+        self.data_rows = ["measure,period,value\n"]
         sound = []  # (id, theme, due): objectives people can build on
         dropped = []
         cycle = rng.randint(2, min(3, t.objectives - 1)) if t.flag == "support-cycle" else 0
@@ -1069,12 +1112,15 @@ class Generator:
                 if kind:
                     defects[kind] += 1
                 parts.append(self.individual(oid, pid, theme, unit, supports, due, status,
-                                             extra))
+                                             extra, data=not (pid == duplicate and k == 3)))
         self.out.write(f"objectives/{div.id}/{d.slug}/{t.slug}.yaml", parts)
+        if self.measure_data:
+            self.out.write(self.data_file, self.data_rows)
+        self.data_file = ""
 
 
 def generate(out_dir: Path, staff: int, seed: int = 1, defect_rate: float = 0.02,
-             *, force: bool = False) -> dict:
+             *, force: bool = False, measure_data: bool = False) -> dict:
     """Write a synthetic goals repository for `staff` people into `out_dir`.
 
     Returns the counts: files, bytes, mb, teams, people, aims, objectives
@@ -1102,7 +1148,9 @@ def generate(out_dir: Path, staff: int, seed: int = 1, defect_rate: float = 0.02
                     path.unlink()
     out_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    stats = Generator(out_dir, staff, seed, defect_rate).run()
+    generator = Generator(out_dir, staff, seed, defect_rate, measure_data)
+    stats = generator.run()
+    stats["data_measures"] = generator.data_measures
     stats["seconds"] = round(time.perf_counter() - start, 2)
     return stats
 
@@ -1118,11 +1166,15 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--force", action="store_true",
                         help="write into a non-empty folder: replaces catchball.yaml, "
                         "true-north.yaml, org.yaml, org/, people/ and objectives/ there")
+    parser.add_argument("--measure-data", action="store_true",
+                        help="give about half the objectives a measure with 24 monthly points, "
+                        "in one CSV file per team under data/ (format v1.1)")
     parser.add_argument("--json", action="store_true",
                         help="print all counts, defects included, as JSON on stdout")
     args = parser.parse_args(argv)
     try:
-        stats = generate(args.out, args.staff, args.seed, args.defect_rate, force=args.force)
+        stats = generate(args.out, args.staff, args.seed, args.defect_rate, force=args.force,
+                         measure_data=args.measure_data)
     except (ValueError, OSError) as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ RULES = ("outside", "shift", "trend", "two-of-three")
 SIDES = ("high", "low")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a national repository holds millions of points
 class Point:
     """One value present in a series, in period order."""
 
@@ -50,7 +50,7 @@ class SpcSettings:
             raise ValueError("SpcSettings.fix_limits_after must be 2 or more")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signal:
     """One rule flagging one point on one side."""
 

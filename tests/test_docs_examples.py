@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-DOCS = ("README.md", "docs/commands.md", "docs/capability.md")
-COMMANDS = ("report", "trace", "status", "capability")
+DOCS = ("README.md", "docs/commands.md", "docs/capability.md", "docs/measures.md")
+COMMANDS = ("report", "trace", "status", "capability", "measures")
 SKIPPED = {"…", "..."}
 DAY_EPOCH = "1795392000"  # 2026-11-23, the date in the examples
 _REVISION = re.compile(r" at revision `[0-9a-f]+`( with uncommitted changes)?")  # absent outside git

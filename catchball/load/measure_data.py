@@ -42,13 +42,9 @@ from catchball.model import Aim, GoalSet, Measure, Objective, Span
 COLUMNS = ("period", "date", "value", "measure", "note", "recalculate")
 
 
-@dataclass(slots=True)
-class _Row:
-    line: int
-    measure: str | None  # the `measure` cell, when the file has that column
-    entry: S.Entry | None  # None when the row has a fault
-    fault: str | None = None
-
+# A CSV row as read: (line, the `measure` cell or None, an Entry or None, the fault or None).
+# Tuples, not objects: a national repository has millions of rows.
+_Row = tuple
 
 @dataclass(slots=True)
 class _Table:
@@ -58,7 +54,7 @@ class _Table:
     fault: str | None = None  # the file cannot be used at all: reported at each `data` key
     fault_line: int | None = None  # ... or at this line of the file (header, undecodable bytes)
     by_measure: bool = False  # has a `measure` column
-    rows: list[_Row] = field(default_factory=list)
+    rows: list = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -68,7 +64,6 @@ class _Use:
     element: Aim | Objective
     index: int
     measure: Measure
-    table: _Table | None = None
     points: tuple = ()
     fault: bool = False
 
@@ -87,24 +82,32 @@ def attach_measure_data(goals: GoalSet, root: GoalsRoot) -> list[Finding]:
     uses = [_Use(element, index, m) for element, index, m in measures if m.data_file is not None]
     if not uses:
         return collector.findings()
-    tables: dict[str, _Table] = {}
+    resolved: dict[str, tuple[str, str] | str] = {}  # a path as written -> where it is, or why refused
+    by_file: dict[str, list[_Use]] = {}  # real path -> the measures naming it, in read order
+    display_of: dict[str, str] = {}
     for use in uses:
-        where = _resolve(root, use.measure.data_file)
+        written = use.measure.data_file
+        where = resolved.get(written)
+        if where is None:
+            where = resolved[written] = _resolve(root, written)
         if isinstance(where, str):  # the reason it is refused
             _fault_at_key(collector, use, where)
             continue
         real, display = where
-        table = tables.get(real)
-        if table is None:
-            table = tables[real] = _read_table(Path(real), display)
-        use.table = table
-        if table.fault is not None:
+        by_file.setdefault(real, []).append(use)
+        display_of[real] = display
+    spoiled: set[tuple[str, int]] = set()
+    for real, users in by_file.items():  # each file read once, and let go once shared out
+        table = _read_table(Path(real), display_of[real])
+        if table.fault is None:
+            spoiled |= _share_out(table, users, first_by_id, collector)
+            continue
+        for use in users:
             if table.fault_line is None:
-                _fault_at_key(collector, use, f"{display}: {table.fault}")
+                _fault_at_key(collector, use, f"{table.display}: {table.fault}")
             else:
-                collector.add("CB601", table.fault, use.element.id, Span(display, table.fault_line, 1))
+                collector.add("CB601", table.fault, use.element.id, Span(table.display, table.fault_line, 1))
                 use.fault = True
-    spoiled = _take_rows(uses, tables, first_by_id, collector)
     _replace_measures(goals, uses, spoiled)
     return collector.findings()
 
@@ -192,18 +195,19 @@ def _read_table(path: Path, display: str) -> _Table:
         return table
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 0
+    periods: dict[str, tuple[str, str | None]] = {}  # period -> (one shared string, its fault)
     try:
         header = None
         for cells in reader:
             start, line = line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue  # blank lines are no rows
             if header is None:
                 header = _header(cells, table, start)
                 if header is None:
                     return table
                 continue
-            table.rows.append(_row(cells, header, start, table.by_measure))
+            table.rows.append(_row(cells, header, start, table.by_measure, periods))
     except csv.Error as exc:
         table.fault = f"not readable as CSV: {exc}"
         table.fault_line = line + 1
@@ -241,96 +245,98 @@ def _header(cells: list[str], table: _Table, line: int) -> dict[str, int] | None
     return columns
 
 
-def _row(cells: list[str], header: dict[str, int], line: int, by_measure: bool) -> _Row:
-    def cell(name: str) -> str:
-        index = header.get(name)
-        return cells[index] if index is not None and index < len(cells) else ""
-
-    measure = cell("measure").strip() if by_measure else None
-    if len(cells) > header["_width"] and any(c.strip() for c in cells[header["_width"]:]):
-        fault = f"{len(cells)} fields, but the header has {header['_width']} (a comma in a note? put it in double quotes)"
-        return _Row(line, measure, None, fault)
-    period = cell("period").strip()
-    fault = S.period_fault(period)
+def _row(cells: list[str], header: dict[str, int], line: int, by_measure: bool, periods: dict) -> _Row:
+    width = len(cells)
+    measure = None
+    if by_measure:
+        index = header["measure"]
+        measure = cells[index].strip() if index < width else ""
+    if width > header["_width"] and any(c.strip() for c in cells[header["_width"]:]):
+        fault = f"{width} fields, but the header has {header['_width']} (a comma in a note? put it in double quotes)"
+        return (line, measure, None, fault)
+    index = header["period"]
+    period = cells[index].strip() if index < width else ""
+    seen = periods.get(period)
+    if seen is None:  # periods repeat from series to series: each is judged once, and kept once
+        seen = periods[period] = (period, S.period_fault(period))
+    period, fault = seen
     if fault is not None:
-        return _Row(line, measure, None, fault)
+        return (line, measure, None, fault)
+    index = header["value"]
+    text = cells[index] if index < width else ""
     try:
-        value = S.number_from_text(cell("value"))
+        value = S.number_from_text(text)
     except ValueError as exc:
-        return _Row(line, measure, None, f"{period}: {exc}")
-    note = cell("note").strip() or None
-    return _Row(line, measure, S.Entry(period, value, line, 1, note, bool(cell("recalculate").strip())))
+        return (line, measure, None, f"{period}: {exc}")
+    note = recalculate = None
+    index = header.get("note")
+    if index is not None and index < width:
+        note = cells[index].strip() or None
+    index = header.get("recalculate")
+    if index is not None and index < width:
+        recalculate = bool(cells[index].strip())
+    return (line, measure, S.Entry(period, value, line, 1, note, bool(recalculate)), None)
 
 
-def _take_rows(
-    uses: list[_Use], tables: dict[str, _Table], first_by_id: dict, collector: FindingCollector
-) -> set[tuple[str, int]]:
-    """Give each measure its rows; report row faults on the measures they belong to.
+def _share_out(table: _Table, users: list[_Use], first_by_id: dict, collector: FindingCollector) -> set[tuple[str, int]]:
+    """Give each measure naming `table` its rows; report row faults on the measures they belong to.
 
-    Returns (element id, index) of measures a file gives rows to that they do
-    not take: their data is spoiled too.
+    Returns (element id, index) of measures the file gives rows to that do
+    not name it: their data is spoiled too.
     """
     spoiled: set[tuple[str, int]] = set()
-    readers: dict[int, list[_Use]] = {}  # id(table) -> the measures that name it
-    for use in uses:
-        if use.table is not None and use.table.fault is None:
-            readers.setdefault(id(use.table), []).append(use)
-    for table in tables.values():
-        users = readers.get(id(table), [])
-        if not users:
-            continue
-        if not table.by_measure:
-            for use in users:
-                _series(use, table.rows, collector)
-            continue
-        named: dict[str, _Use] = {}
+    if not table.by_measure:
         for use in users:
-            measure = use.measure
-            if measure.id is None:
-                _fault_at_key(
-                    collector, use,
-                    f"{table.display} holds several measures (a `measure` column): give this measure an `id` "
-                    "to take its rows",
-                )
-            elif first_by_id.get(measure.id, (None, None, None))[2] is not measure:
-                use.fault = True  # a repeated id (CB104): its rows are the first definition's
-            else:
-                named[measure.id] = use
-        rows_of: dict[str, list[_Row]] = {}
-        for row in table.rows:
-            if not row.measure:
-                collector.add("CB601", "no measure id in the `measure` column", None, Span(table.display, row.line, 1))
-            elif row.measure in named:
-                rows_of.setdefault(row.measure, []).append(row)
-            elif row.measure in first_by_id:
-                element, _, measure = first_by_id[row.measure]
-                elsewhere = f"`data: {measure.data_file}`" if measure.data_file else "inline data or none"
-                collector.add(
-                    "CB601",
-                    f"a row for measure {row.measure}, whose data is not this file ({elsewhere})",
-                    element.id,
-                    Span(table.display, row.line, 1),
-                )
-                spoiled.add((element.id, first_by_id[row.measure][1]))
-            else:
-                collector.add(
-                    "CB601", f"measure {S.quoted(row.measure)} is not the id of any measure", None,
-                    Span(table.display, row.line, 1),
-                )
-        for measure_id, use in named.items():
-            _series(use, rows_of.get(measure_id, []), collector)
+            _series(use, table.display, table.rows, collector)
+        return spoiled
+    named: dict[str, _Use] = {}
+    for use in users:
+        measure = use.measure
+        if measure.id is None:
+            _fault_at_key(
+                collector, use,
+                f"{table.display} holds several measures (a `measure` column): give this measure an `id` "
+                "to take its rows",
+            )
+        elif first_by_id.get(measure.id, (None, None, None))[2] is not measure:
+            use.fault = True  # a repeated id (CB104): its rows are the first definition's
+        else:
+            named[measure.id] = use
+    rows_of: dict[str, list[_Row]] = {}
+    for row in table.rows:
+        measure_id = row[1]
+        if measure_id in named:
+            rows_of.setdefault(measure_id, []).append(row)
+        elif not measure_id:
+            collector.add("CB601", "no measure id in the `measure` column", None, Span(table.display, row[0], 1))
+        elif measure_id in first_by_id:
+            element, index, measure = first_by_id[measure_id]
+            elsewhere = f"`data: {measure.data_file}`" if measure.data_file else "inline data or none"
+            collector.add(
+                "CB601",
+                f"a row for measure {measure_id}, whose data is not this file ({elsewhere})",
+                element.id,
+                Span(table.display, row[0], 1),
+            )
+            spoiled.add((element.id, index))
+        else:
+            collector.add(
+                "CB601", f"measure {S.quoted(measure_id)} is not the id of any measure", None,
+                Span(table.display, row[0], 1),
+            )
+    for measure_id, use in named.items():
+        _series(use, table.display, rows_of.get(measure_id, []), collector)
     return spoiled
 
 
-def _series(use: _Use, rows: list[_Row], collector: FindingCollector) -> None:
-    display = use.table.display
+def _series(use: _Use, display: str, rows: list[_Row], collector: FindingCollector) -> None:
     entries = []
-    for row in rows:
-        if row.fault is not None:
-            collector.add("CB601", row.fault, use.element.id, Span(display, row.line, 1))
+    for line, _, entry, fault in rows:
+        if fault is not None:
+            collector.add("CB601", fault, use.element.id, Span(display, line, 1))
             use.fault = True
         else:
-            entries.append(row.entry)
+            entries.append(entry)
     points, faults = S.build_series(entries)
     for entry, message in faults:
         collector.add("CB601", message, use.element.id, Span(display, entry.line, 1))

@@ -49,6 +49,14 @@ def number_from_text(text: str) -> float | None:
     cell = text.strip()
     if not cell:
         return None
+    if cell.isascii() and "_" not in cell:  # the common case: float() alone, checked below
+        try:
+            value = float(cell)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value):
+                return value
     body = cell[:-1].rstrip() if cell.endswith("%") else cell
     if not _DECIMAL.fullmatch(body):
         raise ValueError(f"value {quoted(cell)} is not a number (write it as 12.5, or 12.5%)")
@@ -95,7 +103,8 @@ def build_series(entries: list[Entry]) -> tuple[tuple[Point, ...], list[tuple[En
         return (), faults
     points = []
     recalculate = False
-    for entry in sorted(entries, key=lambda e: e.period):
+    in_order = all(a.period < b.period for a, b in zip(entries, entries[1:]))
+    for entry in entries if in_order else sorted(entries, key=lambda e: e.period):
         recalculate = recalculate or entry.recalculate
         if entry.value is None:
             continue  # a missing point: left out, and a `recalculate` on it moves to the next point

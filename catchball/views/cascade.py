@@ -15,6 +15,7 @@ from catchball.metrics import counted, headline, percent
 from catchball.model import Aim, Objective
 from catchball.subjects import FindingIndex, subject_team
 from catchball.views.lines import STATUS_STYLE, Line, finding_line, organisation_line
+from catchball.views.measures import add_summary, charts_by_place
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class CascadeView:
         self.branch = self._branch_teams(options.team)
         self.relevant = self._relevant_goals() if self.branch is not None else None
         self.team_order = {t: i for i, t in enumerate(self.cascade.org.order)}
+        self.measure_charts = charts_by_place(result)
 
     # -- scope ---------------------------------------------------------------
 
@@ -111,8 +113,8 @@ class CascadeView:
             line.add(f"  [{' · '.join(extras)}]", "dim")
         yield line
         yield from self.element_findings(aim.id, 1)
-        for measure in aim.measures:
-            yield measure_line(1, measure)
+        for index, measure in enumerate(aim.measures, 1):
+            yield add_summary(measure_line(1, measure), self.measure_charts.get((aim.id, index)))
         supporters = self.supporters_in_scope(aim.id)
         if not supporters:
             yield Line(1).add("no objectives support this aim yet", "italic dim")
@@ -178,10 +180,18 @@ class CascadeView:
             return
         self.placed[objective.id] = parent_id
         yield from self.element_findings(objective.id, depth + 1)
+        yield from self.measured(objective, depth + 1)
         team = self.cascade.owner_team(objective.id)
         # With --team, the objectives above the branch are context: --depth counts the branch's levels.
         below = level + 1 if self.in_branch(objective) else level
         yield from self.grouped(self.supporters_in_scope(objective.id), depth + 1, objective.id, below, team)
+
+    def measured(self, objective: Objective, depth: int) -> Iterator[Line]:
+        """An objective's measures that have data (or bad data), with the latest value and icons."""
+        for index, measure in enumerate(objective.measures, 1):
+            chart = self.measure_charts.get((objective.id, index))
+            if chart is not None and (chart.has_data or chart.fault):
+                yield add_summary(Line(depth).add("▸ ", "magenta").add(measure.name, "italic"), chart)
 
     def objective_line(self, objective: Objective, depth: int, show_link: bool = False, placed_under=None) -> Line:
         line = Line(depth).add(f"{objective.id}", "bold").add(f"  {objective.title or ''}")

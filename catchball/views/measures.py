@@ -206,8 +206,8 @@ class MeasuresView:
             )
             yield icon_parts(line, chart)
             signals = recent_signals(chart)
-            if signals:
-                yield from wrapped(depth + 1, "signals: ", "; ".join(signals), None)
+            for number, signal in enumerate(signals):  # one a line: a signal is never split
+                yield Line(depth + 1).add("signals: " if number == 0 else " " * 9, "dim").add(signal)
         if chart.stale:
             yield Line(depth + 1).add(f"stale: the last point ended more than {self.goals.settings.stale_after} days ago", "yellow")
 
@@ -243,3 +243,26 @@ def wrapped(depth: int, lead: str, text: str, style: str | None, first_style: st
     yield Line(depth).add(lead, first_style or style).add(parts[0], style)
     for part in parts[1:]:
         yield Line(depth).add(" " * len(lead) + part, style)
+
+
+def charts_by_place(result) -> dict[tuple[str, int], MeasureChart]:
+    """(element id, 1-based index) -> chart, for views that show measures in place; empty with no data at all."""
+    charts = result.cascade.measure_charts
+    if not any(c.has_data or c.fault for c in charts):
+        return {}
+    return {(c.element_id, c.index): c for c in charts}
+
+
+def add_summary(line: Line, chart: MeasureChart | None) -> Line:
+    """The latest value and the icons, appended to a measure's line (cascade, trace)."""
+    if chart is None:
+        return line
+    if chart.fault:
+        return line.add("  bad data (CB601)", "bold red")
+    if not chart.has_data:
+        return line
+    line.add(f"  · {latest_text(chart)}", "bold")
+    if chart.chart.run_chart:
+        return line.add(" (run chart)", "dim")
+    line.add("  ")
+    return icon_parts(line, chart)

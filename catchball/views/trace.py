@@ -12,6 +12,7 @@ from typing import Iterator
 from catchball.subjects import FindingIndex
 from catchball.trace import LineOfSight, display_name
 from catchball.views.lines import STATUS_STYLE, Line, finding_line
+from catchball.views.measures import add_summary, charts_by_place
 
 
 class TraceView:
@@ -22,6 +23,7 @@ class TraceView:
         self.sight = sight
         self.by_element = FindingIndex(result.findings, result.goals)
         self.shown: set[str] = set()
+        self.measure_charts = charts_by_place(result)
 
     def lines(self) -> Iterator[Line]:
         yield from self.title()
@@ -159,8 +161,14 @@ class TraceView:
         return f"owner {display_name(self.goals, element.owner)}" if element.owner else None
 
     def findings(self, goal_id: str, depth: int) -> Iterator[Line]:
+        """The element's findings, then its measures that have data, the first time it is shown."""
         if goal_id in self.shown:
             return
         self.shown.add(goal_id)
         for f in self.by_element.get(goal_id, ()):
             yield finding_line(depth, f)
+        element = self.goals.goal(goal_id)
+        for index, measure in enumerate(element.measures if element is not None else (), 1):
+            chart = self.measure_charts.get((goal_id, index))
+            if chart is not None and (chart.has_data or chart.fault):
+                yield add_summary(Line(depth).add("▸ ", "magenta").add(measure.name, "italic"), chart)
