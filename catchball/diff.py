@@ -101,7 +101,21 @@ def run_diff(
             raise CatchballError(f"at {rev}: {exc}".replace(str(base_root), current.goals.display_root)) from None
         if base is not None:
             base_findings = [_rehome(f, str(base_root), current.goals.display_root) for f in base.findings]
-    changes = Changes(base=rev, commit=commit)
+    changes = compare_checks(base, base_findings if base is not None else [], current, rev, commit)
+    findings = list(changes.introduced) if new_only else current.findings
+    return dataclasses.replace(current, findings=findings, diff=changes, new_only=new_only)
+
+
+def compare_checks(
+    base: CheckResult | None, base_findings: list[Finding], current: CheckResult, label: str, commit: str = ""
+) -> Changes:
+    """Findings and strategy of `current` against `base` (None: there were no goals).
+
+    `base_findings` are the base's findings with their paths as `current`
+    shows them. Also used by `catchball import`, whose base is the goals
+    before the import.
+    """
+    changes = Changes(base=label, commit=commit)
     if base is None:
         changes.base_found = False
         changes.introduced = list(current.findings)
@@ -109,8 +123,7 @@ def run_diff(
     else:
         changes.introduced, changes.unchanged, changes.resolved = match_findings(base_findings, current.findings)
         changes.drift = strategy_drift(base, current)
-    findings = list(changes.introduced) if new_only else current.findings
-    return dataclasses.replace(current, findings=findings, diff=changes, new_only=new_only)
+    return changes
 
 
 # -- matching findings --------------------------------------------------------
@@ -272,7 +285,7 @@ def resolve_commit(top: Path, rev: str) -> str:
 
 
 def extract_tree(top: Path, commit: str, prefix: str, target: Path, notes: list[str] | None = None) -> int:
-    """Write the YAML files below `prefix` at `commit` into `target`; return how many.
+    """Write the YAML and CSV files below `prefix` at `commit` into `target`; return how many.
 
     Regular files and symlinks only (submodules have no content here). A
     goals root that did not exist at the commit leaves `target` empty.
@@ -322,7 +335,8 @@ def _tree_entries(listing: bytes, commit: str) -> list[tuple[str, str, int, Pure
         relative = PurePosixPath(raw_path.decode("utf-8", "surrogateescape"))
         if kind != "blob" or relative.is_absolute() or {"..", ".", ""} & set(relative.parts):
             continue
-        if not (mode == "120000" or relative.name.endswith(YAML_SUFFIXES)):
+        # Measure data CSV files are goals too (v1.1): without them every CSV series would be CB601 at REV.
+        if not (mode == "120000" or relative.name.endswith(YAML_SUFFIXES) or relative.name.lower().endswith(".csv")):
             continue
         if relative in names:
             twice.append(relative)

@@ -11,8 +11,8 @@ from catchball.errors import CatchballError
 from catchball.findings import visible as printable
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new, never half.
+def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
+    """Write `text` (or bytes, such as a workbook) to `path`: readers see the old file or the new, never half.
 
     The text goes to a temporary file beside the target, is flushed to disk,
     then renamed over it. A missing folder, a read-only target or a full disk
@@ -29,7 +29,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     except OSError:
         kind = None
     if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
-        _write_stream(target, text.encode("utf-8"))
+        _write_stream(target, text if isinstance(text, bytes) else text.encode("utf-8"))
         return
     escape = _link_out(target)
     if escape is not None:
@@ -46,7 +46,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     # for anyone means read-only, for root too.
     if target.exists() and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222):
         raise CatchballError(f"cannot write {target}: the file is read-only")
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -60,7 +60,7 @@ LAYERS = {
     "catchball.report": 5,
     "catchball.scaffold": 5,
     "catchball.jsonschema_export": 5,
-    "catchball.chart": 5,
+    "catchball.workbook": 5,  # workbooks and CSV sheets out and back in (export, import)
     # 6: the command line
     "catchball.cli": 6,
     "catchball.__main__": 6,
@@ -73,6 +73,8 @@ CONFINED = {
     "click": ("catchball.cli",),
     "networkx": ("catchball.graph",),
     "jinja2": ("catchball.report.render",),
+    "openpyxl": ("catchball.workbook",),
+    "ruamel": ("catchball.workbook",),
     "rich": ("catchball.views.terminal", "catchball.cli.progress", "catchball.formats.text", "catchball.formats.changes"),
 }
 

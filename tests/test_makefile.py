@@ -31,13 +31,19 @@ def _locked_names(lock: Path) -> set[str]:
     names = set()
     for line in lock.read_text().splitlines():
         if line and not line.startswith((" ", "#", "-")):
-            names.add(line.split("==", 1)[0].strip().lower().replace("_", "-"))
+            names.add(_normalised(line.split("==", 1)[0]))
     return names
+
+
+def _normalised(name: str) -> str:
+    # PEP 503: ruamel.yaml, ruamel_yaml and ruamel-yaml are one project (uv writes ruamel-yaml).
+    import re
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
 
 
 def _declared(spec: str) -> str:
     import re
-    return re.split(r"[<>=!~ \[;]", spec, maxsplit=1)[0].strip().lower().replace("_", "-")
+    return _normalised(re.split(r"[<>=!~ \[;]", spec, maxsplit=1)[0])
 
 
 def test_every_dependency_in_pyproject_is_in_the_lock():

@@ -7,7 +7,7 @@ imports what it needs when it runs, so `catchball --help` stays quick.
 from __future__ import annotations
 
 from catchball.cli.app import app
-from catchball.cli import capability, check, cascade, init, measures, report, rules, schema, status, trace  # noqa: F401  (they register their commands)
+from catchball.cli import capability, check, cascade, init, measures, report, rules, schema, status, trace, workbook  # noqa: F401  (they register their commands)
 
 
 def main() -> None:

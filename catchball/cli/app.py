@@ -101,7 +101,9 @@ app = typer.Typer(
         "  catchball status goals                  where the catchball round stands\n"
         "  catchball capability goals              improvement skills against the aims\n"
         "  catchball rules CB201                   explain a rule\n"
-        "  catchball schema > goals.schema.json    a JSON Schema for editors"
+        "  catchball schema > goals.schema.json    a JSON Schema for editors\n"
+        "  catchball export --team ed -o ed.xlsx   a team's catchball pack (a workbook)\n"
+        "  catchball import ed.xlsx goals          read it back, checked row by row"
     ),
     no_args_is_help=True,
     add_completion=False,

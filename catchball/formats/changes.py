@@ -26,7 +26,12 @@ DRIFT_ORDER = ("added", "dropped", "re-parented", "changed")
 
 
 def base_label(changes) -> str:
-    return f"{changes.base} ({changes.commit[:10]})"
+    return f"{changes.base} ({changes.commit[:10]})" if changes.commit else f"the goals {changes.base}"
+
+
+def at_base(changes) -> str:
+    """`at REV` for a git revision; the base's own words otherwise (`before the import`)."""
+    return f"at {changes.base}" if changes.commit else changes.base
 
 
 def counts(findings) -> str:
@@ -48,15 +53,15 @@ def emit_text(result, out: TextIO) -> None:
 
     console.print(f"[bold]Compared with {escape(base_label(changes))}[/]")
     if not changes.base_found:
-        console.print(f"No goals at {escape(changes.base)}: every finding is new.")
+        console.print(f"No goals {escape(at_base(changes))}: every finding is new.")
     console.print()
     findings("Introduced by this change", changes.introduced, "bold")
-    findings("Resolved by this change", changes.resolved, "bold green", f", shown where they were at {changes.base}")
+    findings("Resolved by this change", changes.resolved, "bold green", f", shown where they were {at_base(changes)}")
     if result.new_only:
-        console.print(f"[dim]Unchanged: {len(changes.unchanged)} findings were already there at {escape(changes.base)}.[/]")
+        console.print(f"[dim]Unchanged: {len(changes.unchanged)} findings were already there {escape(at_base(changes))}.[/]")
         console.print()
     else:
-        findings(f"Already there at {changes.base}", changes.unchanged, "dim")
+        findings(f"Already there {at_base(changes)}", changes.unchanged, "dim")
     drift_text(console, changes)
     line = (
         f"{counts(changes.introduced)} introduced; {len(changes.resolved)} resolved; "
@@ -67,7 +72,8 @@ def emit_text(result, out: TextIO) -> None:
 
 
 def drift_text(console: Console, changes) -> None:
-    console.print(f"[bold]Strategy drift since {escape(changes.base)} ({len(changes.drift)})[/]")
+    since = f"since {changes.base}" if changes.commit else "of this change"
+    console.print(f"[bold]Strategy drift {escape(since)} ({len(changes.drift)})[/]")
     if not changes.drift:
         console.print("  none: no aim or objective was added, dropped, re-parented or changed")
     width = max((len(d.kind) for d in changes.drift), default=0)
