@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -45,20 +44,13 @@ def template(tmp_path):
 # -- our templates ----------------------------------------------------------------------------
 
 
-def test_the_packaged_templates_are_the_templates_folder():
-    """templates/ (where the developers' guide keeps them) and catchball/templates/ (what ships) cannot drift."""
-    ours = {p.name: p.read_bytes() for p in (PROJECT / "templates").glob("*.j2")}
-    shipped = {p.name: p.read_bytes() for p in (PROJECT / "catchball" / "templates").glob("*.j2")}
-    assert "report.md.j2" in ours
-    assert ours.keys() == shipped.keys(), "copy the new template: cp templates/*.j2 catchball/templates/"
-    for name in ours:
-        assert ours[name] == shipped[name], f"templates/{name} changed: cp templates/{name} catchball/templates/"
-
-
-def test_the_packaged_template_is_found_by_the_package():
+def test_the_package_reads_the_top_level_templates_folder():
+    """templates/ is the one copy: the package finds its default template there, not in a copy."""
     from importlib.resources import files
 
-    assert (files("catchball") / "templates" / "report.md.j2").is_file()
+    assert not (PROJECT / "catchball" / "templates").exists()
+    shipped = files("catchball.templates") / "report.md.j2"
+    assert shipped.read_bytes() == (PROJECT / "templates" / "report.md.j2").read_bytes()
 
 
 def render_from(site: Path, goals: Path, cwd: Path) -> tuple[str, str]:
@@ -79,29 +71,35 @@ def render_from(site: Path, goals: Path, cwd: Path) -> tuple[str, str]:
     return where, text
 
 
-def package_data_patterns() -> list[str]:
-    """The package-data globs for `catchball` in pyproject.toml (read without tomllib, for Python 3.10)."""
-    text = (PROJECT / "pyproject.toml").read_text(encoding="utf-8")
-    section = text.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
-    line = next(line for line in section.splitlines() if line.strip().startswith("catchball"))
-    return re.findall(r'"([^"]+)"', line)
-
-
 def test_the_package_data_globs_ship_the_templates(tmp_path, make_repo):
-    """Lay out the package as setuptools installs it (modules plus package-data) and render from there."""
-    patterns = package_data_patterns()
-    package = PROJECT / "catchball"
-    site = tmp_path / "site"
-    shipped = [p for p in package.rglob("*.py") if "__pycache__" not in p.parts]
-    shipped += [p for pattern in patterns for p in package.glob(pattern)]
-    for path in shipped:
-        target = site / "catchball" / path.relative_to(package)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, target)
+    """Lay out the package as setuptools builds it, from a clean copy, and render from there."""
+    site = build_lib(tmp_path)
     assert (site / "catchball" / "templates" / "report.md.j2").is_file()
+    assert (site / "catchball" / "templates" / "macros.md.j2").is_file()
     where, text = render_from(site, make_repo(), tmp_path)
     assert where.startswith(str(site))
     assert text.startswith("# Alignment report: Test Trust")
+
+
+def clean_copy(tmp_path: Path) -> Path:
+    """The files a fresh checkout gives setuptools: the package, templates/ and the project files."""
+    source = tmp_path / "source"
+    for folder in ("catchball", "templates"):
+        shutil.copytree(PROJECT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(PROJECT / name, source / name)
+    return source
+
+
+def build_lib(tmp_path: Path) -> Path:
+    """setuptools' build_py on a clean copy (no egg-info listing files): what a wheel holds."""
+    source = clean_copy(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py", "--build-lib", str(tmp_path / "lib")],
+        cwd=source, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return tmp_path / "lib"
 
 
 def can_build_wheels() -> bool:
@@ -118,11 +116,7 @@ def can_build_wheels() -> bool:
 @pytest.mark.skipif(not can_build_wheels(), reason="needs setuptools with bdist_wheel (setuptools>=70.1, or wheel)")
 def test_an_installed_wheel_finds_its_default_template(tmp_path, make_repo):
     """Build a wheel from a copy of the project, install it alone, render a report from elsewhere."""
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(PROJECT / name, source / name)
-    shutil.copytree(PROJECT / "catchball", source / "catchball", ignore=shutil.ignore_patterns("__pycache__"))
+    source = clean_copy(tmp_path)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
     subprocess.run(
         [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"), str(source)],

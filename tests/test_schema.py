@@ -75,8 +75,9 @@ def test_a_build_of_the_package_holds_the_schema_and_the_templates(tmp_path):
     # (no egg-info whose SOURCES.txt would list every file), shows what a
     # wheel built from a fresh checkout holds.
     source = tmp_path / "source"
-    shutil.copytree(PROJECT / "catchball", source / "catchball", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for folder in ("catchball", "templates"):
+        shutil.copytree(PROJECT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(PROJECT / name, source / name)
     done = subprocess.run(
         [sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py", "--build-lib", str(tmp_path / "lib")],

@@ -68,7 +68,7 @@ def make_environment(user_folder: Path | None = None, limits: Limits | None = No
                 raise TemplateNotFound(template)
             return source, filename, uptodate
 
-    packaged = PackageLoader("catchball", "templates")
+    packaged = PackageLoader("catchball.templates", ".")  # the top-level templates/ (pyproject.toml)
     loaders = [PrefixLoader({PACKAGE_PREFIX: packaged})]
     if user_folder is not None:
         loaders.append(FolderLoader(str(user_folder)))
