@@ -20,15 +20,17 @@ import dataclasses
 import os
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from catchball.check import CheckResult, FindingCounts, run_check
 from catchball.errors import CatchballError, NoGoalsError
 from catchball.findings import ERROR, INFO, WARNING, Finding
 from catchball.identity import finding_key
-from catchball.load.discover import YAML_SUFFIXES, find_root
+from catchball.load.discover import YAML_SUFFIXES, find_root, printable
+from catchball.load.limits import MAX_FILE_BYTES
 from catchball.model import Aim, GoalSet, Objective
 
 ADDED, DROPPED, REPARENTED, CHANGED = "added", "dropped", "re-parented", "changed"
@@ -110,7 +112,7 @@ def run_diff(
     with tempfile.TemporaryDirectory(prefix="catchball-diff-") as temporary:
         base_root = Path(temporary) / "goals"
         base_root.mkdir()
-        extract_tree(top, commit, prefix, base_root)
+        extract_tree(top, commit, prefix, base_root, notes=current.notes)
         try:
             base = run_check(str(base_root), select=select, ignore=ignore)
         except NoGoalsError:
@@ -288,43 +290,148 @@ def resolve_commit(top: Path, rev: str) -> str:
     return done.stdout.decode().strip()
 
 
-def extract_tree(top: Path, commit: str, prefix: str, target: Path) -> int:
+def extract_tree(top: Path, commit: str, prefix: str, target: Path, notes: list[str] | None = None) -> int:
     """Write the YAML files below `prefix` at `commit` into `target`; return how many.
 
     Regular files and symlinks only (submodules have no content here). A
     goals root that did not exist at the commit leaves `target` empty.
+
+    The tree is made by whoever pushed the commit, so nothing in it may
+    steer the writing: every folder is opened without following a link
+    (a symlink `a` beside a subtree `a/x.yaml`, which git accepts, would
+    otherwise write through the link), a name given twice is refused, and
+    a blob past the size limit is never read (an empty file of its size
+    stands for it, which the loader refuses as it would in the working
+    tree). Entries the file system cannot hold (a name over 255 bytes, a
+    link target over 4 KB or holding NUL) are left out with a note.
     """
+    notes = [] if notes is None else notes
     tree = f"{commit}:{prefix.rstrip('/')}"
-    listed = _git(["ls-tree", "-r", "-z", "--full-tree", tree], top)
+    listed = _git(["ls-tree", "-r", "-l", "-z", "--full-tree", tree], top)
     if listed.returncode != 0:
         return 0  # the goals root did not exist then
-    entries = []
-    for record in listed.stdout.split(b"\0"):
+    entries = _tree_entries(listed.stdout, commit)
+    if not entries:
+        return 0
+    wanted = [(mode, oid, relative) for mode, oid, size, relative in entries if size <= MAX_FILE_BYTES]
+    too_large = {relative: size for mode, oid, size, relative in entries if size > MAX_FILE_BYTES}
+    root_fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for relative, size in too_large.items():
+            _place(root_fd, relative, notes, commit, size=size)
+        for mode, relative, content in _blobs(top, commit, wanted):
+            _place(root_fd, relative, notes, commit, content=content, link=mode == "120000")
+    finally:
+        os.close(root_fd)
+    return len(entries)
+
+
+# Linux keeps at most this many bytes in a symlink's target (PATH_MAX less the NUL).
+_MAX_LINK_TARGET = 4095
+
+
+def _tree_entries(listing: bytes, commit: str) -> list[tuple[str, str, int, PurePosixPath]]:
+    """(mode, blob id, size, path) of the YAML files and symlinks in an `ls-tree -r -l -z` listing."""
+    entries, names, folders, twice = [], set(), set(), []
+    for record in listing.split(b"\0"):
         if not record:
             continue
         meta, _, raw_path = record.partition(b"\t")
-        mode, kind, oid = meta.decode().split(" ")
+        mode, kind, oid, size = meta.decode().split()
         relative = PurePosixPath(raw_path.decode("utf-8", "surrogateescape"))
-        if kind != "blob" or relative.is_absolute() or ".." in relative.parts:
+        if kind != "blob" or relative.is_absolute() or {"..", ".", ""} & set(relative.parts):
             continue
-        if mode == "120000" or relative.name.endswith(YAML_SUFFIXES):
-            entries.append((mode, oid, relative))
-    if not entries:
-        return 0
-    batch = _git(["cat-file", "--batch"], top, input="".join(f"{oid}\n" for _, oid, _ in entries).encode())
-    if batch.returncode != 0:
-        raise GitError(f"--diff: git could not read the files of {commit[:12]}")
-    data, offset = batch.stdout, 0
-    for mode, oid, relative in entries:
-        header_end = data.index(b"\n", offset)
-        size = int(data[offset:header_end].split(b" ")[2])
-        content = data[header_end + 1 : header_end + 1 + size]
-        offset = header_end + 1 + size + 1
-        path = target.joinpath(*relative.parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if mode == "120000":
+        if not (mode == "120000" or relative.name.endswith(YAML_SUFFIXES)):
+            continue
+        if relative in names:
+            twice.append(relative)
+        entries.append((mode, oid, int(size), relative))
+        names.add(relative)
+        folders.update(relative.parents)
+    twice += sorted(names & folders)
+    if twice:
+        raise GitError(
+            f"--diff: the goals tree at {commit[:12]} holds the name {printable(str(twice[0]))!r} twice "
+            "(a crafted commit: git itself cannot check it out): refused"
+        )
+    return entries
+
+
+def _blobs(top: Path, commit: str, wanted: list) -> Iterator[tuple[str, PurePosixPath, bytes]]:
+    """(mode, path, content) of each wanted blob, read from one `git cat-file --batch`, one at a time."""
+    if not wanted:
+        return
+    env = dict(os.environ, GIT_LITERAL_PATHSPECS="1", LC_ALL="C")
+    try:
+        process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=top, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        raise GitError(f"--diff: cannot run git: {exc.strerror or exc}") from None
+    # The ids go in from a thread: git writes each blob as it reads its id,
+    # and a long list would fill both pipes at once.
+    feeder = threading.Thread(target=_feed, args=(process.stdin, [oid for _, oid, _ in wanted]), daemon=True)
+    feeder.start()
+    try:
+        for mode, oid, relative in wanted:
+            header = process.stdout.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise GitError(f"--diff: git could not read the files of {commit[:12]}")
+            size = int(header[2])
+            if size > MAX_FILE_BYTES:  # the listing said otherwise: trust neither with memory
+                raise GitError(f"--diff: git gave a file of {commit[:12]} larger than listed")
+            content = process.stdout.read(size)
+            process.stdout.read(1)  # the newline after each blob
+            yield mode, relative, content
+    finally:
+        process.stdout.close()
+        process.kill()
+        process.wait()
+        feeder.join(timeout=5)
+
+
+def _feed(stream, oids: list[str]) -> None:
+    try:
+        for oid in oids:
+            stream.write(f"{oid}\n".encode())
+        stream.close()
+    except OSError:  # git ended early (killed after an error): nothing more to send
+        pass
+
+
+def _place(root_fd: int, relative: PurePosixPath, notes: list[str], commit: str, *,
+           content: bytes = b"", link: bool = False, size: int = 0) -> None:
+    """Create one entry below root_fd, never following a symlink on the way."""
+    shown = printable(str(relative))
+    if link and (b"\0" in content or len(content) > _MAX_LINK_TARGET):
+        notes.append(f"at {commit[:12]}: {shown} is a symlink no file system can hold (its target is over 4 KB or holds NUL): not read")
+        return
+    fd = os.dup(root_fd)
+    try:
+        for name in relative.parts[:-1]:
+            try:
+                os.mkdir(name, 0o700, dir_fd=fd)
+            except FileExistsError:
+                pass
+            inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        name = relative.parts[-1]
+        if link:
             # discover() refuses links that leave the goals root, as in the working tree.
-            os.symlink(os.fsdecode(content), path)
-        else:
-            path.write_bytes(content)
-    return len(entries)
+            os.symlink(os.fsdecode(content), name, dir_fd=fd)
+            return
+        out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=fd)
+        try:
+            if size:
+                os.ftruncate(out, size)  # sparse: costs no disk, and the loader refuses it unread
+            else:
+                with os.fdopen(os.dup(out), "wb") as handle:
+                    handle.write(content)
+        finally:
+            os.close(out)
+    except OSError as exc:
+        notes.append(f"at {commit[:12]}: {shown} cannot be written out to be checked ({exc.strerror or exc}): not read")
+    finally:
+        os.close(fd)

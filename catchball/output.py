@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from catchball.errors import CatchballError
+from catchball.load.discover import YAML_SUFFIXES, printable
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
@@ -30,6 +31,9 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
         _write_stream(target, text.encode("utf-8"))
         return
+    escape = _link_out(target)
+    if escape is not None:
+        raise CatchballError(escape)
     if kind is not None and target.is_symlink():
         target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
@@ -65,6 +69,35 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     except BaseException:
         _remove_quietly(temporary)
         raise
+
+
+def _link_out(given: Path) -> str | None:
+    """Why writing `given` would follow a symlink out of where it was aimed, or None.
+
+    A pull request can commit `catchball.sarif` (or a folder on the way to
+    it) as a symlink to any file the CI runner may write: a link is followed
+    only to a file inside the current folder, or, for a path outside it,
+    inside the folder the path names.
+    """
+    lexical = Path(os.path.abspath(given))
+    real = Path(os.path.realpath(given))
+    if real == lexical:
+        return None
+    here = Path(os.getcwd())
+    base = here if lexical.is_relative_to(here) else lexical.parent
+    real_base = Path(os.path.realpath(base))
+    if real.is_relative_to(real_base):
+        return None
+    return (
+        f"will not write {printable(str(given))}: a symlink on the way leads out of {printable(str(base))} "
+        f"(to {printable(str(real))}); remove the link, or give the path of the file itself"
+    )
+
+
+def reads_as_goals(path: str | os.PathLike, root: Path) -> bool:
+    """Whether `path` is (or would become) a file read from the goals root `root`."""
+    real = Path(os.path.realpath(path))
+    return real.name.endswith(YAML_SUFFIXES) and real.is_relative_to(Path(os.path.realpath(root)))
 
 
 def _remove_quietly(path: str) -> None:

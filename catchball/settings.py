@@ -16,6 +16,7 @@ from catchball.findings import Finding, FindingCollector
 from catchball.load import yaml_nodes as Y
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.nesting import nesting_fault
+from catchball.load.plain import resolve_plain
 from catchball.model import Settings, Span
 from catchball.rules.catalog import CODES
 from catchball.rules.registry import resolve_selectors
@@ -114,10 +115,17 @@ class _SettingsReader:
         return node.value
 
     def limit(self, node: yaml.Node, key: str) -> int:
-        if not (isinstance(node, Y.ScalarNode) and node.tag == Y.INT):
-            written = node.value if isinstance(node, Y.ScalarNode) else "…"
-            self.fail(node, f"`{key}` must be a whole number, not {written!r}")
-        number = yaml.constructor.SafeConstructor().construct_yaml_int(node)
+        written = node.value if isinstance(node, Y.ScalarNode) else "…"
+        # `!!int _` claims a type its text does not have; a 5,000-digit number
+        # is past what Python converts (and what anyone means)
+        if not (isinstance(node, Y.ScalarNode) and node.tag == Y.INT and resolve_plain(written) == Y.INT):
+            self.fail(node, f"`{key}` must be a whole number, not {_shown(written)}")
+        if len(written) > 18:
+            self.fail(node, f"`{key}` must be a whole number of at most 18 digits, not {_shown(written)}")
+        try:
+            number = yaml.constructor.SafeConstructor().construct_yaml_int(node)
+        except (ValueError, ArithmeticError, IndexError):
+            self.fail(node, f"`{key}` must be a whole number, not {_shown(written)}")
         if number < 1:
             self.fail(node, f"`{key}` must be 1 or more, not {number}")
         return number
@@ -150,6 +158,10 @@ class _SettingsReader:
             word = value_node.value
             overrides.append((code, word))
         return tuple(overrides)
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:40] + "…")
 
 
 def _is_null(node: yaml.Node) -> bool:

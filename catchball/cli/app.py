@@ -2,17 +2,87 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from contextlib import contextmanager
 from typing import Annotated, Iterator, Optional
 
 import typer
+from typer.exceptions import Abort, Exit, TyperException
+from typer.core import TyperGroup
 
 from catchball import __version__
 
 EXIT_ERROR = 2
+DEBUG_VARIABLE = "CATCHBALL_DEBUG"
+ISSUES_URL = "https://github.com/catchball-dev/catchball/issues"
+
+
+class GatedGroup(TyperGroup):
+    """The last line of defence: no command ever ends in a traceback or exits 1 for a crash.
+
+    Exit 1 means "errors found" to a CI gate, and the recipes in docs/ci.md
+    accept it, so a crash must be exit 2, the code for "could not run",
+    with one line saying it is a bug in catchball (and which file was being
+    read). `--debug` or CATCHBALL_DEBUG=1 adds the traceback.
+    """
+
+    def invoke(self, ctx):
+        from catchball.cli import streams
+
+        streams.prepare()
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                # Output still buffered is written here, where a closed pipe can still be told.
+                sys.stdout.flush()
+        except (Exit, Abort, TyperException):  # exit codes, usage errors, Ctrl-C: typer's own
+            raise
+        except OSError as exc:
+            if exc.errno != errno.EPIPE or exc.filename is not None:  # a pipe we were given by name is -o's
+                _report_bug(exc)
+                raise typer.Exit(EXIT_ERROR) from None
+            streams.silence_stdout()
+            raise fail("the output was closed before all of it was written (broken pipe)") from None
+        except Exception as exc:
+            _report_bug(exc)
+            raise typer.Exit(EXIT_ERROR) from None
+
+
+def _report_bug(exc: BaseException) -> None:
+    from catchball.errors import FileBug, file_being_read
+    from catchball.findings import one_line
+
+    file = exc.file if isinstance(exc, FileBug) else file_being_read()
+    summary = str(exc) if isinstance(exc, FileBug) else f"{type(exc).__name__}: {exc}"
+    where = f" while reading {file}" if file else ""
+    debug = _debugging()
+    hint = "" if debug else f"; run again with --debug (or {DEBUG_VARIABLE}=1) for the traceback"
+    if debug:
+        import traceback
+
+        sys.stderr.write(exc.detail if isinstance(exc, FileBug) else "".join(traceback.format_exception(exc)))
+    sys.stderr.write(
+        one_line(f"catchball: error: internal error{where} (a bug in catchball, please report it at "
+                 f"{ISSUES_URL}): {summary[:300]}{hint}") + "\n"
+    )
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
+
+
+_DEBUG = {"on": False}
+
+
+def _debugging() -> bool:
+    return _DEBUG["on"] or os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
+
 
 app = typer.Typer(
+    cls=GatedGroup,
     name="catchball",
     help=(
         "Check and show a Hoshin Kanri strategy cascade kept as YAML.\n\n"
@@ -50,8 +120,13 @@ def _main(
         Optional[bool],
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = None,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help=f"On an internal error, print the traceback too (or set {DEBUG_VARIABLE}=1)."),
+    ] = False,
 ) -> None:
     """Check and show a Hoshin Kanri strategy cascade kept as YAML."""
+    _DEBUG["on"] = debug
 
 
 def fail(message: str) -> typer.Exit:
@@ -83,6 +158,23 @@ def note(message: str) -> None:
     """A human note on stderr (never mixed into machine output)."""
     sys.stderr.write(f"catchball: {message}\n")
 
+
+def refuse_goals_output(output: str | None, goals, force: bool) -> None:
+    """`-o` onto a goals file (or where one would be read) replaces the goals: only with --force."""
+    from catchball.output import reads_as_goals
+
+    if output is not None and not force and reads_as_goals(output, goals.root):
+        from catchball.load.discover import printable
+
+        raise fail(
+            f"will not write {printable(output)}: it is a goals file (or would be read as one) under "
+            f"{goals.display_root}; write elsewhere, or add --force to replace it"
+        )
+
+
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Let --output replace a file in the goals root (a goals file is refused without it).")
+]
 
 PathArgument = Annotated[
     Optional[str],

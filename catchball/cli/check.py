@@ -8,8 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note, split_words
+from catchball.cli.app import ForceOption, PathArgument, app, command_errors, fail, note, refuse_goals_output, split_words
+from catchball.cli.streams import JSON, TEXT, XML, write_document
 from catchball.formats import FORMAT_NAMES
+
+# How characters a non-UTF-8 stdout cannot hold are escaped, format by format.
+DOCUMENT_KINDS = {"json": JSON, "sarif": JSON, "gitlab": JSON, "junit": XML}
 
 
 @app.command(
@@ -58,6 +62,7 @@ def check(
         bool,
         typer.Option("--new-only", help="With --diff: report and fail only on findings the change introduces."),
     ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
     if format not in FORMAT_NAMES:
@@ -81,13 +86,14 @@ def check(
             from catchball.formats.changes import emitter
 
             result = run_diff(path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only)
+        refuse_goals_output(output, result.goals, force)
         for message in result.notes:
             note(message)
+        buffer = io.StringIO()
+        emitter(format)(result, buffer)
         if output is None:
-            emitter(format)(result, sys.stdout)
+            write_document(buffer.getvalue(), DOCUMENT_KINDS.get(format, TEXT))
         else:
-            buffer = io.StringIO()
-            emitter(format)(result, buffer)
             write_atomic(output, buffer.getvalue())
             if format != "text":
                 # One run gives both: the file for the tool, the text for whoever reads the log.

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import ForceOption, PathArgument, app, command_errors, fail, note, refuse_goals_output
 
 
 @app.command(
@@ -40,6 +40,7 @@ def report(
         Optional[str],
         typer.Option("--date", help="The date printed on the report, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH, else today."),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the alignment report as Markdown: headline, aims, coverage, cascade diagram, status, findings, orphans.
 
@@ -59,6 +60,7 @@ def report(
 
     with command_errors(), reading_progress() as progress:
         result = run_check(path, progress=progress)
+        refuse_goals_output(output, result.goals, force)
         for message in result.notes:
             note(message)
         options = ReportOptions(team=team, people=not no_people, date=report_day)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from catchball.cli.app import app, command_errors, fail
+from catchball.cli.streams import JSON, write_document
 
 RULES_FORMATS = ("text", "json", "markdown")
 
@@ -39,7 +40,7 @@ def rules(
         chosen = [docs.find_rule(code)] if code is not None else list(all_rules().values())
     if format == "json":
         records = [docs.record(r) for r in chosen]
-        typer.echo(json.dumps(records[0] if code is not None else records, indent=2, ensure_ascii=False))
+        write_document(json.dumps(records[0] if code is not None else records, indent=2, ensure_ascii=False) + "\n", JSON)
     elif format == "markdown":
         typer.echo(docs.markdown(chosen[0], level=1) if code is not None else docs.rules_page(), nl=False)
     else:

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from catchball.cli.app import app, command_errors, fail
+from catchball.cli.streams import JSON, write_document
 
 
 @app.command(
@@ -37,7 +38,7 @@ def schema(
     except ValueError as exc:
         raise fail(str(exc)) from None
     if output is None:
-        typer.echo(text, nl=False)
+        write_document(text, JSON)
         return
     from catchball.output import write_atomic
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Annotated
 
 import typer
 
 from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.streams import JSON, write_document
 
 STATUS_FORMATS = ("text", "json")
 
@@ -41,8 +41,7 @@ def status(
         note(message)
     state = round_status(result.cascade)
     if format == "json":
-        json.dump(status_document(result, state), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_document(json.dumps(status_document(result, state), indent=2, ensure_ascii=False) + "\n", JSON)
         return
     from catchball.views.status import StatusView
     from catchball.views.terminal import print_lines

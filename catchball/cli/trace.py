@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Annotated
 
 import typer
 
 from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.streams import JSON, write_document
 
 TRACE_FORMATS = ("text", "json")
 
@@ -47,8 +47,7 @@ def trace(
         note(message)
     sight = line_of_sight(result.cascade, goal_id)
     if format == "json":
-        json.dump(trace_document(result, sight), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_document(json.dumps(trace_document(result, sight), indent=2, ensure_ascii=False) + "\n", JSON)
         return
     from catchball.views.terminal import print_lines
     from catchball.views.trace import TraceView

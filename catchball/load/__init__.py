@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from catchball.errors import NoGoalsError
+from catchball.errors import NoGoalsError, reading
 from catchball.findings import Finding, new_finding
 from catchball.load.discover import SETTINGS_FILE, GoalsRoot, discover
 from catchball.load.limits import LimitExceeded, read_bounded
@@ -61,6 +61,11 @@ def load_goals(given: str | None, cwd: Path | None = None, progress: Progress | 
 
 def read_one(root: GoalsRoot, relative: str) -> FileGoals:
     display = root.display_path(relative)
+    with reading(display):  # an internal error names the file
+        return _read_one(root, relative, display)
+
+
+def _read_one(root: GoalsRoot, relative: str, display: str) -> FileGoals:
     try:
         raw = read_bounded(root.path / relative)
     except OSError as exc:

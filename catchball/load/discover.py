@@ -54,6 +54,8 @@ def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:
     """
     cwd = cwd or Path.cwd()
     if given is not None:
+        if not given.strip():  # Path("") is ".", which would then be shown as "/"
+            raise NoGoalsError("an empty path: give a folder (the goals root), or leave the path out")
         path = Path(given)
         display = given.rstrip("/") or "/"
     else:

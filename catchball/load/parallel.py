@@ -21,6 +21,7 @@ import sys
 from dataclasses import fields
 from typing import Callable, Iterator
 
+from catchball.errors import FileBug
 from catchball.findings import Finding
 from catchball.load.discover import GoalsRoot
 from catchball.load.reader import FileGoals
@@ -79,7 +80,14 @@ def _start(root: GoalsRoot, read_one: ReadOne) -> None:
 
 
 def _read_packed(relative: str) -> tuple:
-    return pack(_READ_ONE(_ROOT, relative))
+    try:
+        return pack(_READ_ONE(_ROOT, relative))
+    except Exception as exc:
+        # Sent back as a FileBug: the parent reports the file and, with --debug,
+        # this process's traceback (the bare exception would lose both).
+        import traceback
+
+        raise FileBug(_ROOT.display_path(relative), f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
 
 
 # -- compact records ---------------------------------------------------------------

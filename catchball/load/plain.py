@@ -228,11 +228,16 @@ _KEYS_MAX = 10_000
 _VALUE_START_SPECIAL = frozenset("\"'[") | _PLAIN_START_BAD
 
 
+# libyaml (and PyYAML's own scanner) refuses an implicit key longer than
+# this ("could not find expected ':'"): such a key must take the same route.
+MAX_IMPLICIT_KEY = 1024
+
+
 def _key_tag(key: str) -> str:
     tag = _KEYS.get(key)
     if tag is None:
-        if not _KEY.match(key):
-            raise NotPlain  # quoted keys, spaces, `<<`, `? `...
+        if not _KEY.match(key) or len(key) > MAX_IMPLICIT_KEY:
+            raise NotPlain  # quoted keys, spaces, `<<`, `? `, a key libyaml refuses...
         tag = _tag_of(key)
         if len(_KEYS) < _KEYS_MAX:
             _KEYS[key] = tag

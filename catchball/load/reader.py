@@ -7,6 +7,7 @@ read in any order or in parallel and merged afterwards in read order.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -16,12 +17,12 @@ import yaml
 from catchball.findings import Finding, FindingCollector
 from catchball.load import fields as F
 from catchball.load import yaml_nodes as Y
-from catchball.load.limits import ALIAS_ALLOWANCE
+from catchball.load.limits import ALIAS_ALLOWANCE, MAX_DEPTH
 from catchball.load.nesting import nesting_fault
 from catchball.load.plain import MAPPING_NODES as _MAPPING
 from catchball.load.plain import SCALAR_NODES as _SCALAR
 from catchball.load.plain import SEQUENCE_NODES as _SEQUENCE
-from catchball.load.plain import NotPlain, PlainMapping, PlainScalar, compose_plain
+from catchball.load.plain import NotPlain, PlainMapping, PlainScalar, compose_plain, resolve_plain
 from catchball.spelling import did_you_mean as suggest
 from catchball.model import Aim, Measure, Objective, Person, Span, Team
 
@@ -31,6 +32,14 @@ _CONSTRUCT = yaml.constructor.SafeConstructor()
 
 class AliasBomb(Exception):
     """Expanding aliases would visit far more nodes than the file holds."""
+
+
+class BadMerge(Exception):
+    """A merge key (`<<`) includes the mapping it is in, or merges nest too deep to follow."""
+
+    def __init__(self, message: str, node) -> None:
+        super().__init__(message)
+        self.node = node
 
 
 @dataclass(slots=True)
@@ -78,6 +87,10 @@ def read_goals_file(raw: bytes, display_path: str) -> FileGoals:
     except AliasBomb:
         fault = Y.ParseFault("aliases expand to far more than the file holds (alias bomb?): refused", 1, 1)
         return FileGoals(display_path, findings=[_invalid_yaml(fault, display_path)])
+    except BadMerge as exc:
+        mark = exc.node.start_mark
+        fault = Y.ParseFault(str(exc), mark.line + 1, mark.column + 1)
+        return FileGoals(display_path, findings=[_invalid_yaml(fault, display_path)])
     result.findings.extend(reader.collector.findings())
     return result
 
@@ -93,6 +106,7 @@ class _FileReader:
         self.file = file
         self.budget = budget
         self.collector = FindingCollector()
+        self.merging: list = []  # the mappings whose merge keys are being followed, outermost first
 
     # -- plumbing -------------------------------------------------------
 
@@ -126,7 +140,7 @@ class _FileReader:
         for key_node, value_node in node.value:
             self.spend()
             if key_node.tag == Y.MERGE:
-                self._merge_into(merged, value_node)
+                self._merge_into(merged, key_node, value_node)
                 continue
             key = key_node.value if isinstance(key_node, _SCALAR) else "<complex key>"
             if key in explicit:
@@ -137,13 +151,24 @@ class _FileReader:
             return merged, repeated
         return explicit, repeated
 
-    def _merge_into(self, merged: dict, value_node: yaml.Node) -> None:
+    def _merge_into(self, merged: dict, key_node: yaml.Node, value_node: yaml.Node) -> None:
         sources = value_node.value if isinstance(value_node, _SEQUENCE) else [value_node]
         for source in sources:
-            if isinstance(source, _MAPPING):
+            if not isinstance(source, _MAPPING):
+                continue
+            # An anchored mapping may merge itself (`- &a` then `<<: *a`): following
+            # it would never end. A chain of merges is bounded like nesting.
+            if any(source is open_node for open_node in self.merging):
+                raise BadMerge("a merge key (`<<`) includes the mapping it is in: refused", key_node)
+            if len(self.merging) >= MAX_DEPTH:
+                raise BadMerge(f"merge keys (`<<`) nest more than {MAX_DEPTH} deep: refused", key_node)
+            self.merging.append(source)
+            try:
                 inner, _ = self.pairs(source)
-                for key, pair in inner.items():
-                    merged.setdefault(key, pair)
+            finally:
+                self.merging.pop()
+            for key, pair in inner.items():
+                merged.setdefault(key, pair)
 
     def report_repeats(self, repeated: list, element_id: str | None) -> None:
         for key, first, again in repeated:
@@ -295,6 +320,8 @@ class _FileReader:
         if node.__class__ is PlainScalar and kind is F.TEXT:  # the commonest case first
             return None if node.tag == Y.NULL or node.value == "" else node.value
         if isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == ""):
+            if node.value and resolve_plain(node.value) != Y.NULL:  # `!!null x`: not absent, not x either
+                self.invalid(f"`{key}` is tagged !!null but holds {node.value!r}: leave the tag out", element_id, span)
             return None
         if kind == F.MEASURES:
             return self.measures(node, element_id, span)
@@ -327,9 +354,16 @@ class _FileReader:
 
     def number(self, kind: str, key: str, node: yaml.ScalarNode, element_id, span):
         number = _typed(_number, node.tag, node.value)
+        if number is _NOT_DECIMAL:
+            self.invalid(
+                f"`{key}` {node.value!r} reads as a YAML 1.1 {_not_decimal_kind(node.value)} number, "
+                f"not what it looks like: write a decimal number, or quote it",
+                element_id, span,
+            )
+            return None
         if kind == F.COUNT and number is not None and (number != int(number) or number < 0):
             number = None
-        if number is None or number != number:  # NaN is no measure
+        if number is None:
             self.invalid(f"`{key}` must be {_KIND_WORDS[kind]}, not {node.value!r}", element_id, span)
             return None
         return int(number) if kind == F.COUNT else number
@@ -408,26 +442,59 @@ def _intern(text: str) -> str:
     return sys.intern(text)
 
 
+# YAML 1.1 reads `1:8` as 68 (base 60) and `010` as 8 (octal): a staffing
+# ratio or a zero-padded count would be shown as another number with no
+# word of warning. YAML 1.2 and most people read them otherwise.
+_NOT_DECIMAL = object()
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+
+
+def _misread(tag: str, text: str) -> bool:
+    if _SEXAGESIMAL.fullmatch(text):
+        return True
+    if tag != Y.INT or not _OCTAL.fullmatch(text):
+        return False
+    digits = text.replace("_", "").lstrip("+-")
+    return int(digits, 8) != int(digits)  # `07` is 7 either way
+
+
+def _not_decimal_kind(text: str) -> str:
+    return "base-60" if ":" in text else "octal"
+
+
 def _number(tag: str, text: str) -> float | int | None:
+    """The finite number `text` is, None when it is none, _NOT_DECIMAL when YAML 1.1 misreads it."""
+    if tag in (Y.INT, Y.FLOAT) and _misread(tag, text):
+        return _NOT_DECIMAL
     try:
-        if tag == Y.INT:
-            return _CONSTRUCT.construct_yaml_int(yaml.ScalarNode(tag, text))
-        if tag == Y.FLOAT:
-            return _CONSTRUCT.construct_yaml_float(yaml.ScalarNode(tag, text))
-        if tag == Y.STR:
-            return float(text.replace(",", ""))
-    except ValueError:
-        pass
-    return None
+        if tag in (Y.INT, Y.FLOAT):
+            # An explicit tag (`!!int _`, `!!float x`) claims a type the text may not
+            # have, and PyYAML's constructors then fail in odd ways: the text must
+            # read as that type on its own.
+            if resolve_plain(text) != tag:
+                return None
+            construct = _CONSTRUCT.construct_yaml_int if tag == Y.INT else _CONSTRUCT.construct_yaml_float
+            number = construct(yaml.ScalarNode(tag, text))
+        elif tag == Y.STR:
+            number = float(text.replace(",", ""))
+        else:
+            return None
+        # NaN and infinity are no measure; an integer past a float's range cannot be shown or compared
+        return number if math.isfinite(number) else None
+    except (ValueError, ArithmeticError):
+        return None
 
 
 def _date(tag: str, text: str) -> dt.date | None:
     try:
         if tag == Y.TIMESTAMP:
+            if resolve_plain(text) != tag:  # `!!timestamp garbage`
+                return None
             value = _CONSTRUCT.construct_yaml_timestamp(yaml.ScalarNode(tag, text))
             return value.date() if isinstance(value, dt.datetime) else value
         return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    except (ValueError, ArithmeticError):
         return None
 
 
