@@ -71,6 +71,7 @@ def run_check(
     ignore: Iterable[str] = (),
     cwd: Path | None = None,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
@@ -80,7 +81,7 @@ def run_check(
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
-    loaded = load_goals(path, cwd, progress)
+    loaded = load_goals(path, cwd, progress, cache=cache)
     settings = loaded.goals.settings
     ignored |= set(settings.ignore)
     cascade = Cascade(loaded.goals)

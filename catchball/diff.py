@@ -98,6 +98,7 @@ def run_diff(
     ignore: Iterable[str] = (),
     new_only: bool = False,
     cwd: Path | None = None,
+    cache: bool = True,
 ) -> DiffResult:
     """Check the goals at `path` now and at git revision `rev`, and compare.
 
@@ -105,7 +106,7 @@ def run_diff(
     not inside a git repository, or `rev` names no commit.
     """
     select, ignore = list(select), list(ignore)
-    current = run_check(path, select=select, ignore=ignore, cwd=cwd)
+    current = run_check(path, select=select, ignore=ignore, cwd=cwd, cache=cache)
     root, _ = find_root(path, cwd)
     top, prefix = repository_of(root)
     commit = resolve_commit(top, rev)
@@ -114,7 +115,9 @@ def run_diff(
         base_root.mkdir()
         extract_tree(top, commit, prefix, base_root, notes=current.notes)
         try:
-            base = run_check(str(base_root), select=select, ignore=ignore)
+            # Not through the parse cache: the old tree is read from a new temporary
+            # folder each run, so its entries (keyed by path) could never be hit again.
+            base = run_check(str(base_root), select=select, ignore=ignore, cache=False)
         except NoGoalsError:
             base = None
         except CatchballError as exc:

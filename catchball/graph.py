@@ -14,7 +14,7 @@ views ask is a method here, and each is linear in the size of the goals.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -85,6 +85,8 @@ class Cascade:
         self._build()
         self.org = _org_tree(goals)
         self._traced: set[str] | None = None
+        self._owner_teams: dict[str, str | None] | None = None
+        self._links: list[tuple[Objective, str, str, str, int | None]] | None = None
 
     # -- building --------------------------------------------------------
 
@@ -121,15 +123,58 @@ class Cascade:
         """The team a goal sits at: the root for aims, the team or person's team for objectives."""
         if goal_id in self.goals.aims:
             return self.org.root
-        objective = self.goals.objectives.get(goal_id)
-        if objective is None or not objective.ownership_ok:
-            return None
-        if objective.person is not None:
-            person = self.goals.people.get(objective.person)
-            team = person.team if person else None
-        else:
-            team = objective.team
-        return team if team in self.goals.teams else None
+        return self.owner_teams.get(goal_id)
+
+    @property
+    def owner_teams(self) -> dict[str, str | None]:
+        """Every objective's team (None when its owner is unknown), worked out once.
+
+        The alignment rules ask for the team of both ends of every link; asking
+        the people and teams tables again each time was most of their cost.
+        """
+        if self._owner_teams is None:
+            teams, people = self.goals.teams, self.goals.people
+            owners: dict[str, str | None] = {}
+            for objective in self.goals.objectives.values():
+                team = None
+                if objective.ownership_ok:
+                    if objective.person is not None:
+                        person = people.get(objective.person)
+                        team = person.team if person else None
+                    else:
+                        team = objective.team
+                    if team not in teams:
+                        team = None
+                owners[objective.id] = team
+            self._owner_teams = owners
+        return self._owner_teams
+
+    def links(self) -> list[tuple[Objective, str, str, str, int | None]]:
+        """(objective, its team, target, target's team, level gap) for each link both of whose ends are in the org tree.
+
+        Only active objectives' links to existing goals; the gap is None when
+        the target's team is not above the objective's. CB204 and CB206 both
+        read this one list, built once.
+        """
+        if self._links is None:
+            aims, objectives = self.goals.aims, self.goals.objectives
+            owners, depth, root = self.owner_teams, self.org.depth, self.org.root
+            enter, leave = self.org._enter, self.org._leave
+            found = []
+            for source, targets in self._targets.items():
+                objective = objectives[source]
+                team = owners.get(source)
+                if not objective.active or team not in depth:
+                    continue
+                for target in targets:
+                    target_team = root if target in aims else owners.get(target)
+                    if target_team not in depth:
+                        continue
+                    above = enter[target_team] <= enter[team] and leave[team] <= leave[target_team]
+                    gap = depth[team] - depth[target_team] if above else None
+                    found.append((objective, team, target, target_team, gap))
+            self._links = found
+        return self._links
 
     def ancestors(self, team_id: str) -> list[str]:
         """The team's parents up to the root, nearest first (empty off the tree)."""
@@ -249,11 +294,8 @@ class Cascade:
             for o in objectives.values()
             if o.active
         }
-        supported_by = dict.fromkeys(active_links, 0)
-        for links in active_links.values():
-            for target in links:
-                supported_by[target] += 1
-        free = [o for o, count in supported_by.items() if count == 0]
+        supported_by = Counter(target for links in active_links.values() for target in links)
+        free = [o for o in active_links if o not in supported_by]
         while free:
             for target in active_links[free.pop()]:
                 supported_by[target] -= 1

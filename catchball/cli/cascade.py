@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import NoCacheOption, PathArgument, app, command_errors, fail, note
 
 
 @app.command(
@@ -31,6 +31,7 @@ def cascade(
         ),
     ] = None,
     no_people: Annotated[bool, typer.Option("--no-people", help="Leave out individual objectives.")] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show the cascade aim by aim down the org tree, with every problem where it sits. Always exits 0."""
     from catchball.check import run_check
@@ -41,7 +42,7 @@ def cascade(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, cache=not no_cache)
     goals = result.goals
     if aim is not None and aim not in goals.aims:
         raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")

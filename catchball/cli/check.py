@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import ForceOption, PathArgument, app, command_errors, fail, note, refuse_goals_output, split_words
+from catchball.cli.app import ForceOption, NoCacheOption, PathArgument, app, command_errors, fail, note, refuse_goals_output, split_words
 from catchball.cli.streams import JSON, TEXT, XML, write_document
 from catchball.formats import FORMAT_NAMES
 
@@ -63,6 +63,7 @@ def check(
         typer.Option("--new-only", help="With --diff: report and fail only on findings the change introduces."),
     ] = False,
     force: ForceOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
     if format not in FORMAT_NAMES:
@@ -80,12 +81,17 @@ def check(
 
             # A bar for people only: machine formats go to tools and logs.
             with reading_progress(enabled=format == "text") as progress:
-                result = run_check(path, select=split_words(select), ignore=split_words(ignore), progress=progress)
+                result = run_check(
+                    path, select=split_words(select), ignore=split_words(ignore), progress=progress, cache=not no_cache
+                )
         else:
             from catchball.diff import run_diff
             from catchball.formats.changes import emitter
 
-            result = run_diff(path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only)
+            result = run_diff(
+                path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only,
+                cache=not no_cache,
+            )
         refuse_goals_output(output, result.goals, force)
         for message in result.notes:
             note(message)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import ForceOption, PathArgument, app, command_errors, fail, note, refuse_goals_output
+from catchball.cli.app import NoCacheOption, ForceOption, PathArgument, app, command_errors, fail, note, refuse_goals_output
 
 
 @app.command(
@@ -41,6 +41,7 @@ def report(
         typer.Option("--date", help="The date printed on the report, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH, else today."),
     ] = None,
     force: ForceOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Write the alignment report as Markdown: headline, aims, coverage, cascade diagram, status, findings, orphans.
 
@@ -59,7 +60,7 @@ def report(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, cache=not no_cache)
         refuse_goals_output(output, result.goals, force)
         for message in result.notes:
             note(message)

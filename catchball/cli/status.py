@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import NoCacheOption, PathArgument, app, command_errors, fail, note
 from catchball.cli.streams import JSON, write_document
 
 STATUS_FORMATS = ("text", "json")
@@ -23,6 +23,7 @@ STATUS_FORMATS = ("text", "json")
 def status(
     path: PathArgument = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show where the catchball round stands: each team's objectives by status, silent teams, who holds the ball.
 
@@ -36,7 +37,7 @@ def status(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, cache=not no_cache)
     for message in result.notes:
         note(message)
     state = round_status(result.cascade)

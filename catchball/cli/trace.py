@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from catchball.cli.app import PathArgument, app, command_errors, fail, note
+from catchball.cli.app import NoCacheOption, PathArgument, app, command_errors, fail, note
 from catchball.cli.streams import JSON, write_document
 
 TRACE_FORMATS = ("text", "json")
@@ -25,6 +25,7 @@ def trace(
     goal_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an aim or objective.", show_default=False)],
     path: PathArgument = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show the line of sight of an aim or objective: every path up to True North, and everything below it.
 
@@ -39,7 +40,7 @@ def trace(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress)
+        result = run_check(path, progress=progress, cache=not no_cache)
     goals = result.goals
     if goals.goal(goal_id) is None:
         raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")
