@@ -88,6 +88,7 @@ class ParseCache:
         self.entries = folder / "entries"
         self.max_bytes = _max_bytes()
         self.written = 0
+        self.hits = self.misses = 0  # in this process (workers count their own)
         self.prefix = _prefix(settings)
         self.working = True
 
@@ -123,9 +124,12 @@ class ParseCache:
                 data = entry.read()
             part = decode(data, key, display_path)
         except (OSError, ValueError):
+            part = None
+        if part is None:
+            self.misses += 1
             return None
-        if part is not None:
-            _refresh(path)
+        self.hits += 1
+        _refresh(path)
         return part
 
     def put(self, key: str, part: FileGoals) -> None:
@@ -306,58 +310,58 @@ def _encode(element, file: str) -> list:
     return values
 
 
+_INTERNED = ("id", "team", "person", "parent", "owner", "lead")  # ids, as the reader interns them
+
+
+class _Layout:
+    """Where the fields of one model class that need converting back sit in its list."""
+
+    def __init__(self, kind) -> None:
+        how = _LAYOUT[kind]
+        names = [f.name for f in fields(kind)]
+        self.kind, self.size = kind, len(how)
+        self.spans = [i for i, h in enumerate(how) if h in ("span", "span?")]
+        self.dates = [i for i, h in enumerate(how) if h == "date?"]
+        self.ids = [i for i, h in enumerate(how) if h == "ids"]
+        self.measures = [i for i, h in enumerate(how) if h == "measures"]
+        self.interned = [i for i, h in enumerate(how) if h in ("str", "str?") and names[i] in _INTERNED]
+
+
+_LAYOUTS = {kind: _Layout(kind) for kind in _LAYOUT}
+
+
 def _decode(kind, values, file: str):
-    layout = _LAYOUT[kind]
-    if type(values) is not list or len(values) != len(layout):
+    # The checksum has shown the entry is what catchball wrote; these checks
+    # keep a damaged or foreign entry that passed it from building a wrong
+    # element: the shape, and the type of every value that is converted
+    # (sys.intern and date.fromordinal raise TypeError on anything else).
+    layout = _LAYOUTS[kind]
+    if type(values) is not list or len(values) != layout.size:
         raise ValueError("wrong shape")
-    out = []
-    for value, how in zip(values, layout):
-        out.append(_value(how, value, file))
-    if kind is Finding:
-        return Finding(*out)
-    return kind(*out)
-
-
-def _value(how: str, value, file: str):
-    if value is None:
-        if how.endswith("?"):
-            return None
-        raise ValueError("missing value")
-    if how in ("str", "str?"):
-        if type(value) is not str:
-            raise ValueError("not text")
-        return sys.intern(value) if len(value) <= 64 else value
-    if how in ("int", "int?"):
-        if type(value) is not int:
-            raise ValueError("not a whole number")
-        return value
-    if how == "bool":
-        if type(value) is not bool:
-            raise ValueError("not a truth value")
-        return value
-    if how == "number?":
-        if type(value) not in (int, float):
-            raise ValueError("not a number")
-        return value
-    if how == "date?":
-        if type(value) is not int:
-            raise ValueError("not a day")
-        return dt.date.fromordinal(value)
-    if how in ("span", "span?"):
-        if type(value) is not list or not all(type(v) is int for v in value[-2:]):
+    intern = sys.intern
+    for i in layout.spans:
+        span = values[i]
+        if span is None:
+            continue
+        if type(span) is not list or not all(type(v) is int for v in span[-2:]):
             raise ValueError("not a span")
-        if len(value) == 2:
-            return Span(file, value[0], value[1])
-        if len(value) == 3 and type(value[0]) is str:
-            return Span(value[0], value[1], value[2])
-        raise ValueError("not a span")
-    if how == "ids":
-        if type(value) is not list or not all(type(v) is str for v in value):
-            raise ValueError("not a list of ids")
-        return tuple(map(sys.intern, value))
-    if how == "measures":
-        return tuple(_decode(Measure, m, file) for m in _list(value))
-    raise ValueError(f"unknown field kind {how}")
+        if len(span) == 2:
+            values[i] = Span(file, span[0], span[1])
+        elif len(span) == 3 and type(span[0]) is str:
+            values[i] = Span(span[0], span[1], span[2])
+        else:
+            raise ValueError("not a span")
+    for i in layout.interned:
+        if values[i] is not None:
+            values[i] = intern(values[i])
+    for i in layout.dates:
+        if values[i] is not None:
+            values[i] = dt.date.fromordinal(values[i])
+    for i in layout.ids:
+        values[i] = tuple(map(intern, _list(values[i])))
+    for i in layout.measures:
+        values[i] = tuple(_decode(Measure, m, file) for m in _list(values[i]))
+    return kind(*values)
 
 
 def _list(value) -> list:
