@@ -32,23 +32,38 @@ class Finding:
 
 # Control characters from the goals (YAML escapes such as "\e[8m" in a key)
 # would reach terminals and CI logs raw, where they can recolour or hide
-# text: they are shown as \x1b instead. Line breaks and tabs stay; each
-# format deals with those.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# text: they are shown as \x1b instead. So are Unicode's invisible format
+# characters (category Cf): bidi overrides (U+202E makes `txt.exe` read
+# `exe.txt`), zero-width spaces and joiners, which make "unknown key `owner`
+# (did you mean `owner`?)". Line breaks and tabs stay; each format deals
+# with those.
+FORMAT_CHARACTERS = _FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)  # Unicode 15's Cf characters (tests/test_hostile_round2.py checks them against unicodedata)
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]")
+
+
+def escape_character(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
-    """`text` with control characters other than line breaks and tabs written as \\xNN."""
+    """`text` with control and invisible format characters (not line breaks and tabs) written as \\xNN, \\uNNNN."""
     if _CONTROL.search(text) is None:
         return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(escape_character, text)
 
 
 # Text shown on one line (a finding in the text format, a line of the
 # cascade): a line break written with a YAML escape would break the layout
 # or fake a line of its own, so breaks and tabs become a space.
 _BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_FORMAT}]")
 
 
 def one_line(text: str) -> str:

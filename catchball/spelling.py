@@ -33,6 +33,10 @@ class Suggestions:
         if self.lookups_left <= 0 or len(word) > LONGEST_WORD:
             return None
         self.lookups_left -= 1
+        if not word.isascii():  # ids and keys are ASCII: a lookalike or an invisible character in it?
+            plain = skeleton(word)
+            if plain != word and self._has(plain):
+                return plain
         for variant in (word.upper(), word.lower()):  # `tn-safe` for TN-SAFE: difflib weighs case fully
             if variant != word and self._has(variant):
                 return variant
@@ -49,7 +53,25 @@ class Suggestions:
     def hint(self, word: str) -> str:
         """' (did you mean `x`?)' for the closest known word, or ''."""
         close = self.closest(word)
+        if close and skeleton(word) == close != word:
+            return f" (did you mean `{close}`? it differs from it only by invisible or lookalike characters)"
         return f" (did you mean `{close}`?)" if close else ""
+
+
+# Letters that look like ASCII ones in most fonts (Unicode's confusables, the
+# Cyrillic and Greek ones that reach ids and keys by copy and paste).
+_LOOKALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеіјорсхуѕԁһԛԝɡΑΒΕΖΗΙΚΜΝΟΡΤΥΧονϲ‐‑‒–—−",
+    "ABESIJKMHOPCTXYaeijopcxysdhqwgABEZHIKMNOPTYXovc------",
+)
+
+
+def skeleton(word: str) -> str:
+    """`word` with invisible characters dropped and lookalike letters made ASCII (NFKC first)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", word).translate(_LOOKALIKES)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
 
 
 def closest_match(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:

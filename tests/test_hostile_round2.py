@@ -158,3 +158,76 @@ def test_settings_numbers_that_are_not_numbers_are_exit_2(make_repo, value, word
     assert done.returncode == 2
     [line] = stderr_lines(done)
     assert line.startswith("catchball: error: ") and words in line and "Traceback" not in line
+
+
+# --- files that are written ----------------------------------------------------------------
+
+
+def test_output_through_a_symlink_out_of_the_checkout_is_refused(make_repo, tmp_path):
+    checkout = make_repo(name="checkout/goals").parent
+    precious = tmp_path / "runner-file"
+    precious.write_text("keep me\n")
+    (checkout / "catchball.sarif").symlink_to(precious)  # committed by a pull request
+    (checkout / "reports").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    for output in ("catchball.sarif", "reports/catchball.sarif", str(checkout / "catchball.sarif")):
+        done = run_cli("check", "--format", "sarif", "--output", output, "goals", cwd=checkout)  # noqa
+        assert done.returncode == 2, done.stderr
+        [line] = stderr_lines(done)
+        assert line.startswith(f"catchball: error: will not write {output}: a symlink on the way leads out of")
+    assert precious.read_text() == "keep me\n" and list((tmp_path / "elsewhere").iterdir()) == []
+    # a link that stays inside is followed, and kept
+    (checkout / "inside.sarif").write_text("old\n")
+    (checkout / "latest.sarif").symlink_to("inside.sarif")
+    assert run_cli("check", "-f", "sarif", "-o", "latest.sarif", "goals", cwd=checkout).returncode == 0
+    assert json.loads((checkout / "inside.sarif").read_text())["version"] == "2.1.0"
+
+
+@pytest.mark.parametrize("command", [["check", "-f", "json"], ["report"]])
+def test_output_onto_a_goals_file_needs_force(cli, make_repo, command):
+    root = make_repo()
+    before = (root / "org.yaml").read_text()
+    for target in (root / "org.yaml", root / "objectives" / "new.yml", root / "catchball.yaml"):
+        result = cli(*command, "-o", target, root)
+        assert result.exit_code == 2 and "add --force to replace it" in result.stderr
+    assert (root / "org.yaml").read_text() == before and not (root / "objectives" / "new.yml").exists()
+    result = cli(*command, "--force", "-o", root / "org.yaml", root)
+    assert result.exit_code in (0, 1)[: 2 if command[0] == "check" else 1] and (root / "org.yaml").read_text() != before
+
+
+@pytest.mark.parametrize("include", [".git/config", ".env.j2", ".hidden/inc.j2", "notes.txt", "sub/../.git/config"])
+def test_templates_cannot_read_hidden_files_or_files_that_are_not_templates(cli, make_repo, tmp_path, include):
+    folder = tmp_path / "templates"
+    for name in (".git/config", ".env.j2", ".hidden/inc.j2", "notes.txt", "sub/x.j2"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("token=ghp_SECRET\n")
+    (folder / "linked.j2").symlink_to(folder / ".git" / "config")
+    for name in (include, "linked.j2"):
+        (folder / "board.md.j2").write_text(f"{{% include '{name}' %}}\n")
+        result = cli("report", "--template", folder / "board.md.j2", make_repo())
+        assert result.exit_code == 2 and "template not found" in result.stderr
+        assert "ghp_SECRET" not in result.stdout + result.stderr
+    (folder / "board.md.j2").write_text("{% include 'sub/x.j2' %}")
+    assert cli("report", "--template", folder / "board.md.j2", make_repo()).stdout == "token=ghp_SECRET\n"
+
+
+def test_a_template_renderer_that_crashes_says_so(make_repo, tmp_path, monkeypatch):
+    from catchball.report import render
+
+    path = tmp_path / "odd\u202e.md.j2"
+    path.write_text("{{ date }}")
+    monkeypatch.setattr(render, "_WORKER_BOOT", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)")
+    with pytest.raises(render.CatchballError) as caught:
+        render.render_user_template({"date": "x"}, path)
+    assert "the renderer crashed (killed by SIGSEGV)" in str(caught.value) and "memory" not in str(caught.value)
+    monkeypatch.setattr(render, "_WORKER_BOOT", "import sys; sys.exit(7)")
+    with pytest.raises(render.CatchballError, match=r"the renderer crashed \(exit 7\)"):
+        render.render_user_template({"date": "x"}, path)
+
+
+def test_template_names_in_messages_are_escaped(cli, make_repo, tmp_path):
+    path = tmp_path / "evil\u202e\x1b[31m.md.j2"
+    path.write_text("{{ nope }}")
+    result = cli("report", "--template", path, make_repo())
+    assert result.exit_code == 2
+    assert "\u202e" not in result.stderr and "\x1b" not in result.stderr and "\\u202e" in result.stderr

@@ -195,14 +195,14 @@ def test_a_hostile_template_fails_with_one_clear_line(context, template, text, m
 def test_a_symbolic_link_cannot_lead_out_of_the_template_folder(context, template, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("the password is swordfish")
-    path = template("{% include 'key.txt' %}")
-    (path.parent / "key.txt").symlink_to(secret)
-    with pytest.raises(CatchballError, match="template not found: key.txt") as caught:
+    path = template("{% include 'key.j2' %}")
+    (path.parent / "key.j2").symlink_to(secret)
+    with pytest.raises(CatchballError, match="template not found: key.j2") as caught:
         render_report(context, str(path))
     assert "swordfish" not in str(caught.value)
-    (path.parent / "inside.txt").write_text("fine")
-    (path.parent / "link.txt").symlink_to(path.parent / "inside.txt")
-    assert render_report(context, str(template("{% include 'link.txt' %}"))) == "fine"
+    (path.parent / "inside.j2").write_text("fine")
+    (path.parent / "link.j2").symlink_to(path.parent / "inside.j2")
+    assert render_report(context, str(template("{% include 'link.j2' %}"))) == "fine"
 
 
 def test_output_size_is_capped(context, template):

@@ -131,7 +131,10 @@ def _main(
 
 def fail(message: str) -> typer.Exit:
     """Print one line on stderr; return the exit to raise (code 2)."""
-    sys.stderr.write(f"catchball: error: {message}\n")
+    from catchball.findings import one_line
+
+    # names and text from the goals or the user's files travel in messages: never raw control or bidi characters
+    sys.stderr.write(f"catchball: error: {one_line(message)}\n")
     return typer.Exit(EXIT_ERROR)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catchball.errors import NoGoalsError
+from catchball.findings import FORMAT_CHARACTERS, escape_character
 
 SETTINGS_FILE = "catchball.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -37,13 +38,14 @@ def printable(path: str) -> str:
     A file name is bytes: os.walk keeps bytes that are not UTF-8 as lone
     surrogates, which JSON, XML and a UTF-8 stdout cannot carry. They are
     shown as U+FFFD, and control characters (a newline, an escape sequence)
-    as \\xNN; the file is still read by its real name.
+    as \\xNN, invisible format characters (a bidi override) as \\uNNNN; the
+    file is still read by its real name.
     """
     text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
+    return _CONTROL.sub(escape_character, text) if _CONTROL.search(text) else text
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{FORMAT_CHARACTERS}]")
 
 
 def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:

@@ -59,12 +59,21 @@ def make_environment(user_folder: Path | None = None, limits: Limits | None = No
             return super().call_binop(context, operator, left, right)
 
     class FolderLoader(FileSystemLoader):
-        """Templates in the user's folder only: a symbolic link may not lead out of it."""
+        """Template files in the user's folder only.
+
+        A symbolic link may not lead out of it, and hidden files and
+        folders (`.git/config`, where actions/checkout keeps its token, or
+        `.env`) and files that are not templates are never found, however
+        they are named or linked to.
+        """
 
         def get_source(self, environment, template):
-            source, filename, uptodate = super().get_source(environment, template)
+            if not is_template_name(template):
+                raise TemplateNotFound(template)
             folder = Path(self.searchpath[0]).resolve()
-            if folder not in Path(filename).resolve().parents:
+            source, filename, uptodate = super().get_source(environment, template)
+            real = Path(filename).resolve()
+            if folder not in real.parents or not is_template_name(real.relative_to(folder).as_posix()):
                 raise TemplateNotFound(template)
             return source, filename, uptodate
 
@@ -85,6 +94,15 @@ def make_environment(user_folder: Path | None = None, limits: Limits | None = No
     env.filters.update({"md": md, "cell": cell, "number": number, "percent": percent})
     env.globals.pop("lipsum", None)  # generates text; of no use in a report
     return env
+
+
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
+
+
+def is_template_name(name: str) -> bool:
+    """A name a template may load: a template file, and no hidden file or folder on the way."""
+    parts = name.replace("\\", "/").split("/")
+    return name.endswith(TEMPLATE_SUFFIXES) and not any(part.startswith(".") for part in parts if part)
 
 
 def _check_power(left, right) -> None:
@@ -163,10 +181,25 @@ def render_user_template(context: dict, template: str | os.PathLike, limits: Lim
     message = done.stderr.decode("utf-8", "replace").strip().splitlines()
     if done.returncode == ERROR_EXIT and message:
         raise CatchballError(f"cannot render the template: {message[-1]}")
-    raise CatchballError(
-        f"template {path.name} stopped the renderer (exit {done.returncode}): it may have passed the "
-        f"memory limit of {limits.memory_mb} MB{': ' + message[-1] if message else ''}"
-    )
+    raise CatchballError(f"template {path.name}: {_worker_end(done.returncode, message, limits)}")
+
+
+def _worker_end(code: int, message: list[str], limits: Limits) -> str:
+    """What happened to a renderer that neither rendered nor reported a template error."""
+    import signal
+
+    last = f": {message[-1]}" if message else ""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGXCPU":
+            return f"the renderer passed the CPU time limit of {int(limits.seconds) + 1} s and was stopped"
+        return f"the renderer crashed (killed by {name}){last}"
+    if any("MemoryError" in line for line in message):
+        return f"the renderer passed the memory limit of {limits.memory_mb} MB{last}"
+    return f"the renderer crashed (exit {code}){last}"
 
 
 # -I (isolated) ignores PYTHON* variables and the current folder; the package's
