@@ -294,8 +294,8 @@ def decode(data: bytes, key: str, display_path: str) -> FileGoals | None:
 
 def _encode(element, file: str) -> list:
     values = []
-    for f, kind in zip(fields(element), _LAYOUT[type(element)]):
-        value = getattr(element, f.name)
+    for name, kind in _NAMED_LAYOUT[type(element)]:
+        value = getattr(element, name)
         if value is None:
             pass
         elif kind in ("span", "span?"):
@@ -328,6 +328,7 @@ class _Layout:
 
 
 _LAYOUTS = {kind: _Layout(kind) for kind in _LAYOUT}
+_NAMED_LAYOUT = {kind: tuple(zip((f.name for f in fields(kind)), how)) for kind, how in _LAYOUT.items()}
 
 
 def _decode(kind, values, file: str):
