@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from catchball.findings import ERROR, INFO, WARNING, Finding, FindingCollector
+from catchball.findings import ERROR, INFO, MEASURE, OBJECTIVE, WARNING, Finding, FindingCollector
 from catchball.graph import Cascade
 from catchball.load import Progress, load_goals
 from catchball.model import GoalSet
-from catchball.rules.registry import all_rules, resolve_selectors
+from catchball.rules.catalog import resolve_selectors
+from catchball.rules.registry import all_rules
 
 
 class FindingCounts:
@@ -64,6 +65,16 @@ class CheckResult(FindingCounts):
         }
 
 
+def _with_subject_person(finding: Finding, cascade: Cascade) -> Finding:
+    """A finding about an individual objective names its person too (the reader cannot know it yet)."""
+    if finding.kind not in (OBJECTIVE, MEASURE):
+        return finding
+    person = cascade.people_in(finding.id)
+    if not person or person[0] in finding.people:
+        return finding
+    return dataclasses.replace(finding, people=(*person, *finding.people))
+
+
 def run_check(
     path: str | None = None,
     *,
@@ -94,7 +105,8 @@ def run_check(
         collector.extend(rule.check(cascade))
     severity = dict(settings.severity)
     findings = [
-        f if f.code not in severity else dataclasses.replace(f, severity=severity[f.code])
+        _with_subject_person(f, cascade) if f.code not in severity
+        else _with_subject_person(dataclasses.replace(f, severity=severity[f.code]), cascade)
         for f in collector.findings()
         if f.code not in ignored and (selected is None or f.code in selected)
     ]

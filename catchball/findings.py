@@ -14,6 +14,18 @@ WARNING = "warning"
 INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
+# What a finding is about: the kind of element its `id` names, or the file
+# itself (a finding without an id). One id can name a team, a person and an
+# objective at once, so views and the report go by the kind, never by the id
+# alone. A measure's finding carries the id of its aim or objective.
+AIM = "aim"
+OBJECTIVE = "objective"
+TEAM = "team"
+PERSON = "person"
+MEASURE = "measure"
+FILE = "file"
+KINDS = (AIM, OBJECTIVE, TEAM, PERSON, MEASURE, FILE)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -25,9 +37,25 @@ class Finding:
     file: str | None
     line: int | None
     column: int | None
+    kind: str | None = None  # one of KINDS; None for a finding about the whole repository
+    people: tuple[str, ...] = ()  # people the message names (directly, or as owners of individual objectives)
 
     def sort_key(self) -> tuple:
         return (self.file or "", self.line or 0, self.column or 0, self.code, self.id or "", self.message)
+
+
+def finding_record(f: Finding) -> dict:
+    """A finding as plain data, keys in the spec's order (the JSON format, trace and the report)."""
+    return {
+        "code": f.code,
+        "name": f.name,
+        "severity": f.severity,
+        "message": f.message,
+        "id": f.id,
+        "file": f.file,
+        "line": f.line,
+        "column": f.column,
+    }
 
 
 # Control characters from the goals (YAML escapes such as "\e[8m" in a key)
@@ -78,13 +106,25 @@ def one_line(text: str) -> str:
     return visible(_BREAKS.sub(" ", text))
 
 
-def new_finding(code: str, message: str, element_id: str | None, span: Span | None) -> Finding:
-    """A finding of `code` at its default severity, placed at `span`."""
+def new_finding(
+    code: str, message: str, element_id: str | None, span: Span | None, kind: str | None = None, people=()
+) -> Finding:
+    """A finding of `code` at its default severity, placed at `span`.
+
+    `kind` says what `element_id` names (required with an id); without an id
+    the finding is about its file, or, with no span either, the repository.
+    `people` are the ids of the people the message names.
+    """
     name, severity = CODES[code]
     message = visible(message)
+    if element_id is not None and kind not in KINDS[:-1]:
+        raise ValueError(f"{code}: a finding about {element_id!r} needs the kind of element, not {kind!r}")
+    if element_id is None:
+        kind = FILE if span is not None else None
+    people = tuple(dict.fromkeys((element_id, *people) if kind == PERSON else people))
     if span is None:
-        return Finding(code, name, severity, message, element_id, None, None, None)
-    return Finding(code, name, severity, message, element_id, span.file, span.line, span.column)
+        return Finding(code, name, severity, message, element_id, None, None, None, kind, people)
+    return Finding(code, name, severity, message, element_id, span.file, span.line, span.column, kind, people)
 
 
 class FindingCollector:
@@ -98,22 +138,28 @@ class FindingCollector:
         # messages kept as dict keys: ordered, and a repeat is found in O(1)
         # (an objective may name 100,000 dangling ids in one hostile file)
         self._by_key: dict[tuple, dict[str, None]] = {}
+        self._people: dict[tuple, dict[str, None]] = {}
 
-    def add(self, code: str, message: str, element_id: str | None, span: Span | None) -> None:
-        key = (code, element_id, span)
+    def add(
+        self, code: str, message: str, element_id: str | None, span: Span | None, kind: str | None = None, people=()
+    ) -> None:
+        key = (code, element_id, span, kind)
         messages = self._by_key.get(key)
         if messages is None:
             self._by_key[key] = {message: None}
         else:
             messages.setdefault(message)
+        if people:
+            self._people.setdefault(key, {}).update(dict.fromkeys(people))
 
     def extend(self, findings: Iterable[Finding]) -> None:
         for f in findings:
             span = Span(f.file, f.line, f.column) if f.file is not None else None
-            self.add(f.code, f.message, f.id, span)
+            self.add(f.code, f.message, f.id, span, f.kind, f.people)
 
     def findings(self) -> list[Finding]:
-        return [
-            new_finding(code, "; ".join(messages), element_id, span)
-            for (code, element_id, span), messages in self._by_key.items()
-        ]
+        found = []
+        for key, messages in self._by_key.items():
+            code, element_id, span, kind = key
+            found.append(new_finding(code, "; ".join(messages), element_id, span, kind, self._people.get(key, ())))
+        return found

@@ -19,9 +19,54 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from catchball.model import Aim, GoalSet, Objective
+from catchball.model import GoalSet, Objective
 
 MAX_PATHS = 50  # line-of-sight paths shown for one element; they can multiply
+
+# Why a walk up the `supports` links stops short of True North.
+SUPPORTS_NOTHING = "supports-nothing"
+NOT_DEFINED = "not-defined"
+DROPPED_TARGET = "dropped"
+RETIRED_TARGET = "retired"
+CYCLE = "cycle"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadEnd:
+    """A walk up that stops: `path` from the goal up (existing ids), `target` the link that fails."""
+
+    path: tuple[str, ...]
+    target: str | None  # None when the last element supports nothing
+    reason: str
+
+    def message(self, name=str) -> str:
+        """In words; `name` turns an id into the text shown for it (to leave out individual objectives)."""
+        last, target = name(self.path[-1]), name(self.target)
+        if self.reason == SUPPORTS_NOTHING:
+            return f"{last} supports nothing"
+        if self.reason == NOT_DEFINED:
+            return f"{last} supports `{self.target}`, which is not defined"
+        if self.reason == DROPPED_TARGET:
+            return f"{last} supports {target}, which is dropped"
+        if self.reason == RETIRED_TARGET:
+            return f"{last} supports aim {target}, which is retired"
+        return f"{last} supports {target}, which is already on this path (a cycle)"
+
+
+@dataclass(frozen=True, slots=True)
+class Below:
+    """One objective in the tree of supporters, depth first.
+
+    `repeat`: met earlier in this walk (its supporters are not repeated);
+    `stopped`: the walk was told not to go below it; `more`: supporters
+    left out because the walk's depth limit was reached here.
+    """
+
+    depth: int
+    id: str
+    repeat: bool = False
+    stopped: bool = False
+    more: int = 0
 
 
 def team_node(team_id: str) -> tuple[str, str]:
@@ -159,16 +204,11 @@ class Cascade:
             self._links = found
         return self._links
 
-    def ancestors(self, team_id: str) -> list[str]:
-        """The team's parents up to the root, nearest first (empty off the tree)."""
-        chain = []
-        if not self.org.in_tree(team_id):
-            return chain
-        team = self.goals.teams[team_id].parent
-        while team is not None:
-            chain.append(team)
-            team = self.goals.teams[team].parent
-        return chain
+    def people_in(self, *goal_ids: str | None) -> tuple[str, ...]:
+        """The people behind the individual objectives among these ids (for findings that name them)."""
+        objectives = self.goals.objectives
+        found = (objectives.get(g) for g in goal_ids if g is not None)
+        return tuple(dict.fromkeys(o.person for o in found if o is not None and o.is_individual and o.person))
 
     def level_gap(self, from_team: str | None, to_team: str | None) -> int | None:
         """How many levels `to_team` is above `from_team` (0 = same team), or None when not above."""
@@ -231,35 +271,149 @@ class Cascade:
         found = [objectives[s] for s in self._supporters.get(goal_id, ())]
         return [o for o in found if o.active] if active_only else found
 
-    def paths_to_aims(self, goal_id: str, limit: int = MAX_PATHS) -> list[list[str]]:
-        """Line of sight: each path of active links from the goal up to an active aim."""
-        paths: list[list[str]] = []
-        stack: list[list[str]] = [[goal_id]]
-        while stack and len(paths) < limit:
+    # -- walks --------------------------------------------------------------
+    # Every walk is a loop over an explicit stack or queue, never recursion:
+    # a `supports` chain or an org tree may be thousands deep (docs/limits.md).
+
+    def branch(self, team_id: str) -> list[str]:
+        """The team and every team below it in the org tree, in pre-order (empty for an unknown team)."""
+        if team_id not in self.goals.teams:
+            return []
+        children = self.org.children
+        found, seen, stack = [], set(), [team_id]
+        while stack:
+            team = stack.pop()
+            if team in seen:  # a `parent` cycle: each team once
+                continue
+            seen.add(team)
+            found.append(team)
+            stack.extend(reversed(children.get(team, ())))
+        return found
+
+    def team_chain(self, team_id: str) -> list[str]:
+        """The teams above `team_id` by its `parent` links, nearest first; stops at a cycle or an unknown team."""
+        teams = self.goals.teams
+        chain: list[str] = []
+        seen = {team_id}
+        team = teams[team_id].parent if team_id in teams else None
+        while team in teams and team not in seen:
+            seen.add(team)
+            chain.append(team)
+            team = teams[team].parent
+        return chain
+
+    def team_at_depth(self, deepest: int) -> dict[str, str]:
+        """Each team on the org tree mapped to itself, or to its ancestor `deepest` levels below the root.
+
+        One pass in pre-order (a parent comes before its children), so it
+        costs the number of teams however deep the tree is.
+        """
+        org, teams = self.org, self.goals.teams
+        group: dict[str, str] = {}
+        for team in org.order:
+            group[team] = team if org.depth[team] <= deepest else group[teams[team].parent]
+        return group
+
+    def way_up(self, goal_ids, follow=None) -> set[str]:
+        """These goals and every goal they support, directly or through others.
+
+        `follow(element)` (an aim or objective) says whether a link to it is
+        followed; by default every existing target is.
+        """
+        goals = self.goals
+        found: set[str] = set()
+        stack = list(goal_ids)
+        while stack:
+            goal_id = stack.pop()
+            if goal_id in found:
+                continue
+            found.add(goal_id)
+            for target in self._targets.get(goal_id, ()):
+                if target not in found and (follow is None or follow(goals.goal(target))):
+                    stack.append(target)
+        return found
+
+    def below(self, goal_id: str, through=None, depth: int | None = None) -> Iterator[Below]:
+        """Active objectives supporting a goal, directly or not: depth first, in read order.
+
+        A second meeting of an objective is a `repeat` (its supporters are not
+        walked again). `through(objective)`, when given, says whether the walk
+        goes on below an objective (the objective itself is always listed).
+        With `depth`, objectives deeper than that are not listed; the `more`
+        of the deepest listed objective counts its direct supporters left out.
+        """
+        seen = {goal_id}
+        stack = [(1, o.id) for o in reversed(self.supporters(goal_id))]
+        objectives = self.goals.objectives
+        while stack:
+            level, objective_id = stack.pop()
+            if objective_id in seen:
+                yield Below(level, objective_id, repeat=True)
+                continue
+            seen.add(objective_id)
+            if through is not None and not through(objectives[objective_id]):
+                yield Below(level, objective_id, stopped=True)
+                continue
+            supporters = self.supporters(objective_id)
+            if depth is not None and level >= depth:
+                yield Below(level, objective_id, more=len(supporters))
+                continue
+            yield Below(level, objective_id)
+            stack.extend((level + 1, o.id) for o in reversed(supporters))
+
+    def distances_below(self, goal_id: str) -> dict[str, int]:
+        """Each active objective below a goal, with its fewest `supports` links to it (breadth first)."""
+        distance = {goal_id: 0}
+        queue = deque([goal_id])
+        while queue:
+            current = queue.popleft()
+            for supporter in self.supporters(current):
+                if supporter.id not in distance:
+                    distance[supporter.id] = distance[current] + 1
+                    queue.append(supporter.id)
+        del distance[goal_id]
+        return distance
+
+    def paths_up(
+        self, goal_id: str, limit: int = MAX_PATHS, stop=None
+    ) -> tuple[list[tuple[str, ...]], list[DeadEnd]]:
+        """Line of sight: the paths of active links from a goal up to an active aim, and where the others stop.
+
+        Depth first in `supports` order; the walk stops once it holds one more
+        than `limit` paths and dead ends together (they can multiply). Links
+        are followed as tracing follows them: a dropped objective or a
+        retired aim ends a path. `stop(goal_id)`, when given, ends a path at
+        an objective above the goal (a report that has its own entry for it):
+        such a path ends at that objective, not at an aim.
+        """
+        goals = self.goals
+        paths: list[tuple[str, ...]] = []
+        dead_ends: list[DeadEnd] = []
+        stack: list[tuple[str, ...]] = [(goal_id,)]
+        while stack and len(paths) + len(dead_ends) <= limit:
             path = stack.pop()
             head = path[-1]
-            aim = self.goals.aims.get(head)
-            if aim is not None:
-                if aim.active:
-                    paths.append(path)
+            if head in goals.aims or (stop is not None and len(path) > 1 and stop(head)):
+                paths.append(path)  # only active aims are pushed, or the goal itself
                 continue
-            for target in reversed(self.targets(head)):
-                element = self.goals.goal(target)
-                if element is not None and element.active and target not in path:
-                    stack.append(path + [target])
-        return paths
-
-    def support_tree(self, goal_id: str) -> Iterator[tuple[int, Objective]]:
-        """Everything below a goal, depth first: (depth, objective), each objective once."""
-        seen = {goal_id}
-        stack = [(1, o) for o in reversed(self.supporters(goal_id))]
-        while stack:
-            depth, objective = stack.pop()
-            if objective.id in seen:
+            objective = goals.objectives[head]
+            if not objective.supports:
+                dead_ends.append(DeadEnd(path, None, SUPPORTS_NOTHING))
                 continue
-            seen.add(objective.id)
-            yield depth, objective
-            stack.extend((depth + 1, o) for o in reversed(self.supporters(objective.id)))
+            step = []
+            for target in objective.supports:
+                element = goals.goal(target)
+                if element is None:
+                    dead_ends.append(DeadEnd(path, target, NOT_DEFINED))
+                elif target in path:
+                    dead_ends.append(DeadEnd(path, target, CYCLE))
+                elif not element.active:
+                    reason = RETIRED_TARGET if target in goals.aims else DROPPED_TARGET
+                    dead_ends.append(DeadEnd(path, target, reason))
+                else:
+                    step.append(path + (target,))
+            stack.extend(reversed(step))
+        return paths, dead_ends
 
     def support_cycles(self) -> list[list[str]]:
         """Groups of active objectives whose `supports` links go round in a circle.
@@ -388,6 +542,3 @@ def _parent_cycles(goals: GoalSet) -> list[list[str]]:
     order = {team_id: index for index, team_id in enumerate(teams)}
     return [sorted(cycle, key=order.__getitem__) for cycle in cycles]
 
-
-def is_active(element: Aim | Objective | None) -> bool:
-    return element is not None and element.active

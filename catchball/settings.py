@@ -18,8 +18,7 @@ from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.nesting import nesting_fault
 from catchball.load.plain import resolve_plain
 from catchball.model import Settings, Span
-from catchball.rules.catalog import CODES
-from catchball.rules.registry import resolve_selectors
+from catchball.rules.catalog import CODES, resolve_selectors
 from catchball.spelling import did_you_mean
 
 TOP_KEYS = ("organisation", "period", "rules")

@@ -9,48 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catchball.formats.json import finding_record
-from catchball.graph import MAX_PATHS
+from catchball.findings import finding_record
+from catchball.graph import MAX_PATHS, Below, DeadEnd
 from catchball.subjects import FindingIndex
-
-# Why a walk up the `supports` links stops short of True North.
-SUPPORTS_NOTHING = "supports-nothing"
-NOT_DEFINED = "not-defined"
-DROPPED_TARGET = "dropped"
-RETIRED_TARGET = "retired"
-CYCLE = "cycle"
-
-
-@dataclass(frozen=True, slots=True)
-class DeadEnd:
-    """A walk up that stops: `path` from the goal up (existing ids), `target` the link that fails."""
-
-    path: tuple[str, ...]
-    target: str | None  # None when the last element supports nothing
-    reason: str
-
-    def message(self, name=str) -> str:
-        """In words; `name` turns an id into the text shown for it (to leave out individual objectives)."""
-        last, target = name(self.path[-1]), name(self.target)
-        if self.reason == SUPPORTS_NOTHING:
-            return f"{last} supports nothing"
-        if self.reason == NOT_DEFINED:
-            return f"{last} supports `{self.target}`, which is not defined"
-        if self.reason == DROPPED_TARGET:
-            return f"{last} supports {target}, which is dropped"
-        if self.reason == RETIRED_TARGET:
-            return f"{last} supports aim {target}, which is retired"
-        return f"{last} supports {target}, which is already on this path (a cycle)"
-
-
-@dataclass(frozen=True, slots=True)
-class Below:
-    """One objective in the tree of supporters, depth first; `repeat` when shown earlier in the tree."""
-
-    depth: int
-    id: str
-    repeat: bool = False
-
 
 @dataclass(slots=True)
 class LineOfSight:
@@ -67,67 +28,24 @@ class LineOfSight:
         return sum(1 for b in self.below if not b.repeat)
 
 
-def line_of_sight(cascade, goal_id: str, limit: int = MAX_PATHS) -> LineOfSight:
+def line_of_sight(cascade, goal_id: str, limit: int = MAX_PATHS, stop=None, through=None, depth=None) -> LineOfSight:
     """Every path from an aim or objective up to True North, where the others stop, and all below it.
 
     Links are followed as tracing follows them: dropped objectives and retired
     aims end a path. At most `limit` paths and dead ends are kept (they can
     multiply); the tree below lists each active supporter once in full.
+    `stop`, `through` and `depth` bound the walks as `Cascade.paths_up` and
+    `Cascade.below` say (a team pack uses them; `catchball trace` does not).
     """
-    goals = cascade.goals
-    aim = goals.aims.get(goal_id)
+    aim = cascade.goals.aims.get(goal_id)
     traces = aim.active if aim is not None else cascade.traces(goal_id)
-    paths, dead_ends = _walk_up(goals, goal_id, limit)
+    paths, dead_ends = cascade.paths_up(goal_id, limit, stop)
     truncated = len(paths) + len(dead_ends) > limit
     if truncated:
         kept = max(limit - len(paths), 0)
         paths, dead_ends = paths[:limit], dead_ends[:kept]
-    return LineOfSight(goal_id, traces, paths, dead_ends, truncated, list(support_walk(cascade, goal_id)))
-
-
-def _walk_up(goals, goal_id: str, limit: int) -> tuple[list[tuple[str, ...]], list[DeadEnd]]:
-    """Depth first in `supports` order; stops once it holds one more than `limit` results."""
-    paths: list[tuple[str, ...]] = []
-    dead_ends: list[DeadEnd] = []
-    stack: list[tuple[str, ...]] = [(goal_id,)]
-    while stack and len(paths) + len(dead_ends) <= limit:
-        path = stack.pop()
-        head = path[-1]
-        if head in goals.aims:
-            paths.append(path)  # only active aims are pushed, or the goal itself
-            continue
-        objective = goals.objectives[head]
-        if not objective.supports:
-            dead_ends.append(DeadEnd(path, None, SUPPORTS_NOTHING))
-            continue
-        step = []
-        for target in objective.supports:
-            element = goals.goal(target)
-            if element is None:
-                dead_ends.append(DeadEnd(path, target, NOT_DEFINED))
-            elif target in path:
-                dead_ends.append(DeadEnd(path, target, CYCLE))
-            elif not element.active:
-                reason = RETIRED_TARGET if target in goals.aims else DROPPED_TARGET
-                dead_ends.append(DeadEnd(path, target, reason))
-            else:
-                step.append(path + (target,))
-        stack.extend(reversed(step))
-    return paths, dead_ends
-
-
-def support_walk(cascade, goal_id: str):
-    """Active objectives below a goal, depth first in read order; a second meeting is a `repeat`."""
-    seen = {goal_id}
-    stack = [(1, o.id) for o in reversed(cascade.supporters(goal_id))]
-    while stack:
-        depth, objective_id = stack.pop()
-        if objective_id in seen:
-            yield Below(depth, objective_id, repeat=True)
-            continue
-        seen.add(objective_id)
-        yield Below(depth, objective_id)
-        stack.extend((depth + 1, o.id) for o in reversed(cascade.supporters(objective_id)))
+    below = list(cascade.below(goal_id, through, depth))
+    return LineOfSight(goal_id, traces, paths, dead_ends, truncated, below)
 
 
 # -- records: plain data for JSON and templates ----------------------------------
@@ -180,10 +98,14 @@ def element_record(cascade, goal_id: str, index: FindingIndex | None = None, peo
     }
 
 
-def below_tree(cascade, below: list[Below], index: FindingIndex, people: bool = True) -> list[dict]:
+def below_tree(
+    cascade, below: list[Below], index: FindingIndex, people: bool = True, bounded: bool = False
+) -> list[dict]:
     """The flat depth-first list as nested records: each with `supporters` and `repeat`.
 
-    With `people` False, individual objectives (and anything below them) are left out.
+    With `people` False, individual objectives (and anything below them) are
+    left out. `bounded` (a team pack, whose walk below stops at its own
+    objectives and at a depth) adds `own_entry` and `more` to each record.
     """
     roots: list[dict] = []
     stack: list[tuple[int, list]] = [(0, roots)]
@@ -200,6 +122,9 @@ def below_tree(cascade, below: list[Below], index: FindingIndex, people: bool = 
             stack.pop()
         record = element_record(cascade, item.id, index if not item.repeat else None, people)
         record["repeat"] = item.repeat
+        if bounded:
+            record["own_entry"] = item.stopped
+            record["more"] = item.more
         record["supporters"] = []
         stack[-1][1].append(record)
         stack.append((item.depth, record["supporters"]))

@@ -27,6 +27,7 @@ import json
 import random
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given
@@ -36,7 +37,9 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from catchball.check import run_check
+from catchball.findings import one_line
 from catchball.formats import FORMAT_NAMES, emitter
+from catchball.formats.json import write as write_json
 from catchball.report import ReportOptions, build_context, render_report
 from catchball.rules.catalog import CODES
 from catchball.status import round_status, status_document
@@ -96,7 +99,34 @@ def repositories(draw):
         if owner[0] == "team" and people and draw(st.booleans()):
             objective.append(["owner", draw(st.sampled_from(people))[0][1]])
         objectives.append(objective)
+    deep = draw(st.sampled_from(["none", "none", "chain", "org tree"]))
+    if deep != "none":
+        add_deep_part(deep, draw(st.integers(200, 800)), teams, aims, objectives)
     return {"aims": aims, "teams": teams, "people": people, "objectives": objectives}
+
+
+def add_deep_part(kind: str, depth: int, teams, aims, objectives) -> None:
+    """A long same-team `supports` chain, or an org tree `depth` teams deep with one objective a team.
+
+    Both are legal; hundreds of levels once crashed cascade, trace and report
+    with RecursionError. Ids start with `deep-`, which the drawn ids (at most
+    9 characters, no prefix) can be: they are made unique here by length.
+    """
+    aim = aims[0][0][1]
+    if kind == "chain":
+        team = teams[0][0][1]
+        previous = aim
+        for n in range(depth):
+            objective_id = f"deep-chain-objective-{n}"
+            objectives.append([["id", objective_id], ["title", f"step {n}"], ["team", team], ["supports", previous]])
+            previous = objective_id
+        return
+    parent, previous = teams[0][0][1], aim
+    for n in range(depth):
+        team_id, objective_id = f"deep-org-team-{n}", f"deep-org-objective-{n}"
+        teams.append([["id", team_id], ["name", f"team {n}"], ["parent", parent]])
+        objectives.append([["id", objective_id], ["title", f"step {n}"], ["team", team_id], ["supports", previous]])
+        parent, previous = team_id, objective_id
 
 
 def find(element, key):
@@ -375,15 +405,25 @@ def test_random_broken_repositories_keep_every_invariant(case, file_layout, rnd:
                 ET.fromstring(buffer.getvalue())
 
         # the other commands that read goals render the same result: cascade, status, trace, report
-        assert all(isinstance(line.text, str) for line in CascadeView(result, CascadeOptions()).lines())
+        # the cascade shows every active objective (under its aims or as not connected) and every finding
+        shown = "\n".join(line.text for line in CascadeView(result, CascadeOptions()).lines())
+        for objective in result.goals.objectives.values():
+            if objective.active:
+                assert one_line(objective.id) in shown, objective.id
+        for f in result.findings:
+            assert one_line(f": {f.message}") in shown, f
         state = round_status(result.cascade)
         list(StatusView(result, state).lines())
-        json.dumps(status_document(result, state))
-        for goal_id in sorted([*result.goals.aims, *result.goals.objectives])[:5]:
+        write_json(status_document(result, state), io.StringIO())
+        goal_ids = sorted([*result.goals.aims, *result.goals.objectives])
+        for goal_id in goal_ids[:5] + goal_ids[-2:]:  # the deep parts' ids sort last
             sight = line_of_sight(result.cascade, goal_id)
             list(TraceView(result, sight).lines())
-            json.dumps(trace_document(result, sight))
-        render_report(build_context(result, ReportOptions(date=dt.date(2026, 6, 1), revision=False)))
+            write_json(trace_document(result, sight), io.StringIO())
+        options = ReportOptions(date=dt.date(2026, 6, 1), revision=False)
+        render_report(build_context(result, options))
+        for team_id in [*result.goals.teams][:1] + [*result.goals.teams][-1:]:
+            render_report(build_context(result, replace(options, team=team_id)))
 
         # orphans, checked by an independent search over what was loaded
         goals = result.goals

@@ -6,6 +6,8 @@ from typer.testing import CliRunner
 
 from catchball.check import run_check
 from catchball.cli import app
+from catchball.findings import AIM, FILE, MEASURE, OBJECTIVE, new_finding
+from catchball.model import Span
 from catchball.subjects import GOAL, PERSON, TEAM, FindingIndex, subject_kind, subject_team
 from tests.conftest import HEALTHY, block
 
@@ -69,5 +71,50 @@ def test_views_and_report_keep_team_findings_off_the_objective(make_repo):
     findings = report.split("## Findings", 1)[1]
     quiet_team = findings.split("### Quiet Team (quiet)", 1)[1].split("###", 1)[0]
     assert "CB302" in quiet_team
-    surgery = findings.split("### Surgical Division (surgery)", 1)
-    assert len(surgery) == 1 or "CB302" not in surgery[1].split("###", 1)[0]
+    # Surgery has no finding of its own: the objective `quiet` is healthy, and the team's CB302 is not its
+    assert [line for line in findings.splitlines() if line.startswith("### ")] == [
+        "### Team unknown", "### Quiet Team (quiet)",
+    ]
+
+
+# sn's individual objective, waiting for agreement (CB502)
+PROPOSED = {"objectives/people/ward-7.yaml": block(HEALTHY["objectives/people/ward-7.yaml"]) + "    status: proposed\n"}
+
+
+def test_every_finding_says_what_it_is_about(make_repo):
+    """The rule that raises a finding gives its kind; nothing is guessed from positions or ids."""
+    root = make_repo({
+        "catchball.yaml": "organisation: Test Trust\nperiod: 2026/27\nextra: 1\n",
+        "objectives/ward-7.yaml": block(HEALTHY["objectives/ward-7.yaml"]) + "  - {id: W7-2, title: Odd, supports: nowhere}\n",
+        "people.yaml": block(HEALTHY["people.yaml"]) + "  - {id: ghost, name: Ghost, team: nowhere}\n",
+        **PROPOSED,
+    })
+    kinds = {(f.code, f.id): (f.kind, f.people) for f in run_check(str(root)).findings}
+    assert kinds[("CB103", None)] == (FILE, ())  # catchball.yaml's unknown key: about the file
+    assert kinds[("CB202", "W7-2")] == (OBJECTIVE, ())
+    assert kinds[("CB106", "ghost")] == (PERSON, ("ghost",))  # a person's finding names them
+    assert kinds[("CB502", "P-SN-1")] == (OBJECTIVE, ("sn",))  # an individual objective names its person
+
+
+def test_a_finding_about_an_element_must_say_its_kind():
+    import pytest
+
+    with pytest.raises(ValueError, match="needs the kind of element"):
+        new_finding("CB401", "objective X has no measures", "X", Span("a.yaml", 1, 1))
+    assert new_finding("CB101", "bad", None, Span("a.yaml", 1, 1)).kind == FILE
+    assert new_finding("CB108", "no teams", None, None).kind is None
+    assert subject_kind(new_finding("CB404", "m", "TN", Span("a.yaml", 1, 1), MEASURE)) == GOAL
+    assert subject_kind(new_finding("CB301", "m", "TN", Span("a.yaml", 1, 1), AIM)) == GOAL
+
+
+def test_no_people_goes_by_the_people_a_finding_names_not_by_its_words(cli, make_repo):
+    """A team whose id is an individual objective's id is not private; the person's objective is."""
+    root = make_repo({
+        "org.yaml": block(HEALTHY["org.yaml"]) + "  - {id: P-SN-1, name: Named like an objective, parent: surgery}\n",
+        **PROPOSED,
+    })
+    report = cli("report", "--no-people", "--date", "2026-11-23", root).stdout
+    findings = report.split("## Findings", 1)[1]
+    assert "team P-SN-1 has no active objectives" in findings  # CB302 on the team: kept
+    assert "objective P-SN-1 is proposed" not in findings  # CB502 on sn's objective: left out
+    assert "objective P-SN-1 is proposed" in cli("report", "--date", "2026-11-23", root).stdout

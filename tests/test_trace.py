@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from catchball.trace import (
-    CYCLE, DROPPED_TARGET, NOT_DEFINED, RETIRED_TARGET, SUPPORTS_NOTHING, Below, DeadEnd, line_of_sight,
-)
+from catchball.graph import CYCLE, DROPPED_TARGET, NOT_DEFINED, RETIRED_TARGET, SUPPORTS_NOTHING, Below, DeadEnd
+from catchball.trace import line_of_sight
 from tests.conftest import HEALTHY
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "goals"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import io
 from typing import Annotated
 
 import typer
 
 from catchball.cli.app import NoCacheOption, PathArgument, app, command_errors, fail, note
 from catchball.cli.streams import JSON, write_document
+from catchball.formats.json import write as write_json
 
 STATUS_FORMATS = ("text", "json")
 
@@ -42,7 +43,9 @@ def status(
         note(message)
     state = round_status(result.cascade)
     if format == "json":
-        write_document(json.dumps(status_document(result, state), indent=2, ensure_ascii=False) + "\n", JSON)
+        buffer = io.StringIO()
+        write_json(status_document(result, state), buffer)
+        write_document(buffer.getvalue(), JSON)
         return
     from catchball.views.status import StatusView
     from catchball.views.terminal import print_lines

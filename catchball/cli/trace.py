@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import io
 from typing import Annotated
 
 import typer
@@ -48,7 +48,11 @@ def trace(
         note(message)
     sight = line_of_sight(result.cascade, goal_id)
     if format == "json":
-        write_document(json.dumps(trace_document(result, sight), indent=2, ensure_ascii=False) + "\n", JSON)
+        from catchball.formats.json import write as write_json
+
+        buffer = io.StringIO()
+        write_json(trace_document(result, sight), buffer)
+        write_document(buffer.getvalue(), JSON)
         return
     from catchball.views.terminal import print_lines
     from catchball.views.trace import TraceView

@@ -11,17 +11,16 @@ with --new-only.
 
 from __future__ import annotations
 
-import json
 from typing import Callable, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 
-from catchball.findings import one_line, visible
+from catchball.findings import finding_record, one_line, visible
 from catchball.metrics import severity_counts
 from catchball.formats import emitter as plain_emitter
 from catchball.formats.json import document as json_document
-from catchball.formats.json import finding_record
+from catchball.formats.json import write as write_json
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 DRIFT_ORDER = ("added", "dropped", "re-parented", "changed")
@@ -99,8 +98,7 @@ def diff_record(changes) -> dict:
 def emit_json(result, out: TextIO) -> None:
     doc = json_document(result)
     doc["diff"] = diff_record(result.diff)
-    json.dump(doc, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    write_json(doc, out)
 
 
 DIFF_EMITTERS: dict[str, Callable[[object, TextIO], None]] = {"text": emit_text, "json": emit_json}

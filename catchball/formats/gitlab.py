@@ -11,9 +11,9 @@ or moving an element to another file does not make GitLab report it as new
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
+from catchball.formats.json import write as write_json
 from catchball.formats.placement import place
 from catchball.identity import fingerprints
 
@@ -37,5 +37,4 @@ def issues(result) -> list[dict]:
 
 
 def emit(result, out: TextIO) -> None:
-    json.dump(issues(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    write_json(issues(result), out)

@@ -19,13 +19,13 @@ With `--diff`, each result carries `baselineState` ("new" or "unchanged").
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TextIO
 from urllib.parse import quote
 
 from catchball import __version__
 from catchball.findings import Finding
+from catchball.formats.json import write as write_json
 from catchball.formats.placement import place
 from catchball.links import REPOSITORY_URL, rule_url
 from catchball.rules.docs import help_markdown, help_text, prose
@@ -109,5 +109,4 @@ def document(result) -> dict:
 
 
 def emit(result, out: TextIO) -> None:
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    write_json(document(result), out)

@@ -17,7 +17,6 @@ from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
 from catchball.model import GoalSet, Span
-from catchball.settings import read_settings
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
@@ -44,6 +43,10 @@ def load_goals(
     goal_files = [f for f in root.files if f != SETTINGS_FILE]
     if not goal_files:
         raise NoGoalsError(f"no goals found: no *.yaml or *.yml files under {root.display}")
+    # Imported here: catchball.settings reads YAML with this package's modules,
+    # so importing it at the top would make `import catchball.settings` circular.
+    from catchball.settings import read_settings
+
     settings, settings_findings = read_settings(root.settings_file, root.display_path(SETTINGS_FILE))
     goals = GoalSet(root=root.path, display_root=root.display, settings=settings)
     goals.settings_present = root.settings_file.is_file()
@@ -148,6 +151,7 @@ def merge(loaded: Loaded, part: FileGoals) -> None:
                         f"{kind} id {element.id} is already defined at {first.span.file}:{first.span.line}",
                         element.id,
                         element.span,
+                        kind,
                     )
                 )
                 continue

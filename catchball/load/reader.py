@@ -107,6 +107,7 @@ class _FileReader:
         self.budget = budget
         self.collector = FindingCollector()
         self.merging: list = []  # the mappings whose merge keys are being followed, outermost first
+        self.noun: str | None = None  # the kind of element being read (aim, team, person, objective)
 
     # -- plumbing -------------------------------------------------------
 
@@ -118,8 +119,12 @@ class _FileReader:
         if self.budget < 0:
             raise AliasBomb
 
+    def add(self, code: str, message: str, element_id: str | None, span: Span) -> None:
+        """A finding about the element being read (its kind is `self.noun`), or about the file."""
+        self.collector.add(code, message, element_id, span, self.noun if element_id is not None else None)
+
     def invalid(self, message: str, element_id: str | None, span: Span) -> None:
-        self.collector.add("CB102", message, element_id, span)
+        self.add("CB102", message, element_id, span)
 
     def pairs(self, node: yaml.MappingNode) -> tuple[dict, list]:
         """Keys (as text) -> (key node, value node); and the repeated keys.
@@ -172,7 +177,7 @@ class _FileReader:
 
     def report_repeats(self, repeated: list, element_id: str | None) -> None:
         for key, first, again in repeated:
-            self.collector.add(
+            self.add(
                 "CB105",
                 f"key `{key}` is given twice (first on line {first.start_mark.line + 1}); the last value is used",
                 element_id,
@@ -229,10 +234,10 @@ class _FileReader:
             hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
         if not hint:  # nothing close: the spec asks for a suggestion, so name what is allowed
             hint = f" (known keys: {', '.join(f'`{k}`' for k in known)})"
-        self.collector.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
+        self.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
 
     def read_element(self, section: str, fields: dict, node: yaml.MappingNode, defaults: dict, out: FileGoals) -> None:
-        noun = F.ELEMENT_NOUN[section]
+        noun = self.noun = F.ELEMENT_NOUN[section]
         span = self.span(node)
         pairs, repeated = self.pairs(node)
         element_id = None

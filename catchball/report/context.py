@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from collections import deque
 from dataclasses import dataclass
 
 from catchball import __version__
 from catchball.errors import CatchballError
-from catchball.findings import ERROR, INFO, SEVERITIES, WARNING
-from catchball.formats.json import finding_record
+from catchball.findings import ERROR, INFO, PERSON, SEVERITIES, WARNING, finding_record
 from catchball.status import STATUSES, ball_records, round_status, team_record
-from catchball.subjects import GOAL, PERSON, FindingIndex, subject_kind, subject_team
+from catchball.subjects import FindingIndex, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
 CONTEXT_VERSION = 1
+REPORT_LEVELS = 30  # levels of a team pack's `below` tree; deeper ones are counted (`more`), not listed
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
-PEOPLE_CODES = {"CB107"}  # findings whose message names people: left out with --no-people
 _TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
-_ID_WORD = re.compile(r"[A-Za-z0-9_.-]+")  # the words of a message that could be ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,27 +65,18 @@ class _Context:
 
             raise CatchballError(f"no team {options.team!r}{did_you_mean(options.team, goals.teams)}")
         self.scope_root = options.team if options.team is not None else self.org.root
-        self.scope = self._branch(options.team) if options.team is not None else None
+        self.scope = set(self.cascade.branch(options.team)) if options.team is not None else None
         # The records a template sees carry no finding that --no-people leaves out; the
         # diagram's colours still count every finding (a colour names nobody).
-        self.individual_ids = {o.id for o in goals.objectives.values() if o.is_individual}
         self.index = FindingIndex((f for f in result.findings if not self.hidden(f)), goals)
         self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
         self.columns = [{"id": t, "name": self.team_name(t)} for t in self.column_ids]
         self.cascades = {a.id: self._aim_cascade(a.id) for a in goals.aims.values() if a.active}
+        self.elements: dict[str, dict] = {}
 
     # -- scope -------------------------------------------------------------------------
-
-    def _branch(self, team_id: str) -> set[str]:
-        branch, stack = set(), [team_id]
-        while stack:
-            team = stack.pop()
-            if team not in branch:
-                branch.add(team)
-                stack.extend(self.org.children.get(team, []))
-        return branch
 
     def in_scope(self, team_id: str | None) -> bool:
         """Whole organisation: everything, even an unknown team. Team pack: the branch only."""
@@ -101,6 +88,13 @@ class _Context:
     def team_name(self, team_id: str | None) -> str | None:
         team = self.goals.teams.get(team_id) if team_id else None
         return (team.name or team.id) if team else None
+
+    def element(self, goal_id: str) -> dict:
+        """An element's record, made once: paths up share their steps."""
+        record = self.elements.get(goal_id)
+        if record is None:
+            record = self.elements[goal_id] = element_record(self.cascade, goal_id, self.index, self.people)
+        return record
 
     def name(self, person: str | None) -> str | None:
         return display_name(self.goals, person) if self.people else None
@@ -176,15 +170,7 @@ class _Context:
     def _aim_cascade(self, aim_id: str) -> dict:
         """Breadth first below the aim: each objective's distance, counted in scope."""
         cascade = self.cascade
-        distance = {aim_id: 0}
-        queue = deque([aim_id])
-        while queue:
-            goal_id = queue.popleft()
-            for supporter in cascade.supporters(goal_id):
-                if supporter.id not in distance:
-                    distance[supporter.id] = distance[goal_id] + 1
-                    queue.append(supporter.id)
-        del distance[aim_id]
+        distance = cascade.distances_below(aim_id)
         members = [o for o in distance if o in self.in_scope_ids]
         objectives = self.goals.objectives
         people = set()
@@ -242,7 +228,7 @@ class _Context:
         children = self.org.children.get(root, []) if root else []
         column_of: dict[str, str] = {}
         for child in children:
-            for team in self._branch(child):
+            for team in self.cascade.branch(child):
                 column_of[team] = child
         columns = list(children)
         if root is not None and any(self.cascade.owner_team(o.id) == root for o in self.objectives if o.active):
@@ -305,18 +291,9 @@ class _Context:
         return subject_team(finding, self.goals, self.cascade)
 
     def hidden(self, finding) -> bool:
-        """With --no-people: findings about people or individual objectives, or naming either."""
-        if self.people:
-            return False
-        goals = self.goals
-        kind = subject_kind(finding, goals)
-        if finding.code in PEOPLE_CODES or kind == PERSON:
-            return True
-        objective = goals.objectives.get(finding.id) if finding.id and kind == GOAL else None
-        if objective is not None and objective.is_individual:
-            return True
-        words = _ID_WORD.findall(finding.message)
-        return any(w in self.individual_ids or w.rstrip(".") in self.individual_ids for w in words)
+        """With --no-people: findings about a person, or whose message names one (an individual
+        objective names its person). The rules say so in the finding; nothing is read from the text."""
+        return not self.people and (finding.kind == PERSON or bool(finding.people))
 
     def scoped_findings(self, hide: bool = True) -> list:
         found = []
@@ -406,24 +383,24 @@ class _Context:
             return None
         goals, cascade = self.goals, self.cascade
         team = goals.teams[team_id]
-        chain = []
-        parent = team.parent
-        while parent in goals.teams and parent not in chain:
-            chain.append(parent)
-            parent = goals.teams[parent].parent
+        chain = cascade.team_chain(team_id)
+        own = [o for o in cascade.team_objectives(team_id) if o.active]
+        # Each of the pack's objectives has its own entry: a path up or a tree
+        # below that meets another one stops there and refers to it, so a long
+        # same-team chain is listed once, not once for each of its objectives.
+        listed = {o.id for o in own}
         objectives = []
-        for objective in cascade.team_objectives(team_id):
-            if not objective.active:
-                continue
-            sight = line_of_sight(cascade, objective.id)
+        for objective in own:
+            sight = line_of_sight(
+                cascade, objective.id, stop=listed.__contains__, through=lambda o: o.id not in listed,
+                depth=REPORT_LEVELS,
+            )
             record = element_record(cascade, objective.id, self.index, self.people)
             record["measures"] = [measure_record(m) for m in objective.measures]
-            record["paths"] = [
-                [element_record(cascade, step, self.index, self.people) for step in path] for path in sight.paths
-            ]
+            record["paths"] = [[self.element(step) for step in path] for path in sight.paths]
             record["dead_ends"] = [dead_end_record(cascade, d, self.index, self.people) for d in sight.dead_ends]
             record["truncated"] = sight.truncated
-            record["below"] = below_tree(cascade, sight.below, self.index, self.people)
+            record["below"] = below_tree(cascade, sight.below, self.index, self.people, bounded=True)
             record["supporters"] = sight.supporters
             record["individual_supporters"] = sum(
                 1 for b in sight.below if not b.repeat and goals.objectives[b.id].is_individual

@@ -91,11 +91,18 @@ def cascade_diagram(
         diagram = drawing.objectives()
         if fits(diagram):
             return diagram
-    for levels in range(drawing.levels(), 0, -1):  # merge the deepest level into its parents until it fits
+    # Merge the deepest levels into their parents until it fits. Fewer levels
+    # never draw more, so the most levels that fit are found by halving: a
+    # 2,000-team-deep org tree takes 11 drawings, not 2,000.
+    low, high, best = 1, drawing.levels(), None
+    while low <= high:
+        levels = (low + high) // 2
         diagram = drawing.teams(levels)
         if fits(diagram):
-            return diagram
-    return drawing.teams(1, fits=fits)
+            best, low = diagram, levels + 1
+        else:
+            high = levels - 1
+    return best if best is not None else drawing.teams(1, fits=fits)
 
 
 class _Drawing:
@@ -108,6 +115,7 @@ class _Drawing:
         self.aims_drawn = self._aims()
         org = cascade.org
         self.top = min((org.depth[t] for t in scope if t in org.depth), default=0) if scope else 0
+        self._groups: tuple[int | None, dict[str, str]] = (None, {})  # (levels, team -> its node's team)
 
     # -- what is drawn -------------------------------------------------------------
 
@@ -117,21 +125,12 @@ class _Drawing:
     def _objectives(self) -> list[str]:
         """Active team objectives in scope, and the ones above them that they trace through."""
         goals, cascade = self.goals, self.cascade
-        chosen: set[str] = set()
-        stack = [
-            o.id
-            for o in goals.objectives.values()
-            if o.active and not o.is_individual and self.in_scope(cascade.owner_team(o.id))
-        ]
-        while stack:
-            goal_id = stack.pop()
-            if goal_id in chosen:
-                continue
-            chosen.add(goal_id)
-            for target in cascade.targets(goal_id):
-                objective = goals.objectives.get(target)
-                if objective is not None and objective.active and not objective.is_individual:
-                    stack.append(target)
+
+        def drawn(element) -> bool:
+            return element.id in goals.objectives and element.active and not element.is_individual
+
+        start = (o.id for o in goals.objectives.values() if drawn(o) and self.in_scope(cascade.owner_team(o.id)))
+        chosen = cascade.way_up(start, follow=drawn)
         return [o for o in goals.objectives if o in chosen]
 
     def _aims(self) -> list[str]:
@@ -194,13 +193,11 @@ class _Drawing:
 
     def group_of(self, team_id: str | None, levels: int) -> str | None:
         """The team whose node stands for `team_id` when `levels` levels below the top are drawn."""
-        org = self.cascade.org
-        if team_id is None or team_id not in org.depth:
+        if team_id is None or team_id not in self.cascade.org.depth:
             return team_id
-        deepest = self.top + levels
-        while org.depth[team_id] > deepest:
-            team_id = self.goals.teams[team_id].parent
-        return team_id
+        if self._groups[0] != levels:
+            self._groups = (levels, self.cascade.team_at_depth(self.top + levels))
+        return self._groups[1][team_id]
 
     def teams(self, levels: int, fits=None) -> Diagram:
         goals, cascade, org = self.goals, self.cascade, self.cascade.org

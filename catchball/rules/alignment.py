@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.findings import Finding, new_finding
+from catchball.findings import OBJECTIVE, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
 from catchball.spelling import Suggestions
@@ -44,7 +44,7 @@ def orphan(cascade: Cascade) -> Iterator[Finding]:
         if objective.active and objective.id not in traced:
             reason = "" if objective.supports else " (it supports nothing)"
             message = f"objective {objective.id} does not trace to any True North aim{reason}"
-            yield new_finding("CB201", message, objective.id, objective.span)
+            yield new_finding("CB201", message, objective.id, objective.span, OBJECTIVE)
 
 
 @rule("CB202")
@@ -78,7 +78,7 @@ def dangling_support(cascade: Cascade) -> Iterator[Finding]:
                 suggestions = suggestions or Suggestions(known)
                 hint = suggestions.hint(target)
                 message = f"objective {objective.id} supports `{target}`, which is not defined{hint}"
-                yield new_finding("CB202", message, objective.id, objective.span)
+                yield new_finding("CB202", message, objective.id, objective.span, OBJECTIVE)
 
 
 @rule("CB203")
@@ -107,7 +107,7 @@ def support_cycle(cascade: Cascade) -> Iterator[Finding]:
         first = goals.objectives[group[0]]
         members = ", ".join(group)
         message = f"objectives support each other in a cycle: {members}"
-        yield new_finding("CB203", message, first.id, first.span)
+        yield new_finding("CB203", message, first.id, first.span, OBJECTIVE, cascade.people_in(*group))
 
 
 @rule("CB204")
@@ -144,7 +144,9 @@ def misaligned(cascade: Cascade) -> Iterator[Finding]:
                 f"objective {objective.id} ({team}) supports {_label(cascade, target)} of {target_team}, "
                 f"which is not above {team} in the org tree"
             )
-            yield new_finding("CB204", message, objective.id, objective.span)
+            yield new_finding(
+                "CB204", message, objective.id, objective.span, OBJECTIVE, cascade.people_in(target)
+            )
 
 
 @rule("CB205")
@@ -175,7 +177,9 @@ def supports_inactive(cascade: Cascade) -> Iterator[Finding]:
             if element is not None and not element.active:
                 state = "retired aim" if target in goals.aims else "dropped objective"
                 message = f"objective {objective.id} supports {state} {target}"
-                yield new_finding("CB205", message, objective.id, objective.span)
+                yield new_finding(
+                    "CB205", message, objective.id, objective.span, OBJECTIVE, cascade.people_in(target)
+                )
 
 
 @rule("CB206")
@@ -209,4 +213,6 @@ def skip_level(cascade: Cascade) -> Iterator[Finding]:
                 f"objective {objective.id} ({team}) supports {_label(cascade, target)} of {target_team}, "
                 f"{gap} levels up: link through the level in between"
             )
-            yield new_finding("CB206", message, objective.id, objective.span)
+            yield new_finding(
+                "CB206", message, objective.id, objective.span, OBJECTIVE, cascade.people_in(target)
+            )

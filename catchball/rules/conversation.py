@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.findings import Finding, new_finding
+from catchball.findings import OBJECTIVE, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.model import CHALLENGED, PROPOSED
 from catchball.rules.registry import rule
@@ -33,7 +33,7 @@ def challenged(cascade: Cascade) -> Iterator[Finding]:
     for objective in cascade.goals.objectives.values():
         if objective.status == CHALLENGED:
             message = f"objective {objective.id} has been challenged: the ball is with its owner"
-            yield new_finding("CB501", message, objective.id, objective.span)
+            yield new_finding("CB501", message, objective.id, objective.span, OBJECTIVE)
 
 
 @rule("CB502")
@@ -60,4 +60,4 @@ def proposed(cascade: Cascade) -> Iterator[Finding]:
     for objective in cascade.goals.objectives.values():
         if objective.status == PROPOSED:
             message = f"objective {objective.id} is proposed and waiting for agreement from the level above"
-            yield new_finding("CB502", message, objective.id, objective.span)
+            yield new_finding("CB502", message, objective.id, objective.span, OBJECTIVE)

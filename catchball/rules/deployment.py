@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.findings import Finding, new_finding
+from catchball.findings import AIM, PERSON, TEAM, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
 
@@ -35,7 +35,7 @@ def uncascaded_aim(cascade: Cascade) -> Iterator[Finding]:
     for aim in cascade.goals.aims.values():
         if aim.active and not cascade.supporters(aim.id):
             message = f"aim {aim.id} has no active objective supporting it: nobody is working on it"
-            yield new_finding("CB301", message, aim.id, aim.span)
+            yield new_finding("CB301", message, aim.id, aim.span, AIM)
 
 
 @rule("CB302")
@@ -68,7 +68,7 @@ def silent_team(cascade: Cascade) -> Iterator[Finding]:
         if any(o.active for p in cascade.members(team.id) for o in cascade.person_objectives(p)):
             continue
         message = f"team {team.id} has no active objectives: it has not caught the ball yet"
-        yield new_finding("CB302", message, team.id, team.span)
+        yield new_finding("CB302", message, team.id, team.span, TEAM)
 
 
 @rule("CB303")
@@ -97,7 +97,7 @@ def too_many_aims(cascade: Cascade) -> Iterator[Finding]:
     if len(active) > limit:
         last = active[-1]
         message = f"{len(active)} active aims, more than max-aims ({limit}): True North should be a few bold aims"
-        yield new_finding("CB303", message, last.id, last.span)
+        yield new_finding("CB303", message, last.id, last.span, AIM)
 
 
 @rule("CB304")
@@ -126,9 +126,9 @@ def too_many_objectives(cascade: Cascade) -> Iterator[Finding]:
         count = sum(o.active for o in cascade.team_objectives(team.id))
         if count > limit:
             message = f"team {team.id} owns {count} active objectives, more than max-objectives ({limit})"
-            yield new_finding("CB304", message, team.id, team.span)
+            yield new_finding("CB304", message, team.id, team.span, TEAM)
     for person in goals.people.values():
         count = sum(o.active for o in cascade.person_objectives(person.id))
         if count > limit:
             message = f"person {person.id} has {count} active objectives, more than max-objectives ({limit})"
-            yield new_finding("CB304", message, person.id, person.span)
+            yield new_finding("CB304", message, person.id, person.span, PERSON)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.findings import Finding, new_finding
+from catchball.findings import AIM, MEASURE, OBJECTIVE, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
 
@@ -39,8 +39,9 @@ def unmeasured(cascade: Cascade) -> Iterator[Finding]:
         if getattr(goal, "person", None) is not None and getattr(goal, "team", None) is None:
             continue
         if not goal.measures:
-            noun = "aim" if goal.id in cascade.goals.aims else "objective"
-            yield new_finding("CB401", f"{noun} {goal.id} has no measures", goal.id, goal.span)
+            noun = AIM if goal.id in cascade.goals.aims else OBJECTIVE
+            message = f"{noun} {goal.id} has no measures"
+            yield new_finding("CB401", message, goal.id, goal.span, noun)
 
 
 @rule("CB402")
@@ -67,7 +68,7 @@ def unowned(cascade: Cascade) -> Iterator[Finding]:
     for objective in cascade.goals.objectives.values():
         if objective.active and objective.team is not None and objective.person is None and objective.owner is None:
             message = f"objective {objective.id} has no owner: name the accountable person"
-            yield new_finding("CB402", message, objective.id, objective.span)
+            yield new_finding("CB402", message, objective.id, objective.span, OBJECTIVE)
 
 
 @rule("CB403")
@@ -102,7 +103,7 @@ def due_after_target(cascade: Cascade) -> Iterator[Finding]:
             limit = element.latest_by if target in goals.aims else element.due
             if limit is not None and objective.due > limit:
                 message = f"objective {objective.id} is due {objective.due}, after {target} ({limit})"
-                yield new_finding("CB403", message, objective.id, objective.span)
+                yield new_finding("CB403", message, objective.id, objective.span, OBJECTIVE)
 
 
 @rule("CB404")
@@ -130,6 +131,6 @@ def incomplete_measure(cascade: Cascade) -> Iterator[Finding]:
         for measure in goal.measures:
             missing = [k for k in ("baseline", "target") if getattr(measure, k) is None]
             if missing:
-                noun = "aim" if goal.id in cascade.goals.aims else "objective"
+                noun = AIM if goal.id in cascade.goals.aims else OBJECTIVE
                 message = f"{noun} {goal.id}: measure {measure.name!r} has no {' or '.join(missing)}"
-                yield new_finding("CB404", message, goal.id, goal.span)
+                yield new_finding("CB404", message, goal.id, goal.span, MEASURE)

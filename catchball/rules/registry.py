@@ -14,9 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from catchball.errors import SettingsError
-from catchball.rules.catalog import CODES, NAMES
-from catchball.spelling import did_you_mean
+from catchball.rules.catalog import CODES
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
 FAMILIES = ("structure", "alignment", "deployment", "quality", "conversation")
@@ -72,27 +70,3 @@ def all_rules() -> dict[str, Rule]:
         if unregistered:
             raise RuntimeError(f"codes without a rule: {sorted(unregistered)}")
     return {code: _RULES[code] for code in sorted(_RULES)}
-
-
-def match_codes(selector: str) -> set[str]:
-    """Codes a selector names: a code (CB201), a name (orphan), a prefix (CB2), or ALL."""
-    word = selector.strip()
-    if word.upper() == "ALL":
-        return set(CODES)
-    if word in NAMES:
-        return {NAMES[word]}
-    upper = word.upper()
-    return {code for code in CODES if code.startswith(upper)} if upper.startswith("CB") else set()
-
-
-def resolve_selectors(selectors: Iterable[str], where: str) -> set[str]:
-    """Codes for many selectors; an unknown one is an error naming `where`."""
-    
-    codes: set[str] = set()
-    for selector in selectors:
-        matched = match_codes(selector)
-        if not matched:
-            hint = did_you_mean(selector, list(CODES) + list(NAMES))
-            raise SettingsError(f"{where}: unknown rule {selector!r}{hint}")
-        codes |= matched
-    return codes

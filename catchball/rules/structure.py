@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.findings import Finding, new_finding
+from catchball.findings import AIM, OBJECTIVE, PERSON, TEAM, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
 from catchball.spelling import Suggestions
@@ -168,18 +168,19 @@ def unknown_team(cascade: Cascade) -> Iterator[Finding]:
     teams = Suggestions(goals.teams)
     for team in goals.teams.values():
         if team.parent is not None and team.parent not in goals.teams:
-            yield _unknown(team.id, team.span, f"team {team.id}: parent `{team.parent}`", team.parent, teams)
+            yield _unknown(team.id, TEAM, team.span, f"team {team.id}: parent `{team.parent}`", team.parent, teams)
     for person in goals.people.values():
         if person.team is not None and person.team not in goals.teams:
-            yield _unknown(person.id, person.span, f"person {person.id}: team `{person.team}`", person.team, teams)
+            label = f"person {person.id}: team `{person.team}`"
+            yield _unknown(person.id, PERSON, person.span, label, person.team, teams)
     for objective in goals.objectives.values():
         if objective.team is not None and objective.team not in goals.teams:
             label = f"objective {objective.id}: team `{objective.team}`"
-            yield _unknown(objective.id, objective.span, label, objective.team, teams)
+            yield _unknown(objective.id, OBJECTIVE, objective.span, label, objective.team, teams)
 
 
-def _unknown(element_id, span, label, name, teams: Suggestions) -> Finding:
-    return new_finding("CB106", f"{label} is not a defined team{teams.hint(name)}", element_id, span)
+def _unknown(element_id, kind, span, label, name, teams: Suggestions) -> Finding:
+    return new_finding("CB106", f"{label} is not a defined team{teams.hint(name)}", element_id, span, kind)
 
 
 @rule("CB107")
@@ -211,21 +212,25 @@ def unknown_person(cascade: Cascade) -> Iterator[Finding]:
     checked = bool(people)
     for aim in goals.aims.values():
         if checked and aim.owner is not None and aim.owner not in people:
-            yield _unknown_person(aim.id, aim.span, f"aim {aim.id}: owner `{aim.owner}`", aim.owner, names)
+            yield _unknown_person(aim.id, AIM, aim.span, f"aim {aim.id}: owner `{aim.owner}`", aim.owner, names)
     for team in goals.teams.values():
         if checked and team.lead is not None and team.lead not in people:
-            yield _unknown_person(team.id, team.span, f"team {team.id}: lead `{team.lead}`", team.lead, names)
+            yield _unknown_person(team.id, TEAM, team.span, f"team {team.id}: lead `{team.lead}`", team.lead, names)
     for objective in goals.objectives.values():
         if objective.person is not None and objective.person not in people:
             label = f"objective {objective.id}: person `{objective.person}`"
-            yield _unknown_person(objective.id, objective.span, label, objective.person, names)
+            yield _unknown_person(objective.id, OBJECTIVE, objective.span, label, objective.person, names)
         if checked and objective.owner is not None and objective.owner not in people:
             label = f"objective {objective.id}: owner `{objective.owner}`"
-            yield _unknown_person(objective.id, objective.span, label, objective.owner, names)
+            yield _unknown_person(objective.id, OBJECTIVE, objective.span, label, objective.owner, names)
 
 
-def _unknown_person(element_id, span, label, name, names) -> Finding:
-    return new_finding("CB107", f"{label} is not a defined person{names.hint(name)}", element_id, span)
+def _unknown_person(element_id, kind, span, label, name, names) -> Finding:
+    """The message names a person twice over: the name written, and the closest defined person."""
+    closest = names.closest(name)
+    hint = f" (did you mean `{closest}`?)" if closest else ""
+    people = (name, closest) if closest else (name,)
+    return new_finding("CB107", f"{label} is not a defined person{hint}", element_id, span, kind, people)
 
 
 @rule("CB108")
@@ -254,13 +259,13 @@ def bad_org_tree(cascade: Cascade) -> Iterator[Finding]:
     for team_id in org.extra_roots:
         team = goals.teams[team_id]
         message = f"team {team_id} has no parent, but {org.root} is already the root: give it a `parent`"
-        yield new_finding("CB108", message, team_id, team.span)
+        yield new_finding("CB108", message, team_id, team.span, TEAM)
     for cycle in org.cycles:
         team = goals.teams[cycle[0]]
         path = " → ".join(cycle + [cycle[0]]) if len(cycle) > 1 else f"{cycle[0]} → {cycle[0]}"
-        yield new_finding("CB108", f"teams form a cycle of parents: {path}", team.id, team.span)
+        yield new_finding("CB108", f"teams form a cycle of parents: {path}", team.id, team.span, TEAM)
     if org.root is None and goals.teams and not org.cycles:  # pragma: no cover - a rootless tree has a cycle
         first = next(iter(goals.teams.values()))
-        yield new_finding("CB108", "no team is the root: the board must have no `parent`", first.id, first.span)
+        yield new_finding("CB108", "no team is the root: the board must have no `parent`", first.id, first.span, TEAM)
     if not goals.teams and (goals.aims or goals.objectives):
         yield new_finding("CB108", "no teams are defined: add `teams:` with the board as the root", None, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from types import GeneratorType
 from typing import Iterator
 
 from catchball.metrics import counted, headline, percent
@@ -41,15 +42,7 @@ class CascadeView:
     # -- scope ---------------------------------------------------------------
 
     def _branch_teams(self, team_id: str | None) -> set[str] | None:
-        if team_id is None:
-            return None
-        org = self.cascade.org
-        branch, stack = set(), [team_id]
-        while stack:
-            team = stack.pop()
-            branch.add(team)
-            stack.extend(org.children.get(team, []))
-        return branch
+        return None if team_id is None else set(self.cascade.branch(team_id))
 
     def in_scope(self, objective: Objective) -> bool:
         if not self.options.people and objective.is_individual:
@@ -58,15 +51,8 @@ class CascadeView:
 
     def _relevant_goals(self) -> set[str]:
         """The branch's objectives and everything above them (for context)."""
-        relevant: set[str] = set()
-        stack = [o.id for o in self.goals.objectives.values() if self.cascade.owner_team(o.id) in self.branch]
-        while stack:
-            goal_id = stack.pop()
-            if goal_id in relevant:
-                continue
-            relevant.add(goal_id)
-            stack.extend(self.cascade.targets(goal_id))
-        return relevant
+        cascade = self.cascade
+        return cascade.way_up(o for o in self.goals.objectives if cascade.owner_team(o) in self.branch)
 
     # -- lines ---------------------------------------------------------------
 
@@ -116,24 +102,16 @@ class CascadeView:
         supporters = self.supporters_in_scope(aim.id)
         if not supporters:
             yield Line(1).add("no objectives support this aim yet", "italic dim")
-        yield from self.grouped(supporters, 1, aim.id, level=1, parent_team=None)
+        yield from _unfolded(self.grouped(supporters, 1, aim.id, level=1, parent_team=None))
         yield Line(0)
 
     def supporters_in_scope(self, goal_id: str) -> list[Objective]:
         """What supports `goal_id` and is shown. With --no-people, a team objective that
         supports an individual objective is shown where that objective would be."""
-        shown, seen = [], {goal_id}
-        stack = list(reversed(self.cascade.supporters(goal_id)))
-        while stack:
-            objective = stack.pop()
-            if objective.id in seen:
-                continue
-            seen.add(objective.id)
-            if self.in_scope(objective):
-                shown.append(objective)
-            elif not self.options.people and objective.is_individual:
-                stack.extend(reversed(self.cascade.supporters(objective.id)))
-        return shown
+        objectives = self.goals.objectives
+        hidden_person = (lambda o: o.is_individual) if not self.options.people else (lambda o: False)
+        below = self.cascade.below(goal_id, through=hidden_person)
+        return [objectives[b.id] for b in below if not b.repeat and self.in_scope(objectives[b.id])]
 
     def grouped(
         self, objectives: list[Objective], depth: int, parent_id: str, level: int, parent_team: str | None
@@ -141,6 +119,8 @@ class CascadeView:
         """Objectives under a parent, grouped by owner team (org-tree order), people within team.
 
         A group from the parent's own team (its people, usually) needs no team heading.
+        The levels below are yielded as generators, unfolded by `_unfolded`: a
+        cascade thousands of levels deep must not nest Python calls that deep.
         """
         if self.options.depth is not None and level > self.options.depth:
             if objectives:
@@ -156,14 +136,14 @@ class CascadeView:
                 inner = depth + 1
             members = groups[team_id]
             for objective in (o for o in members if not o.is_individual):
-                yield from self.objective_lines(objective, inner, parent_id, level)
+                yield self.objective_lines(objective, inner, parent_id, level)
             by_person: dict[str, list[Objective]] = defaultdict(list)
             for objective in (o for o in members if o.is_individual):
                 by_person[objective.person].append(objective)
             for person_id, personal in by_person.items():
                 yield Line(inner).add(f"👤 {self.person_name(person_id)}", "blue")
                 for objective in personal:
-                    yield from self.objective_lines(objective, inner + 1, parent_id, level)
+                    yield self.objective_lines(objective, inner + 1, parent_id, level)
 
     def team_line(self, depth: int, team_id: str | None) -> Line:
         if team_id is None:
@@ -181,7 +161,7 @@ class CascadeView:
         team = self.cascade.owner_team(objective.id)
         # With --team, the objectives above the branch are context: --depth counts the branch's levels.
         below = level + 1 if self.in_branch(objective) else level
-        yield from self.grouped(self.supporters_in_scope(objective.id), depth + 1, objective.id, below, team)
+        yield self.grouped(self.supporters_in_scope(objective.id), depth + 1, objective.id, below, team)
 
     def objective_line(self, objective: Objective, depth: int, show_link: bool = False, placed_under=None) -> Line:
         line = Line(depth).add(f"{objective.id}", "bold").add(f"  {objective.title or ''}")
@@ -271,6 +251,19 @@ class CascadeView:
         findings.add(", ").add(counted(h.warnings, "warning"), "yellow" if h.warnings else "green")
         findings.add(f", {counted(h.infos, 'info')}  ").add("(catchball check for the full list)", "dim")
         yield findings
+
+
+def _unfolded(lines) -> Iterator[Line]:
+    """The lines of a generator that yields lines and generators of the same kind, depth first, without recursion."""
+    stack = [iter(lines)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, GeneratorType):
+                stack.append(item)
+                break
+            yield item
+        else:
+            stack.pop()
 
 
 def measure_line(depth: int, measure) -> Line:
