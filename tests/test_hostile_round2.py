@@ -231,3 +231,240 @@ def test_template_names_in_messages_are_escaped(cli, make_repo, tmp_path):
     result = cli("report", "--template", path, make_repo())
     assert result.exit_code == 2
     assert "\u202e" not in result.stderr and "\x1b" not in result.stderr and "\\u202e" in result.stderr
+
+
+# --- --diff: the old tree is written by nothing git objects control -------------------------
+
+
+def mktree(top: Path, entries: list[tuple[str, str, str, str]]) -> str:
+    """A tree object from (mode, type, id, name) rows: duplicates allowed, as a push can carry them."""
+    text = "".join(f"{mode} {kind} {oid}\t{name}\n" for mode, kind, oid, name in entries)
+    return subprocess.run(["git", "mktree", "--missing"], cwd=top, input=text, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def blob(top: Path, content: bytes) -> str:
+    return subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=top, input=content,
+                          capture_output=True, check=True).stdout.decode().strip()
+
+
+def commit_tree(top: Path, goals_tree: str, goals: str = "goals") -> str:
+    root = mktree(top, [("040000", "tree", goals_tree, goals)])
+    return subprocess.run(["git", "commit-tree", root, "-m", "crafted"], cwd=top, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+@pytest.fixture
+def crafted(tmp_path):
+    repo = Repo(tmp_path / "repo", goals="goals").write(HEALTHY)
+    repo.commit("healthy")
+    return repo
+
+
+def test_a_symlink_beside_a_subtree_of_the_same_name_never_writes_through_the_link(crafted, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    top = crafted.top
+    link = blob(top, str(outside).encode())
+    inner = mktree(top, [("100644", "blob", blob(top, b"aims: []\n"), "x.yaml")])
+    healthy = [line.split(None, 3) for line in git(top, "ls-tree", "HEAD:goals").splitlines()]
+    rows = [(m, k, o, n) for m, k, o, n in healthy] + [("120000", "blob", link, "a"), ("040000", "tree", inner, "a")]
+    rev = commit_tree(top, mktree(top, rows))
+    done = run_cli("check", "--diff", rev, crafted.root)
+    assert done.returncode == 2
+    [line] = stderr_lines(done)
+    assert "holds the name 'a' twice" in line and "refused" in line
+    assert list(outside.iterdir()) == []
+
+
+def test_entries_no_file_system_holds_are_left_out_with_a_note(crafted):
+    top = crafted.top
+    healthy = [tuple(line.split(None, 3)) for line in git(top, "ls-tree", "HEAD:goals").splitlines()]
+    rows = healthy + [
+        ("120000", "blob", blob(top, b"x" * 5000), "long-target.yaml"),
+        ("120000", "blob", blob(top, b"a\0b"), "nul-target.yaml"),
+        ("100644", "blob", blob(top, b"aims: []\n"), "n" * 300 + ".yaml"),
+    ]
+    done = run_cli("check", "--diff", commit_tree(top, mktree(top, rows)), crafted.root)
+    assert done.returncode == 0, done.stderr
+    err = done.stderr.decode()
+    assert "Traceback" not in err
+    assert "long-target.yaml is a symlink no file system can hold" in err and "nul-target.yaml is a symlink" in err
+    assert "File name too long" in err
+
+
+def test_a_blob_past_the_size_limit_at_rev_is_never_read(crafted, monkeypatch):
+    import catchball.diff as diff_module
+
+    top = crafted.top
+    big = b"# filler\n" * (MAX_FILE_BYTES // 9 + 10)
+    healthy = [tuple(line.split(None, 3)) for line in git(top, "ls-tree", "HEAD:goals").splitlines()]
+    rev = commit_tree(top, mktree(top, healthy + [("100644", "blob", blob(top, big), "big.yaml")]))
+    read = []
+    real = diff_module._blobs
+
+    def watched(top, commit, wanted):
+        read.extend(str(relative) for _, _, relative in wanted)
+        return real(top, commit, wanted)
+
+    monkeypatch.setattr(diff_module, "_blobs", watched)
+    (crafted.root / "big.yaml").write_bytes(big)
+    result = crafted.diff(rev)
+    assert "big.yaml" not in read and read  # the other files were read
+    [old] = [f for f in result.diff.unchanged if f.file.endswith("big.yaml")]
+    assert old.code == "CB101" and "file is too large" in old.message
+
+
+# --- values read silently wrong ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, kind", [("1:8", "base-60"), ("1:30.5", "base-60"), ("010", "octal"), ("-1:00", "base-60")])
+def test_numbers_yaml_1_1_reads_otherwise_are_cb102(check_repo, written, kind):
+    text = HEALTHY["objectives/ward-7.yaml"].replace("baseline: 62", f"baseline: {written}")
+    result = check_repo({"objectives/ward-7.yaml": text})
+    [finding] = [f for f in result.findings if f.code == "CB102"]
+    assert f"reads as a YAML 1.1 {kind} number" in finding.message
+    assert "write a decimal number, or quote it" in finding.message
+    assert result.goals.objectives["W7-1"].measures == () or result.goals.objectives["W7-1"].measures[0].baseline is None
+
+
+def test_numbers_that_read_the_same_either_way_are_kept(check_repo):
+    text = HEALTHY["objectives/ward-7.yaml"].replace("baseline: 62", "baseline: 07").replace("target: 95", "target: 1_000")
+    result = check_repo({"objectives/ward-7.yaml": text})
+    measure = result.goals.objectives["W7-1"].measures[0]
+    assert (measure.baseline, measure.target) == (7, 1000) and not [f for f in result.findings if f.code == "CB102"]
+
+
+@pytest.mark.parametrize("written", [".inf", "-.inf", "+.inf", ".Inf", ".nan", "1e400", "inf", "'-inf'", "1" + "0" * 400])
+def test_every_non_finite_number_is_refused(check_repo, written):
+    text = HEALTHY["objectives/ward-7.yaml"].replace("target: 95", f"target: {written}")
+    result = check_repo({"objectives/ward-7.yaml": text})
+    [finding] = [f for f in result.findings if f.code == "CB102"]
+    assert "`measures: target` must be a number" in finding.message
+
+
+@pytest.mark.parametrize("length", [1024, 1025, 2000])
+def test_both_readers_agree_on_long_keys(check_repo, length):
+    key = "k" * length
+    plain = f"aims:\n  - id: TN-X\n    title: T\n    {key}: 1\n"
+    anchored = plain.replace("title: T", "title: &t T")  # an anchor sends the file to libyaml
+    found = []
+    for text in (plain, anchored):
+        result = check_repo({"long.yaml": text})
+        found.append([(f.code, f.line, f.column) for f in result.findings if f.file.endswith("long.yaml")])
+    assert found[0] == found[1]
+    assert ("CB101" in [code for code, _, _ in found[0]]) == (length > 1024)
+
+
+@pytest.mark.parametrize("command", [["check"], ["cascade"], ["status"], ["report"], ["trace", "TN-SAFE"]])
+def test_an_empty_path_is_exit_2_give_a_folder(cli, make_repo, command, monkeypatch):
+    monkeypatch.chdir(make_repo())
+    result = cli(*command, "")
+    assert result.exit_code == 2 and "give a folder" in result.stderr and "/ops.yaml" not in result.output
+
+
+# --- output streams ------------------------------------------------------------------------------
+
+ODD_TITLES = {
+    "true-north.yaml": HEALTHY["true-north.yaml"].replace(
+        "title: Zero avoidable harm", 'title: "Zéro \\u202e harm \\U0001F691 \\u200b ok"'
+    ),
+}
+JSON_COMMANDS = [["check", "-f", "json"], ["check", "-f", "sarif"], ["check", "-f", "gitlab"],
+                 ["trace", "TN-SAFE", "-f", "json"], ["status", "-f", "json"], ["rules", "-f", "json"], ["schema"]]
+TEXT_COMMANDS = [["check"], ["check", "-f", "github"], ["check", "-f", "markdown"], ["check", "-f", "junit"],
+                 ["cascade"], ["trace", "TN-SAFE"], ["status"], ["report"], ["rules"], ["rules", "CB201"]]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])
+@pytest.mark.parametrize("command", JSON_COMMANDS + TEXT_COMMANDS, ids=" ".join)
+def test_every_command_writes_to_a_stdout_that_is_not_utf8(make_repo, encoding, command):
+    root = make_repo(ODD_TITLES)
+    args = command if command[0] in ("rules", "schema") else [*command, root]
+    done = run_cli(*args, env={"PYTHONIOENCODING": encoding})
+    assert done.returncode in (0, 1), done.stderr
+    assert b"Traceback" not in done.stderr
+    text = done.stdout.decode(encoding)
+    if command in JSON_COMMANDS:
+        document = json.loads(text)  # still valid JSON, with the same text in it
+        if command[0] == "trace":
+            assert document["target"]["title"] == "Zéro \u202e harm \U0001F691 \u200b ok" if "target" in document else True
+    elif command[-1] == "junit":
+        import xml.dom.minidom
+
+        xml.dom.minidom.parseString(done.stdout)
+
+
+@pytest.mark.parametrize("command", JSON_COMMANDS + TEXT_COMMANDS, ids=" ".join)
+def test_a_closed_stdout_is_exit_2_with_one_line(make_repo, command):
+    root = make_repo({f"objectives/extra-{i:03}.yaml": f"team: ward-7\nobjectives:\n  - {{id: X{i}, title: T, supports: W7-9}}\n"
+                      for i in range(40)})
+    args = command if command[0] in ("rules", "schema") else [*command, root]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: the first write that reaches the pipe fails
+    try:
+        done = run_cli(*args, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2
+    assert stderr_lines(done)[-1] == "catchball: error: the output was closed before all of it was written (broken pipe)"
+    assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr
+
+
+def test_bidi_and_zero_width_characters_are_escaped_in_every_output(cli, make_repo):
+    root = make_repo({"objectives/ward-7.yaml": HEALTHY["objectives/ward-7.yaml"].replace(
+        "    owner: wm\n", '    "own\\u200ber": wm\n    "\\u202eevil": 1\n')})
+    for args in (["check"], ["check", "-f", "github"], ["check", "-f", "json"], ["check", "-f", "markdown"],
+                 ["check", "-f", "sarif"], ["check", "-f", "junit"], ["cascade"], ["trace", "W7-1"], ["report"]):
+        result = cli(*args, root)
+        shown = result.stdout + result.stderr
+        assert not [c for c in shown if c in "\u200b\u202e"], args
+        if args[0] == "check" and args[-1] != "json":
+            assert "own\\u200ber" in shown.replace("\\\\", "\\"), args
+
+
+def test_a_lookalike_or_invisible_character_is_named_in_the_hint(check_repo):
+    text = HEALTHY["objectives/ward-7.yaml"].replace("supports: SURG-1", 'supports: "SURG\\u20111"').replace(
+        "    owner: wm\n", '    "own\\u200ber": wm\n')
+    result = check_repo({"objectives/ward-7.yaml": text})
+    unknown = [f.message for f in result.findings if f.code == "CB103"]
+    assert unknown == ["unknown key `own\\u200ber` in objective W7-1 (did you mean `owner`? it differs from it "
+                       "only by invisible or lookalike characters)"]
+    dangling = [f.message for f in result.findings if f.code == "CB202"]
+    assert any("did you mean `SURG-1`? it differs from it only by invisible or lookalike characters" in m for m in dangling)
+
+
+def test_the_format_characters_are_unicode_s_cf_category():
+    import unicodedata
+
+    from catchball.findings import visible
+
+    every = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    assert [c for c in every if visible(c) == c] == []
+    assert visible("é ✓ 👩") == "é ✓ 👩"
+
+
+# --- growth ------------------------------------------------------------------------------------
+
+
+def test_unknown_keys_past_the_first_thousand_are_counted_not_listed(check_repo):
+    from catchball.load.limits import MAX_UNKNOWN_KEYS
+
+    text = "".join(f"k{i}: 1\n" for i in range(MAX_UNKNOWN_KEYS + 5000))
+    result = check_repo({"keys.yaml": text})
+    mine = [f for f in result.findings if f.file.endswith("keys.yaml")]
+    assert len(mine) == MAX_UNKNOWN_KEYS + 1 and {f.code for f in mine} == {"CB103"}
+    last = max(mine, key=lambda f: f.line)
+    assert last.line == MAX_UNKNOWN_KEYS + 1 and last.message.startswith("5,000 more unknown keys from here on")
+    assert sum("did you mean" in f.message for f in mine) <= 2_000
+
+
+def test_a_million_unknown_keys_cost_linear_time(make_repo):
+    """The probe's 1,000,000-key file took 55-60 s and 1 GB (307 s here on a busy day); 100,000 keys must be quick."""
+    import time
+
+    root = make_repo({"keys.yaml": "".join(f"k{i}: 1\n" for i in range(100_000))})
+    started = time.monotonic()
+    done = run_cli("check", "-f", "json", root)
+    assert done.returncode == 0 and len(json.loads(done.stdout)["findings"]) < 1_100  # CB103 is a warning
+    assert time.monotonic() - started < 60

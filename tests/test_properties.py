@@ -435,3 +435,156 @@ def test_random_broken_repositories_keep_every_invariant(case, file_layout, rnd:
                 assert (objective_id in orphans) == (not traces(goals, objective_id)), objective_id
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- hostile YAML features (issue 11): merge keys, core tags with any value --------------------
+#
+# Kept as their own strategies and tests, so that other generators (deep
+# chains, deep org trees) can be added beside them without touching these.
+
+CORE_TAGS = ["str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "binary", "set"]
+tag_values = st.one_of(
+    st.sampled_from(["_", "", "garbage", "1:8", "010", ".inf", "-.inf", ".nan", "9" * 30, "2027-13-45", "0x", "~", "yes"]),
+    st.from_regex(r"[A-Za-z0-9_.:+-]{0,12}", fullmatch=True),
+)
+FIELDS = ["due", "by", "baseline", "target", "headcount", "title", "id", "status", "supports", "owner"]
+
+
+@st.composite
+def tagged_scalars(draw) -> str:
+    """`!!tag value`, the value plain or quoted."""
+    value = draw(tag_values)
+    if draw(st.booleans()):
+        value = json.dumps(value)
+    return f"!!{draw(st.sampled_from(CORE_TAGS))} {value}".rstrip()
+
+
+@st.composite
+def merge_files(draw) -> str:
+    """A goals file whose elements merge anchored mappings: in chains, in lists, into themselves, in loops."""
+    anchors = draw(st.integers(1, 4))
+    lines = ["defaults:"]
+    for n in range(anchors):
+        lines.append(f"  d{n}: &d{n}")
+        lines.append(f"    due: {draw(st.sampled_from(['2027-03-31', '!!timestamp x', '1:8', 'soon']))}")
+        for _ in range(draw(st.integers(0, 2))):  # a merge of an earlier anchor, this one (a loop), or a later one
+            target = draw(st.integers(0, anchors - 1))
+            if target <= n or draw(st.booleans()):
+                lines.append(f"    <<: *d{target}" if target <= n else f"    owner: d{target}")
+    lines += ["team: ward-7", "objectives:"]
+    for n in range(draw(st.integers(1, 3))):
+        lines.append(f"  - &o{n}")
+        lines.append(f"    id: M-{n}")
+        lines.append("    title: Merged")
+        lines.append("    supports: W7-1")
+        refs = draw(st.lists(st.integers(0, anchors - 1), min_size=1, max_size=3))
+        merged = ", ".join(f"*d{r}" for r in refs)
+        lines.append(f"    <<: [{merged}]" if len(refs) > 1 else f"    <<: {merged}")
+        if draw(st.booleans()):
+            lines.append(f"    <<: *o{n}")  # the mapping merges itself
+        if draw(st.booleans()):
+            lines.append(f"    {draw(st.sampled_from(FIELDS))}: {draw(tagged_scalars())}")
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def tagged_files(draw) -> str:
+    """A goals file whose fields hold core tags with arbitrary values, in block and flow style."""
+    lines = ["team: ward-7", "objectives:"]
+    for n in range(draw(st.integers(1, 3))):
+        lines += [f"  - id: T-{n}", "    title: Tagged", "    supports: W7-1"]
+        for field in draw(st.lists(st.sampled_from(FIELDS[:5]), max_size=3, unique=True)):
+            if field in ("by", "baseline", "target"):
+                lines.append(f"    measures:\n      - {{name: m, {field}: {draw(tagged_scalars())}}}")
+            else:
+                lines.append(f"    {field}: {draw(tagged_scalars())}")
+    lines += ["teams:", f"  - {{id: t-x, name: X, parent: board, headcount: {draw(tagged_scalars())}}}"]
+    return "\n".join(lines) + "\n"
+
+
+def assert_read_cleanly(text: str) -> None:
+    """Read serially and as a worker process sends it back: no exception, known codes, same result."""
+    from catchball.load.parallel import pack, unpack
+    from catchball.load.reader import read_goals_file
+
+    part = read_goals_file(text.encode("utf-8"), "goals/hostile.yaml")
+    for f in part.findings:
+        assert f.code in CODES and f.file == "goals/hostile.yaml" and f.line >= 1 and f.column >= 1, f
+    again = unpack(pack(part))
+    assert (again.objectives, again.teams, again.findings) == (part.objectives, part.teams, part.findings)
+    for objective in part.objectives:
+        for measure in objective.measures:
+            for number in (measure.baseline, measure.target):
+                assert number is None or number == number and abs(number) != float("inf"), measure
+
+
+@given(merge_files())
+def test_merge_keys_in_any_arrangement_are_read_or_refused_never_a_crash(text):
+    assert_read_cleanly(text)
+
+
+@given(tagged_files())
+def test_core_tags_with_any_value_are_findings_never_a_crash(text):
+    assert_read_cleanly(text)
+
+
+# --- every command with a stdout that is not UTF-8 (issue 11) --------------------------------------
+
+NON_UTF8 = ["cp1252", "latin-1", "ascii"]
+
+
+def run_with_stdout(args: list[str], encoding: str) -> tuple[int, bytes]:
+    """Run the CLI in this process with sys.stdout a strict `encoding` stream, as a Windows redirect gives."""
+    import sys
+
+    from catchball.cli import app
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", write_through=True)
+    saved, sys.stdout = sys.stdout, stream
+    saved_err, sys.stderr = sys.stderr, io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="strict")
+    try:
+        code = app(args=args, prog_name="catchball", standalone_mode=False)
+    except SystemExit as exc:  # typer.Exit ends in SystemExit outside standalone mode for some paths
+        code = exc.code
+    finally:
+        sys.stdout, sys.stderr = saved, saved_err
+    stream.flush()
+    return (0 if code is None else code), raw.getvalue()
+
+
+@settings(max_examples=10)
+@given(repositories(), st.sampled_from(NON_UTF8))
+def test_every_command_runs_with_a_stdout_that_is_not_utf8(repo, encoding):
+    workdir = Path(tempfile.mkdtemp(prefix="catchball-enc-"))
+    try:
+        root = write(workdir / "goals", {p: t.encode() for p, t in layout(repo, "split").items()},
+                     sorted(layout(repo, "split")))
+        first_aim = repo["aims"][0][0][1]
+        commands = [["check", "-f", name] for name in FORMAT_NAMES] + [
+            ["cascade"], ["status"], ["status", "-f", "json"], ["report"],
+            ["trace", str(first_aim)], ["trace", str(first_aim), "-f", "json"],
+        ]
+        for command in commands:
+            code, out = run_with_stdout([*command, str(root)], encoding)
+            assert code in (0, 1), (command, code)
+            text = out.decode(encoding)
+            if command[-1] in ("json", "sarif", "gitlab"):
+                json.loads(text)
+            elif command[-1] == "junit":
+                ET.fromstring(out)
+        for command in (["rules"], ["rules", "-f", "json"], ["schema"]):
+            code, out = run_with_stdout(command, encoding)
+            assert code == 0 and out.decode(encoding)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@given(st.text(), st.sampled_from(NON_UTF8))
+def test_escaped_documents_mean_the_same_in_any_encoding(text, encoding):
+    from catchball.cli.streams import JSON, TEXT, XML, escape_for
+
+    document = json.dumps({"t": text}, ensure_ascii=False)
+    assert json.loads(escape_for(document, JSON, encoding).encode(encoding)) == {"t": text}
+    for kind in (TEXT, XML):
+        escape_for(text, kind, encoding).encode(encoding)  # never raises

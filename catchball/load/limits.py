@@ -28,6 +28,12 @@ MAX_DEPTH = 100
 ALIAS_ALLOWANCE = 10_000
 
 
+# Unknown keys (CB103) listed one by one per file; past this, one more CB103
+# says how many more there are. A file of 1,000,000 stray keys (12 MB) would
+# otherwise make a million findings for every format to write (docs/limits.md).
+MAX_UNKNOWN_KEYS = 1_000
+
+
 class LimitExceeded(Exception):
     """A file is past one of the limits; the message says which, for the user."""
 

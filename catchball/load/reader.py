@@ -17,13 +17,13 @@ import yaml
 from catchball.findings import Finding, FindingCollector
 from catchball.load import fields as F
 from catchball.load import yaml_nodes as Y
-from catchball.load.limits import ALIAS_ALLOWANCE, MAX_DEPTH
+from catchball.load.limits import ALIAS_ALLOWANCE, MAX_DEPTH, MAX_UNKNOWN_KEYS
 from catchball.load.nesting import nesting_fault
 from catchball.load.plain import MAPPING_NODES as _MAPPING
 from catchball.load.plain import SCALAR_NODES as _SCALAR
 from catchball.load.plain import SEQUENCE_NODES as _SEQUENCE
 from catchball.load.plain import NotPlain, PlainMapping, PlainScalar, compose_plain, resolve_plain
-from catchball.spelling import did_you_mean as suggest
+from catchball.spelling import Suggestions
 from catchball.model import Aim, Measure, Objective, Person, Span, Team
 
 _ID_RE = re.compile(F.ID_PATTERN)
@@ -91,6 +91,13 @@ def read_goals_file(raw: bytes, display_path: str) -> FileGoals:
         mark = exc.node.start_mark
         fault = Y.ParseFault(str(exc), mark.line + 1, mark.column + 1)
         return FileGoals(display_path, findings=[_invalid_yaml(fault, display_path)])
+    if reader.first_unlisted is not None:
+        element_id, span = reader.first_unlisted
+        more = reader.unknown_keys - MAX_UNKNOWN_KEYS
+        reader.collector.add(
+            "CB103", f"{more:,} more unknown keys from here on, not listed one by one (the first "
+            f"{MAX_UNKNOWN_KEYS:,} in this file are): is this a goals file?", element_id, span,
+        )
     result.findings.extend(reader.collector.findings())
     return result
 
@@ -106,6 +113,9 @@ class _FileReader:
         self.file = file
         self.budget = budget
         self.collector = FindingCollector()
+        self.suggestions: dict[int, Suggestions] = {}
+        self.unknown_keys = 0
+        self.first_unlisted: tuple | None = None
         self.merging: list = []  # the mappings whose merge keys are being followed, outermost first
         self.noun: str | None = None  # the kind of element being read (aim, team, person, objective)
 
@@ -113,6 +123,14 @@ class _FileReader:
 
     def span(self, node: yaml.Node) -> Span:
         return Span(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def suggest(self, word: str, known) -> str:
+        # One index per set of known words and file, so its lookup budget holds
+        # for the file: a million unknown keys get 2,000 hints, not a million.
+        index = self.suggestions.get(id(known))
+        if index is None:
+            index = self.suggestions[id(known)] = Suggestions(known)
+        return index.hint(word)
 
     def spend(self, count: int = 1) -> None:
         self.budget -= count
@@ -229,7 +247,14 @@ class _FileReader:
         return elements
 
     def unknown_key(self, key, key_node, known, element_id, span, where) -> None:
-        hint = suggest(key, known)
+        self.unknown_keys += 1
+        if self.unknown_keys > MAX_UNKNOWN_KEYS:
+            # A file of a million stray keys would make a million findings for
+            # every format to write: the first ones say what is wrong, one more says how much.
+            if self.unknown_keys == MAX_UNKNOWN_KEYS + 1:
+                self.first_unlisted = (element_id, span)
+            return
+        hint = self.suggest(key, known)
         if not hint and re.fullmatch(r"\d[\d ].*", key):
             hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
         if not hint:  # nothing close: the spec asks for a suggestion, so name what is allowed
@@ -346,7 +371,7 @@ class _FileReader:
         if kind == F.CHOICE:
             if text not in spec.choices:
                 self.invalid(
-                    f"`{key}` {text!r} is not one of {', '.join(spec.choices)}{suggest(text, spec.choices)}",
+                    f"`{key}` {text!r} is not one of {', '.join(spec.choices)}{self.suggest(text, spec.choices)}",
                     element_id, span,
                 )
                 return None
