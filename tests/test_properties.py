@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import datetime as dt
