@@ -95,7 +95,7 @@ class ParseCache:
     @classmethod
     def open(cls, settings=None) -> "ParseCache | None":
         """The user's cache, or None when it is off or its folder cannot be made."""
-        if not enabled_by_environment():
+        if not enabled_by_environment() or not STORABLE:
             return None
         folder = cache_folder()
         try:
