@@ -29,11 +29,11 @@ LAYERS = {
     "catchball.spelling": 0,
     "catchball.findings": 0,
     "catchball.identity": 0,
-    "catchball.output": 0,
     "catchball.rules.catalog": 0,  # the code table: data the reader needs too
     # 1: reading the goals
     "catchball.load": 1,
     "catchball.settings": 1,
+    "catchball.output": 1,  # refuses to write over a goals file, so it knows their names (load.discover)
     # 2: the cascade
     "catchball.graph": 2,
     # 3: the rules
