@@ -11,24 +11,33 @@ process, from interpreter start to exit:
 
 - the floors: reading the bytes of every file, and the fastest parse
   available of the same files (rapidyaml, when installed; see floor.py);
-- PyYAML's libyaml loader (yaml.load with CSafeLoader) on the same files;
-- `catchball check`, `catchball cascade` and `catchball report` on the root,
-  output to /dev/null;
+- PyYAML's libyaml loader (yaml.load with CSafeLoader) on the same files
+  (up to 20,000 staff: it takes minutes above);
+- `catchball check`, `cascade`, `report` and `status` on the root (above
+  20,000 staff check alone, cold), output to /dev/null: cold (an empty parse cache folder for every run), warm (the
+  cache filled by an unmeasured run first), and for check also "warm, one
+  file changed" (a different comment appended to one file before each run);
+- with both 20,000 and 200,000 staff: each stage of check in one process
+  (benchmarks/stages.py), to judge that every stage grows linearly;
 
 and prints wall seconds, peak memory (the process's maximum resident set),
-objectives per second and the ratio to the parse floor, then checks the
-targets of the performance issue, each as a ratio measured in this run:
+objectives per second and the ratios to the parse floor and to libyaml,
+then judges the targets of the performance issue (17), each a ratio
+measured in this run:
 
-- 20,000 staff: check at least 5 times faster than the libyaml load, and
-  within 4 times the parse floor; cascade and report within 2 times check;
-  peak memory under 400 MB;
-- 1,500,000 staff: check within 4 times the parse floor, under 8 GB;
-- `catchball --version` within 6 times `python -c pass`.
+- 20,000 staff, cold: check at most 8 times the floor and at least 2 times
+  faster than the libyaml load; warm: at most 3 times the floor, one file
+  changed at most 3.5 times; cascade, report and status each within 1.3
+  times check, cold and warm; peak memory under 200 MB;
+- 200,000 staff, cold: at most 10 times the floor, under 1.5 GB; every
+  stage at most 12 times its time at 20,000 staff;
+- 1,500,000 staff: under 8 GB (the time and the ratio are reported);
+- `catchball --version` within 4 times `python -c pass`.
 
 Times are the best of --repeat runs (default 1 above 200,000 staff, else 3);
-peak memory is the largest seen. Exit status 1 when a target fails.
-catchball keeps no cache between runs, so every figure is that of a run on
-a fresh checkout.
+peak memory is the largest seen. Exit status 1 when a target fails. The
+cache folders of a run are temporary and removed at the end: the user's own
+cache is never read or written.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,18 +88,28 @@ class Size:
     runs: dict[str, Run] = field(default_factory=dict)
 
 
-def measure(label: str, argv: list[str], *, repeat: int, env: dict | None = None, objectives: int = 0) -> Run:
-    """Best wall time and largest peak memory of `repeat` runs of argv, stdout discarded."""
+def measure(label: str, argv: list[str], *, repeat: int, env=None, objectives: int = 0,
+            before=None, after=None) -> Run:
+    """Best wall time and largest peak memory of `repeat` runs of argv, stdout discarded.
+
+    `env` is a dict, or a function giving each run its own (a fresh cache
+    folder); `before` and `after` run around each run, outside its timing.
+    """
     best, peak, code, note = None, 0.0, 0, ""
     for _ in range(repeat):
+        if before is not None:
+            before()
+        run_env = env() if callable(env) else env
         start = time.perf_counter()
         with open(os.devnull, "wb") as sink:
-            process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, env=env)
+            process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, env=run_env)
             stderr = process.stderr.read()
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
             process.stderr.close()
         elapsed = time.perf_counter() - start
+        if after is not None:
+            after()
         best = elapsed if best is None else min(best, elapsed)
         peak = max(peak, _megabytes(usage.ru_maxrss))
         code = process.returncode
@@ -131,22 +151,62 @@ def have_rapidyaml() -> bool:
     return subprocess.run([PYTHON, "-c", "import ryml"], capture_output=True).returncode == 0
 
 
-def bench_size(size: Size, repeat: int, env: dict, parse_floor: str) -> None:
+COMMANDS = ("check", "cascade", "report", "status", "capability", "measures")
+LIMIT = {"capability": 1.2}  # the capability issue asks 1.2x check; the others 1.3x (measures 1.5x was the measures issue's bound, 1.3x is the performance issue's)
+
+
+def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Path) -> None:
     repo, objectives = str(size.repo), size.stats["objectives"]
     runs = size.runs
 
     def run(key: str, label: str, argv: list[str], **kw) -> None:
         print(f"  {label} ...", file=sys.stderr, flush=True)
-        runs[key] = measure(label, argv, repeat=repeat, env=env, objectives=objectives, **kw)
+        runs[key] = measure(label, argv, repeat=repeat, objectives=objectives, **kw)
 
-    run("read", "floor: read the bytes", FLOOR + ["read", repo])
-    run("parse", f"floor: fastest parse ({parse_floor})", FLOOR + [parse_floor, repo])
-    if size.staff <= 200_000:  # libyaml takes about 10 minutes at national scale
-        run("csafe", "PyYAML libyaml load (CSafeLoader)", FLOOR + ["csafe", repo])
-    run("check", "catchball check", CATCHBALL + ["check", repo])
-    run("cascade", "catchball cascade", CATCHBALL + ["cascade", repo])
-    run("report", "catchball report", CATCHBALL + ["report", repo])
-    run("capability", "catchball capability", CATCHBALL + ["capability", repo])
+    run("read", "floor: read the bytes", FLOOR + ["read", repo], env=env)
+    run("parse", f"floor: fastest parse ({parse_floor})", FLOOR + [parse_floor, repo], env=env)
+    if size.staff <= 20_000:  # libyaml alone takes minutes above (about 100 s at 200,000 staff)
+        run("csafe", "PyYAML libyaml load (CSafeLoader)", FLOOR + ["csafe", repo], env=env)
+    warm_dir = scratch / f"warm-{size.staff}"
+    warm = dict(env, CATCHBALL_CACHE_DIR=str(warm_dir))
+    # Above 20,000 staff only check, cold: the targets there are its time and memory.
+    for command in COMMANDS if size.staff <= 20_000 else COMMANDS[:1]:
+        # cold: an empty cache folder for every run (each run writes its entries, as a first run would)
+        run(f"{command} cold", f"catchball {command}, cold", CATCHBALL + [command, repo],
+            env=lambda: dict(env, CATCHBALL_CACHE_DIR=tempfile.mkdtemp(dir=scratch)))
+        if size.staff > 20_000:
+            continue
+        measure("fill", CATCHBALL + [command, repo], repeat=1, env=warm)  # unmeasured: fills the cache
+        run(f"{command} warm", f"catchball {command}, warm", CATCHBALL + [command, repo], env=warm)
+        if command == "check":
+            changed = _one_file(size.repo)
+            run("check changed", "catchball check, warm, one file changed", CATCHBALL + [command, repo],
+                env=warm, before=changed.change, after=changed.restore)
+
+
+class _one_file:
+    """Change one goals file before each run (a new comment each time), put it back after."""
+
+    def __init__(self, repo: Path) -> None:
+        self.path = sorted(repo.rglob("objectives/*/*/*.yaml"))[0]
+        self.original = self.path.read_bytes()
+        self.count = 0
+
+    def change(self) -> None:
+        self.count += 1
+        self.path.write_bytes(self.original + f"# changed for the benchmark, run {self.count}\n".encode())
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
+
+
+def stages(size: Size, scratch: Path) -> dict[str, float]:
+    """Each stage's seconds in one process (benchmarks/stages.py), to judge linear growth."""
+    out = scratch / f"stages-{size.staff}.json"
+    print(f"  stages of check ...", file=sys.stderr, flush=True)
+    subprocess.run([PYTHON, str(HERE / "stages.py"), str(size.repo), "--json", str(out)],
+                   stdout=subprocess.DEVNULL, check=True)
+    return json.loads(out.read_text())
 
 
 def startup(repeat: int, env: dict) -> dict[str, Run]:
@@ -163,44 +223,70 @@ def print_table(size: Size) -> None:
         f"{stats['objectives']:,} objectives, {stats['teams']:,} teams, {stats['people']:,} people"
     )
     floor = size.runs["parse"].seconds
-    print(f"  {'':40} {'seconds':>8} {'peak MB':>8} {'objectives/s':>13} {'x floor':>8}")
+    libyaml = size.runs["csafe"].seconds if "csafe" in size.runs else 0
+    print(f"  {'':44} {'seconds':>8} {'peak MB':>8} {'objectives/s':>13} {'x floor':>8} {'x libyaml':>10}")
     for run in size.runs.values():
         ratio = run.seconds / floor if floor else 0
-        line = f"  {run.label:40} {run.seconds:8.2f} {run.peak_mb:8.0f} {run.rate:13,.0f} {ratio:8.2f}"
+        against = f"{run.seconds / libyaml:10.2f}" if libyaml else f"{'':10}"
+        line = f"  {run.label:44} {run.seconds:8.2f} {run.peak_mb:8.0f} {run.rate:13,.0f} {ratio:8.2f} {against}"
         print(line + (f"  ({run.note})" if run.note else ""))
 
 
-def targets(sizes: list[Size], boot: dict[str, Run]) -> list[tuple[str, str, bool]]:
-    """(target, measured, held) for every target that this run can judge."""
+def targets(sizes: list[Size], boot: dict[str, Run], staged: dict[int, dict]) -> list[tuple[str, str, bool]]:
+    """(target, measured, held) for every target of the performance issue that this run can judge."""
     results = []
     by_staff = {s.staff: s.runs for s in sizes}
+
+    def failed(run: Run) -> str | None:
+        return run.note or None
+
     if 20_000 in by_staff:
         r = by_staff[20_000]
-        check = r["check"].seconds
+        floor = r["parse"].seconds
+        cold = r["check cold"].seconds
+        ratio = cold / floor
+        results.append(("20k cold: check <= 8x parse floor", f"{ratio:.2f}x", ratio <= 8))
         if "csafe" in r:
-            speedup = r["csafe"].seconds / check
-            results.append(("20k: check >= 5x faster than libyaml load", f"{speedup:.1f}x", speedup >= 5))
-        ratio = check / r["parse"].seconds
-        results.append(("20k: check <= 4x parse floor", f"{ratio:.2f}x", ratio <= 4))
-        for name in ("cascade", "report"):
-            if r[name].note:
-                results.append((f"20k: {name} <= 2x check", r[name].note, False))
+            speedup = r["csafe"].seconds / cold
+            results.append(("20k cold: check >= 2x faster than libyaml load", f"{speedup:.2f}x", speedup >= 2))
+        ratio = r["check warm"].seconds / floor
+        results.append(("20k warm: check <= 3x parse floor", f"{ratio:.2f}x", ratio <= 3))
+        ratio = r["check changed"].seconds / floor
+        results.append(("20k warm, one file changed: check <= 3.5x floor", f"{ratio:.2f}x", ratio <= 3.5))
+        for command in COMMANDS[1:]:
+            for state in ("cold", "warm"):
+                run, check = r[f"{command} {state}"], r[f"check {state}"]
+                limit = LIMIT.get(command, 1.3)
+                name = f"20k {state}: {command} <= {limit}x check"
+                if failed(run):
+                    results.append((name, run.note, False))
+                    continue
+                ratio = run.seconds / check.seconds
+                results.append((name, f"{ratio:.2f}x", ratio <= limit))
+        peak = max(run.peak_mb for key, run in r.items() if key.split()[0] in COMMANDS)
+        results.append(("20k: peak memory < 200 MB (every command)", f"{peak:.0f} MB", peak < 200))
+    if 200_000 in by_staff:
+        r = by_staff[200_000]
+        ratio = r["check cold"].seconds / r["parse"].seconds
+        results.append(("200k cold: check <= 10x parse floor", f"{ratio:.2f}x", ratio <= 10))
+        peak = r["check cold"].peak_mb
+        results.append(("200k: check peak memory < 1.5 GB", f"{peak / 1024:.2f} GB", peak < 1.5 * 1024))
+    if 20_000 in staged and 200_000 in staged:
+        small, large = staged[20_000], staged[200_000]
+        for stage, seconds in large.items():
+            # stages under 50 ms at 200,000 staff are noise, not growth
+            if seconds < 0.05 or stage not in small:
                 continue
-            ratio = r[name].seconds / check
-            results.append((f"20k: {name} <= 2x check", f"{ratio:.2f}x", ratio <= 2))
-        if "capability" in r:
-            ratio = r["capability"].seconds / check
-            results.append(("20k: capability <= 1.2x check", f"{ratio:.2f}x", ratio <= 1.2))
-        peak = max(r[name].peak_mb for name in ("check", "cascade", "report"))
-        results.append(("20k: peak memory < 400 MB (check, cascade, report)", f"{peak:.0f} MB", peak < 400))
+            growth = seconds / max(small[stage], 1e-3)
+            results.append((f"stage {stage}: 200k <= 12x 20k", f"{growth:.1f}x", growth <= 12))
     if 1_500_000 in by_staff:
         r = by_staff[1_500_000]
-        ratio = r["check"].seconds / r["parse"].seconds
-        results.append(("1.5M: check <= 4x parse floor", f"{ratio:.2f}x", ratio <= 4))
-        peak = r["check"].peak_mb
-        results.append(("1.5M: check peak memory < 8 GB", f"{peak / 1024:.2f} GB", peak < 8 * 1024))
+        ratio = r["check cold"].seconds / r["parse"].seconds
+        results.append(("1.5M cold: check time / parse floor (reported)", f"{ratio:.2f}x", True))
+        peak = r["check cold"].peak_mb
+        results.append(("1.5M cold: check peak memory < 8 GB", f"{peak / 1024:.2f} GB", peak < 8 * 1024))
     ratio = boot["version"].seconds / boot["pass"].seconds
-    results.append(("catchball --version <= 6x python -c pass", f"{ratio:.2f}x", ratio <= 6))
+    results.append(("catchball --version <= 4x python -c pass", f"{ratio:.2f}x", ratio <= 4))
     return results
 
 
@@ -220,15 +306,21 @@ def main(argv: list[str] | None = None) -> int:
         print("rapidyaml is not installed: the parse floor falls back to libyaml", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    sizes = []
-    for staff in args.staff:
-        repo, stats = repository(args.out, staff)
-        size = Size(staff, repo, stats)
-        repeat = args.repeat or (1 if staff > 200_000 else 3)
-        print(f"{staff:,} staff:", file=sys.stderr, flush=True)
-        bench_size(size, repeat, env, parse_floor)
-        sizes.append(size)
-    boot = startup(args.repeat or 3, env)
+    sizes, staged = [], {}
+    scratch = Path(tempfile.mkdtemp(prefix="catchball-bench-"))  # the cache folders of this run
+    try:
+        for staff in args.staff:
+            repo, stats = repository(args.out, staff)
+            size = Size(staff, repo, stats)
+            repeat = args.repeat or (1 if staff > 200_000 else 3)
+            print(f"{staff:,} staff:", file=sys.stderr, flush=True)
+            bench_size(size, repeat, env, parse_floor, scratch)
+            if staff in (20_000, 200_000) and {20_000, 200_000} <= set(args.staff):
+                staged[staff] = stages(size, scratch)
+            sizes.append(size)
+        boot = startup(args.repeat or 3, env)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
     print(f"catchball benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"best of {args.repeat or '1-3'} runs, "
@@ -237,7 +329,10 @@ def main(argv: list[str] | None = None) -> int:
         print_table(size)
     print(f"\nstartup: python -c pass {boot['pass'].seconds:.3f} s, "
           f"catchball --version {boot['version'].seconds:.3f} s")
-    results = targets(sizes, boot)
+    for staff, stage_times in staged.items():
+        print(f"\nstages of check in one process, {staff:,} staff (benchmarks/stages.py, no cache, 1 worker):")
+        print("  " + ", ".join(f"{k} {v:.2f}" for k, v in stage_times.items() if v >= 0.01))
+    results = targets(sizes, boot, staged)
     print("\ntargets:")
     for name, measured, held in results:
         print(f"  {'PASS' if held else 'FAIL'}  {name:52} {measured}")

@@ -91,6 +91,7 @@ def run_check(
     progress: Progress | None = None,
     as_of: dt.date | None = None,
     freeze: bool = False,
+    cache: bool = True,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
@@ -102,7 +103,7 @@ def run_check(
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
-    loaded = load_goals(path, cwd, progress, freeze=freeze)
+    loaded = load_goals(path, cwd, progress, freeze=freeze, cache=cache)
     settings = loaded.goals.settings
     ignored |= set(settings.ignore)
     cascade = Cascade(loaded.goals, as_of)

@@ -77,6 +77,7 @@ def run_diff(
     new_only: bool = False,
     cwd: Path | None = None,
     as_of: dt.date | None = None,
+    cache: bool = True,
 ) -> CheckResult:
     """Check the goals at `path` now and at git revision `rev`, and compare.
 
@@ -84,7 +85,7 @@ def run_diff(
     not inside a git repository, or `rev` names no commit.
     """
     select, ignore = list(select), list(ignore)
-    current = run_check(path, select=select, ignore=ignore, cwd=cwd, as_of=as_of)
+    current = run_check(path, select=select, ignore=ignore, cwd=cwd, as_of=as_of, cache=cache)
     root, _ = find_root(path, cwd)
     top, prefix = repository_of(root)
     commit = resolve_commit(top, rev)
@@ -93,8 +94,10 @@ def run_diff(
         base_root.mkdir()
         extract_tree(top, commit, prefix, base_root, notes=current.notes)
         try:
-            # the same as-of day: a change is judged on what it changed, not on the calendar
-            base = run_check(str(base_root), select=select, ignore=ignore, as_of=current.cascade.as_of)
+            # The same as-of day: a change is judged on what it changed, not on the calendar.
+            # Not through the parse cache: the old tree is read from a new temporary
+            # folder each run, so its entries (keyed by path) could never be hit again.
+            base = run_check(str(base_root), select=select, ignore=ignore, as_of=current.cascade.as_of, cache=False)
         except NoGoalsError:
             base = None
         except CatchballError as exc:

@@ -1,25 +1,24 @@
-"""The cascade: aims and objectives as one networkx graph of `supports` links.
+"""The cascade: aims and objectives joined by their `supports` links.
 
-Nodes are the ids of aims and objectives; an edge objective -> target is a
-`supports` link to an aim or objective that exists. The elements themselves
-stay in the GoalSet. Ownership (objective -> team or person) and membership
-(person -> team) are plain indexes beside the graph, and the org tree is the
-OrgTree: a team has one owner chain, so a graph adds nothing there but
-memory (networkx costs about 500 bytes an edge, which at national scale is
-gigabytes; see docs/performance.md).
+An objective's links are kept both ways, as plain dicts of id lists: each
+objective's existing targets (`supports`, first mention order) and each
+goal's supporters (read order). Ownership (objective -> team or person) and
+membership (person -> team) are plain indexes beside them, and the org tree
+is the OrgTree. A networkx graph held the links until it was measured: it
+cost about 500 bytes an edge and a fifth of a second to import on every
+run, for questions that need only these two dicts (docs/performance.md);
+cycles are grouped by strongly_connected here.
 
-Nobody outside this module touches networkx: every question the rules and
-views ask is a method here, and each is linear in the size of the goals.
+Every question the rules and views ask is a method here, and each is
+linear in the size of the goals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterator
-
-import networkx as nx
 
 from catchball.asof import default_day
 from catchball.measurement import MeasureChart, chart_measures
@@ -102,25 +101,6 @@ class OrgTree:
         return self._enter[upper] <= self._enter[lower] and self._leave[lower] <= self._leave[upper]
 
 
-_NO_ATTRIBUTES: dict = {}
-
-
-class _LinkGraph(nx.DiGraph):
-    """A DiGraph whose nodes and edges carry no attributes: all share one empty dict.
-
-    networkx makes a new attribute dict for every node and edge (64 bytes
-    each, a tenth of the graph at national scale). Nothing here sets an
-    attribute, so they can all be the same empty dict (networkx's documented
-    factory hooks).
-    """
-
-    def node_attr_dict_factory(self) -> dict:  # type: ignore[override]
-        return _NO_ATTRIBUTES
-
-    def edge_attr_dict_factory(self) -> dict:  # type: ignore[override]
-        return _NO_ATTRIBUTES
-
-
 class Cascade:
     """Questions about one GoalSet's cascade, answered from the graph."""
 
@@ -128,22 +108,22 @@ class Cascade:
         self.goals = goals
         self.as_of = as_of if as_of is not None else default_day()  # the day CB405 and CB603 judge on
         self._measure_charts: tuple[MeasureChart, ...] | None = None
-        self.graph = _LinkGraph()
+        self._supporters: dict[str, list[str]] = {}  # goal id -> ids of objectives linking to it, read order
         self._owned: dict[tuple[str, str], list[str]] = {}  # team_node / person_node -> objective ids
         self._members: dict[str, list[str]] = {}  # team id -> person ids, in read order
         self._targets: dict[str, tuple[str, ...]] = {}  # objective id -> existing targets, first mention order
         self._build()
         self.org = _org_tree(goals)
         self._traced: set[str] | None = None
+        self._owner_teams: dict[str, str | None] | None = None
+        self._links: list[tuple[Objective, str, str, str, int | None]] | None = None
 
     # -- building --------------------------------------------------------
 
     def _build(self) -> None:
-        g, goals = self.graph, self.goals
+        goals = self.goals
         aims, objectives, teams, people = goals.aims, goals.objectives, goals.teams, goals.people
-        g.add_nodes_from(aims)
-        g.add_nodes_from(objectives)
-        targets = self._targets
+        targets, supporters = self._targets, self._supporters
         for o in objectives.values():
             supports = o.supports
             if supports:
@@ -153,7 +133,12 @@ class Cascade:
                 if len(known) != len(supports) or len(set(known)) != len(known):
                     supports = tuple(dict.fromkeys(known))
                 targets[o.id] = supports
-        g.add_edges_from((source, target) for source, links in targets.items() for target in links)
+                for target in supports:
+                    found = supporters.get(target)
+                    if found is None:
+                        supporters[target] = [o.id]
+                    else:
+                        found.append(o.id)
         members = self._members
         for p in people.values():
             if p.team in teams:
@@ -180,15 +165,58 @@ class Cascade:
         """The team a goal sits at: the root for aims, the team or person's team for objectives."""
         if goal_id in self.goals.aims:
             return self.org.root
-        objective = self.goals.objectives.get(goal_id)
-        if objective is None or not objective.ownership_ok:
-            return None
-        if objective.person is not None:
-            person = self.goals.people.get(objective.person)
-            team = person.team if person else None
-        else:
-            team = objective.team
-        return team if team in self.goals.teams else None
+        return self.owner_teams.get(goal_id)
+
+    @property
+    def owner_teams(self) -> dict[str, str | None]:
+        """Every objective's team (None when its owner is unknown), worked out once.
+
+        The alignment rules ask for the team of both ends of every link; asking
+        the people and teams tables again each time was most of their cost.
+        """
+        if self._owner_teams is None:
+            teams, people = self.goals.teams, self.goals.people
+            owners: dict[str, str | None] = {}
+            for objective in self.goals.objectives.values():
+                team = None
+                if objective.ownership_ok:
+                    if objective.person is not None:
+                        person = people.get(objective.person)
+                        team = person.team if person else None
+                    else:
+                        team = objective.team
+                    if team not in teams:
+                        team = None
+                owners[objective.id] = team
+            self._owner_teams = owners
+        return self._owner_teams
+
+    def links(self) -> list[tuple[Objective, str, str, str, int | None]]:
+        """(objective, its team, target, target's team, level gap) for each link both of whose ends are in the org tree.
+
+        Only active objectives' links to existing goals; the gap is None when
+        the target's team is not above the objective's. CB204 and CB206 both
+        read this one list, built once.
+        """
+        if self._links is None:
+            aims, objectives = self.goals.aims, self.goals.objectives
+            owners, depth, root = self.owner_teams, self.org.depth, self.org.root
+            enter, leave = self.org._enter, self.org._leave
+            found = []
+            for source, targets in self._targets.items():
+                objective = objectives[source]
+                team = owners.get(source)
+                if not objective.active or team not in depth:
+                    continue
+                for target in targets:
+                    target_team = root if target in aims else owners.get(target)
+                    if target_team not in depth:
+                        continue
+                    above = enter[target_team] <= enter[team] and leave[team] <= leave[target_team]
+                    gap = depth[team] - depth[target_team] if above else None
+                    found.append((objective, team, target, target_team, gap))
+            self._links = found
+        return self._links
 
     def people_in(self, *goal_ids: str | None) -> tuple[str, ...]:
         """The people behind the individual objectives among these ids (for findings that name them)."""
@@ -230,11 +258,11 @@ class Cascade:
         linear in the number of links, however many objectives there are.
         """
         if self._traced is None:
-            goals, pred = self.goals, self.graph.pred
+            goals, supporters = self.goals, self._supporters
             seen: set[str] = set()
             queue = deque(a.id for a in goals.aims.values() if a.active)
             while queue:
-                for source in pred[queue.popleft()]:
+                for source in supporters.get(queue.popleft(), ()):
                     if source in seen:
                         continue
                     objective = goals.objectives.get(source)
@@ -253,10 +281,8 @@ class Cascade:
 
     def supporters(self, goal_id: str, active_only: bool = True) -> list[Objective]:
         """Objectives that name this goal in `supports`, in read order."""
-        if goal_id not in self.graph:
-            return []
         objectives = self.goals.objectives
-        found = [objectives[s] for s in self.graph.pred[goal_id]]
+        found = [objectives[s] for s in self._supporters.get(goal_id, ())]
         return [o for o in found if o.active] if active_only else found
 
     # -- walks --------------------------------------------------------------
@@ -455,37 +481,79 @@ class Cascade:
 
         Peels off, in linear time, every active objective that no remaining
         active objective supports (Kahn's algorithm); what is left is empty
-        when there is no cycle. Only what is left goes to networkx's strongly
+        when there is no cycle. Only what is left is split into strongly
         connected components, so cycles are found without enumerating them.
         """
-        objectives = self.goals.objectives
+        objectives, aims = self.goals.objectives, self.goals.aims
+        dropped = {o.id for o in objectives.values() if not o.active}
+        # The links between active objectives (an objective that supports
+        # nothing has none and cannot be on a cycle).
         active_links = {
-            o.id: [t for t in self._targets.get(o.id, ()) if t in objectives and objectives[t].active]
-            for o in objectives.values()
-            if o.active
+            source: [t for t in targets if t not in aims and t not in dropped]
+            for source, targets in self._targets.items()
+            if source not in dropped
         }
-        supported_by = dict.fromkeys(active_links, 0)
-        for links in active_links.values():
-            for target in links:
-                supported_by[target] += 1
-        free = [o for o, count in supported_by.items() if count == 0]
+        supported_by = Counter(target for links in active_links.values() for target in links)
+        free = [o for o in active_links if o not in supported_by]
         while free:
-            for target in active_links[free.pop()]:
+            for target in active_links.get(free.pop(), ()):
                 supported_by[target] -= 1
                 if supported_by[target] == 0:
                     free.append(target)
         left = {o for o, count in supported_by.items() if count > 0}
         if not left:
             return []
-        links = nx.DiGraph()
-        links.add_nodes_from(left)
-        links.add_edges_from((o, t) for o in left for t in active_links[o] if t in left)
-        groups = []
-        for component in nx.strongly_connected_components(links):
-            if len(component) > 1 or links.has_edge(next(iter(component)), next(iter(component))):
-                groups.append(component)
+        within = {o: [t for t in active_links.get(o, ()) if t in left] for o in left}
+        groups = [c for c in strongly_connected(within) if len(c) > 1 or next(iter(c)) in within[next(iter(c))]]
         order = {goal_id: index for index, goal_id in enumerate(objectives)}
         return sorted((sorted(c, key=order.__getitem__) for c in groups), key=lambda c: order[c[0]])
+
+
+def strongly_connected(links: dict[str, list[str]]) -> list[set[str]]:
+    """The strongly connected components of a graph given as node -> successors (Tarjan's).
+
+    Iterative, so a long chain cannot exhaust Python's stack; linear in nodes
+    and links. Every successor must be a key of `links`.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+    for start in links:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(links[start]))]
+        while work:
+            node, successors = work[-1]
+            for successor in successors:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(links[successor])))
+                    break
+                if successor in on_stack and index[successor] < low[node]:
+                    low[node] = index[successor]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                if low[node] == index[node]:
+                    group = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.add(member)
+                        if member == node:
+                            break
+                    groups.append(group)
+    return groups
 
 
 def _org_tree(goals: GoalSet) -> OrgTree:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -27,6 +30,14 @@ _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_t
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
 settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The parse cache of every test run lives in a folder of its own, made here
+# before any test or subprocess starts and removed at exit: tests never read
+# or write the user's ~/.cache, and one run never sees another's entries. Run
+# the suite with CATCHBALL_NO_CACHE=1 to check everything without the cache.
+_CACHE_FOLDER = tempfile.mkdtemp(prefix="catchball-test-cache-")
+os.environ["CATCHBALL_CACHE_DIR"] = _CACHE_FOLDER
+atexit.register(shutil.rmtree, _CACHE_FOLDER, ignore_errors=True)
 
 # A small healthy organisation: board -> surgery -> ward-7, with people.
 HEALTHY = {

@@ -29,10 +29,6 @@ LAYERS = {
     "catchball.spelling": 0,
     "catchball.findings": 0,
     "catchball.identity": 0,
-    "catchball.output": 0,
-    "catchball.capability": 0,  # capability shares: a pure computation over the model (rules use it)
-    "catchball.spc": 0,  # SPC: a pure computation
-    "catchball.icons": 0,
     "catchball.rules.catalog": 0,  # the code table: data the reader needs too
     "catchball.asof": 0,  # the as-of day
     "catchball.spc": 0,  # pure: series in, chart out
@@ -42,6 +38,7 @@ LAYERS = {
     # 1: reading the goals
     "catchball.load": 1,
     "catchball.settings": 1,
+    "catchball.output": 1,  # refuses to write over a goals file, so it knows their names (load.discover)
     # 2: the cascade, and what is computed from it and the measures
     "catchball.graph": 2,
     "catchball.capability": 2,  # improvement capability: questions about the cascade, from the model alone

@@ -40,3 +40,18 @@ def test_a_word_in_the_wrong_case_suggests_the_known_one():
     assert Suggestions(["TN-SAFE", "surgery"]).closest("SURGERY") == "surgery"
     many = [f"OBJ-{i}" for i in range(5_000)] + ["TN-SAFE"]
     assert Suggestions(many).closest("tn-safe") == "TN-SAFE"
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from catchball.spelling import closest_match  # noqa: E402
+
+_ID_TEXT = st.text(alphabet="AB-12ab", min_size=1, max_size=8)
+
+
+@given(word=_ID_TEXT, pool=st.lists(_ID_TEXT, max_size=40))
+def test_closest_match_agrees_with_difflib_on_any_pool(word, pool):
+    # Short ids over a small alphabet: many ties in length and in ratio, where
+    # the pruning by quick_ratio and the tie-break are easiest to get wrong.
+    expected = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    assert closest_match(word, pool) == (expected[0] if expected else None)

@@ -184,6 +184,14 @@ ForceOption = Annotated[
     bool, typer.Option("--force", help="Let --output replace a file in the goals root (a goals file is refused without it).")
 ]
 
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file, without the parse cache (or set CATCHBALL_NO_CACHE=1; see README, Performance).",
+    ),
+]
+
 PathArgument = Annotated[
     Optional[str],
     typer.Argument(

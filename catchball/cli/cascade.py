@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 
 @app.command(
@@ -33,6 +33,7 @@ def cascade(
     ] = None,
     no_people: Annotated[bool, typer.Option("--no-people", help="Leave out individual objectives.")] = False,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show the cascade aim by aim down the org tree, with every problem where it sits. Always exits 0."""
     day = as_of_option(as_of)
@@ -44,7 +45,7 @@ def cascade(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress, as_of=day, freeze=True)
+        result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
     goals = result.goals
     if aim is not None and aim not in goals.aims:
         raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")

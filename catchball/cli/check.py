@@ -11,6 +11,7 @@ import typer
 from catchball.cli.app import (
     AsOfOption,
     ForceOption,
+    NoCacheOption,
     PathArgument,
     app,
     as_of_option,
@@ -80,6 +81,7 @@ def check(
     ] = False,
     as_of: AsOfOption = None,
     force: ForceOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check a goals repository against every rule; exit 0 clean, 1 with errors, 2 when it cannot run."""
     if new_only and diff is None:
@@ -97,13 +99,14 @@ def check(
             with reading_progress(enabled=format == "text") as progress:
                 result = run_check(
                     path, select=split_words(select), ignore=split_words(ignore), progress=progress, as_of=day,
-                    freeze=True,
+                    freeze=True, cache=not no_cache,
                 )
         else:
             from catchball.diff import run_diff
 
             result = run_diff(
-                path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only, as_of=day
+                path, diff, select=split_words(select), ignore=split_words(ignore), new_only=new_only, as_of=day,
+                cache=not no_cache,
             )
         result.strict = strict
         refuse_goals_output(output, result.goals, force)

@@ -12,6 +12,7 @@ import typer
 from catchball.cli.app import (
     AsOfOption,
     ForceOption,
+    NoCacheOption,
     PathArgument,
     app,
     as_of_option,
@@ -77,6 +78,7 @@ def report(
     ] = None,
     as_of: AsOfOption = None,
     force: ForceOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Write the board report: headline, each aim with its measures, line of sight and diagram, gaps, coverage,
     X-matrix, catchball status, and the findings in an appendix.
@@ -100,7 +102,7 @@ def report(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress() as progress:
-        result = run_check(path, progress=progress, as_of=day, freeze=True)
+        result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
         refuse_goals_output(output, result.goals, force)
         for message in result.notes:
             note(message)

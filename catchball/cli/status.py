@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, note
+from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, note
 from catchball.cli.streams import write_json
 
 
@@ -37,6 +37,7 @@ def status(
     path: PathArgument = None,
     format: Annotated[Literal[tuple(STATUS_FORMATS)], typer.Option("--format", "-f", help="Output format.")] = "text",
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show where the catchball round stands: each team's objectives by status, silent teams, who holds the ball.
 
@@ -49,7 +50,7 @@ def status(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress, as_of=day, freeze=True)
+        result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
     for message in result.notes:
         note(message)
     STATUS_FORMATS[format](result, round_status(result.cascade))

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, fail, note
 from catchball.cli.streams import write_json
 
 
@@ -39,6 +39,7 @@ def trace(
     path: PathArgument = None,
     format: Annotated[Literal[tuple(TRACE_FORMATS)], typer.Option("--format", "-f", help="Output format.")] = "text",
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show the line of sight of an aim or objective: every path up to True North, and everything below it.
 
@@ -52,7 +53,7 @@ def trace(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        result = run_check(path, progress=progress, as_of=day, freeze=True)
+        result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
     goals = result.goals
     if goals.goal(goal_id) is None:
         raise fail(f"no aim or objective {goal_id!r}{_hint(goals, goal_id, did_you_mean)}")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from catchball.errors import NoGoalsError, reading
 from catchball.findings import Finding, new_finding
+from catchball.load.cache import ParseCache
 from catchball.load.discover import SETTINGS_FILE, GoalsRoot, discover
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.measure_data import attach_measure_data
@@ -30,10 +32,16 @@ class Loaded:
 
 
 def load_goals(
-    given: str | None, cwd: Path | None = None, progress: Progress | None = None, freeze: bool = False
+    given: str | None,
+    cwd: Path | None = None,
+    progress: Progress | None = None,
+    freeze: bool = False,
+    cache: bool = True,
 ) -> Loaded:
     """Read the goals root named by `given` (or found from cwd).
 
+    With `cache` (and unless CATCHBALL_NO_CACHE is set), files read before
+    with the same bytes come from the parse cache (catchball/load/cache.py).
     With `freeze`, what was loaded is moved out of the cyclic collector's
     sight (gc.freeze), which makes the graph and rules faster; it is a
     process-wide step, so only a process that runs one command and ends (the
@@ -52,18 +60,16 @@ def load_goals(
     goals = GoalSet(root=root.path, display_root=root.display, settings=settings)
     goals.settings_present = root.settings_file.is_file()
     loaded = Loaded(goals, list(settings_findings), list(root.skipped))
+    store = ParseCache.open(settings) if cache else None
     with _collector_paused():
-        workers = worker_count(root, goal_files)
-        parts = (
-            read_parallel(root, goal_files, workers, read_one)
-            if workers > 1
-            else (read_one(root, relative) for relative in goal_files)
-        )
+        parts = _read_all(root, goal_files) if store is None else _read_through(root, goal_files, store)
         for done, part in enumerate(parts, 1):
             merge(loaded, part)
             if progress is not None:
                 progress(done, len(goal_files))
         loaded.findings.extend(attach_measure_data(goals, root))
+    if store is not None:
+        store.sweep()
     if freeze:
         # What was loaded lives until the command ends: keep the cyclic collector
         # from scanning it again and again while the graph and rules allocate.
@@ -71,13 +77,54 @@ def load_goals(
     return loaded
 
 
-def read_one(root: GoalsRoot, relative: str) -> FileGoals:
+def _read_all(root: GoalsRoot, files: list[str]) -> Iterator[FileGoals]:
+    workers = worker_count(root, files)
+    if workers > 1:
+        return read_parallel(root, files, workers, read_one)
+    return (read_one(root, relative) for relative in files)
+
+
+def _read_through(root: GoalsRoot, files: list[str], store: ParseCache) -> Iterator[FileGoals]:
+    """Each file's FileGoals in order, from the cache where its entry holds, else read and stored."""
+    if worker_count(root, files) == 1:
+        # One pass: each file's bytes are read once, looked up, and parsed on a miss.
+        for relative in files:
+            yield read_one(root, relative, store)
+        return
+    # Look everything up first, so that workers are started only for the misses
+    # (none on a warm run). A worker reads its file again and keys the entry by
+    # the bytes it parsed, so a file changed in between is never stored stale.
+    looked = [_cached(root, relative, store) for relative in files]
+    misses = [relative for relative, part in zip(files, looked) if part is None]
+    fresh = iter(_read_misses(root, misses, store) if misses else ())
+    for part in looked:
+        yield part if part is not None else next(fresh)
+
+
+def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache) -> Iterator[FileGoals]:
+    workers = worker_count(root, misses)
+    if workers > 1:
+        store.written += 1  # the workers write the entries: the sweep must still run here
+        return read_parallel(root, misses, workers, partial(read_one, store=store))
+    return (read_one(root, relative, store) for relative in misses)
+
+
+def _cached(root: GoalsRoot, relative: str, store: ParseCache) -> FileGoals | None:
+    display = root.display_path(relative)
+    try:
+        raw = read_bounded(root.path / relative)
+    except (OSError, LimitExceeded):
+        return None  # read again, to report why
+    return store.get(store.key(display, raw), display)
+
+
+def read_one(root: GoalsRoot, relative: str, store: ParseCache | None = None) -> FileGoals:
     display = root.display_path(relative)
     with reading(display):  # an internal error names the file
-        return _read_one(root, relative, display)
+        return _read_one(root, relative, display, store)
 
 
-def _read_one(root: GoalsRoot, relative: str, display: str) -> FileGoals:
+def _read_one(root: GoalsRoot, relative: str, display: str, store: ParseCache | None) -> FileGoals:
     try:
         raw = read_bounded(root.path / relative)
     except OSError as exc:
@@ -85,7 +132,14 @@ def _read_one(root: GoalsRoot, relative: str, display: str) -> FileGoals:
         return FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))])
     except LimitExceeded as exc:
         return FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))])
-    return read_goals_file(raw, display)
+    if store is None:
+        return read_goals_file(raw, display)
+    key = store.key(display, raw)
+    part = store.get(key, display)
+    if part is None:
+        part = read_goals_file(raw, display)
+        store.put(key, part)
+    return part
 
 
 def merge(loaded: Loaded, part: FileGoals) -> None:

@@ -110,20 +110,6 @@ def support_cycle(cascade: Cascade) -> Iterator[Finding]:
         yield new_finding("CB203", message, first.id, first.span, OBJECTIVE, cascade.people_in(*group))
 
 
-def _links(cascade: Cascade):
-    """(objective, its team, target, target's team, gap) for each checkable link."""
-    for objective in cascade.goals.objectives.values():
-        if not objective.active:
-            continue
-        team = cascade.owner_team(objective.id)
-        if not cascade.org.in_tree(team):
-            continue
-        for target in cascade.targets(objective.id):
-            target_team = cascade.owner_team(target)
-            if cascade.org.in_tree(target_team):
-                yield objective, team, target, target_team, cascade.level_gap(team, target_team)
-
-
 @rule("CB204")
 def misaligned(cascade: Cascade) -> Iterator[Finding]:
     """A `supports` link is not upward.
@@ -152,7 +138,7 @@ def misaligned(cascade: Cascade) -> Iterator[Finding]:
     same ground; if the work really serves another division, agree a shared
     objective at the level above both.
     """
-    for objective, team, target, target_team, gap in _links(cascade):
+    for objective, team, target, target_team, gap in cascade.links():
         if gap is None:
             message = (
                 f"objective {objective.id} ({team}) supports {_label(cascade, target)} of {target_team}, "
@@ -221,7 +207,7 @@ def skip_level(cascade: Cascade) -> Iterator[Finding]:
     Support the division's objective that serves that aim; if there is none,
     that gap is the conversation to have with the division.
     """
-    for objective, team, target, target_team, gap in _links(cascade):
+    for objective, team, target, target_team, gap in cascade.links():
         if gap is not None and gap >= 2:
             message = (
                 f"objective {objective.id} ({team}) supports {_label(cascade, target)} of {target_team}, "

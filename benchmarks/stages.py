@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Time each stage of `catchball check` in one process, rule by rule.
+
+    python benchmarks/stages.py benchmarks/out/staff-20000
+    python benchmarks/stages.py benchmarks/out/staff-200000 --json stages.json
+
+Loading is read in one process (CATCHBALL_WORKERS=1) and without the parse
+cache unless --cache is given, so the figures are those of the work itself.
+Used to check that every stage grows linearly: run it at two sizes and
+compare (see docs/performance.md, "Linear stages").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root")
+    parser.add_argument("--cache", action="store_true", help="read through the parse cache")
+    parser.add_argument("--json", help="write the stage times to this file")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("CATCHBALL_WORKERS", "1")
+    if not args.cache:
+        os.environ["CATCHBALL_NO_CACHE"] = "1"
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[name] = now - clock
+        clock = now
+
+    from catchball.findings import FindingCollector
+    from catchball.graph import Cascade
+    from catchball.load import load_goals
+    from catchball.rules.registry import all_rules
+
+    rules = all_rules()
+    lap("imports")
+    loaded = load_goals(args.root)
+    lap("load")
+    cascade = Cascade(loaded.goals)
+    lap("graph")
+    collector = FindingCollector()
+    for code, rule in rules.items():
+        collector.extend(rule.check(cascade))
+        lap(code)
+    findings = collector.findings()
+    lap("collect")
+    total = sum(stages.values())
+    print(f"{args.root}: {len(loaded.goals.objectives):,} objectives, {len(findings):,} findings")
+    for name, seconds in stages.items():
+        print(f"  {name:10} {seconds:8.3f} s")
+    print(f"  {'total':10} {total:8.3f} s")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(stages, out, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

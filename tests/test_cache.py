@@ -1,0 +1,352 @@
+"""The parse cache: never stale, never trusted when damaged, safe with many writers.
+
+Every test here uses its own cache folder (CATCHBALL_CACHE_DIR under
+tmp_path); conftest.py gives the rest of the suite one folder per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import catchball.load.cache as cache_module
+from catchball.check import run_check
+from catchball.load import load_goals
+from catchball.load.cache import FORMAT, ParseCache, cache_folder, decode, encode, sweep
+from catchball.load.reader import FileGoals, read_goals_file
+from catchball.model import Measure, Objective, Span
+from tests.conftest import write_repo
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "goals"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """A fresh cache folder for this test, with the cache on."""
+    where = tmp_path / "cache"
+    monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(where))
+    monkeypatch.delenv("CATCHBALL_NO_CACHE", raising=False)
+    return where
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The ParseCache objects the loader opened, in order (to read their hit and miss counts)."""
+    seen = []
+    real = ParseCache.open.__func__
+
+    def spy(cls, settings=None):
+        store = real(cls, settings)
+        seen.append(store)
+        return store
+
+    monkeypatch.setattr(ParseCache, "open", classmethod(spy))
+    return seen
+
+
+def entries(where: Path) -> list[Path]:
+    return sorted(p for p in (where / "entries").glob("*/*") if not p.name.startswith(".tmp-"))
+
+
+def outcome(root: Path, **options) -> tuple:
+    """Everything a check says, to compare a cached run with a fresh one."""
+    result = run_check(str(root), **options)
+    goals = result.goals
+    return (
+        [(f.code, f.message, f.file, f.line, f.column, f.severity) for f in result.findings],
+        list(goals.aims.values()), list(goals.teams.values()),
+        list(goals.people.values()), list(goals.objectives.values()), goals.files,
+    )
+
+
+def test_second_run_reads_every_file_from_the_cache_and_says_the_same(folder, opened, make_repo):
+    root = make_repo({"objectives/ward.yaml": "team: ward-7\nobjectives:\n  - id: W7-1\n    title: Falls\n    supports: [NOPE]\n"})
+    first = outcome(root)
+    assert opened[-1].hits == 0 and opened[-1].misses == len(first[5])
+    assert entries(folder)
+    second = outcome(root)
+    assert opened[-1].misses == 0 and opened[-1].hits == len(first[5])
+    assert second == first == outcome(root, cache=False)
+
+
+def test_no_cache_writes_nothing(folder, make_repo, cli):
+    root = make_repo()
+    assert cli("check", "--no-cache", root).exit_code == 0
+    assert not folder.exists() or not entries(folder)
+    for command in ("cascade", "report", "status"):
+        assert cli(command, "--no-cache", root).exit_code == 0
+    assert cli("trace", "--no-cache", "TN-SAFE", root).exit_code == 0
+    assert not folder.exists() or not entries(folder)
+
+
+def test_environment_turns_the_cache_off(folder, monkeypatch, make_repo):
+    monkeypatch.setenv("CATCHBALL_NO_CACHE", "1")
+    outcome(make_repo())
+    assert not folder.exists() or not entries(folder)
+
+
+def poison(where: Path, title: str = "POISONED") -> int:
+    """Rewrite every entry, under its own key and with a valid checksum, with titles changed.
+
+    A run that shows the poisoned title was served that entry: so a test can
+    tell a hit from a fresh read by what the run says.
+    """
+    count = 0
+    for path in entries(where):
+        data = path.read_bytes()
+        body = json.loads(data[len(FORMAT):].partition(b"\n")[2])
+        for section in ("aims", "objectives"):
+            for element in body[section]:
+                element[1] = title
+        text = json.dumps(body).encode()
+        import hashlib
+
+        path.write_bytes(FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text)
+        count += 1
+    return count
+
+
+def titles(root: Path) -> set:
+    goals = run_check(str(root)).goals
+    return {g.title for g in list(goals.aims.values()) + list(goals.objectives.values())}
+
+
+def test_poisoned_entries_are_served_while_nothing_changed(folder, make_repo):
+    # The control for the tests below: the poison is what a stale hit looks like.
+    root = make_repo()
+    outcome(root)
+    assert poison(folder)
+    assert titles(root) == {"POISONED"}
+
+
+def test_a_changed_file_is_never_served_stale(folder, make_repo):
+    root = make_repo()
+    outcome(root)
+    poison(folder)
+    aims = root / "true-north.yaml"
+    aims.write_text(aims.read_text().replace("Zero avoidable harm", "Zero harm"))
+    goals = run_check(str(root)).goals
+    assert goals.aims["TN-SAFE"].title == "Zero harm"
+    assert outcome(root, cache=False)[1] == list(goals.aims.values())
+
+
+def test_a_renamed_file_is_never_served_stale(folder, make_repo):
+    root = make_repo()
+    outcome(root)
+    poison(folder)
+    (root / "true-north.yaml").rename(root / "aims.yaml")
+    goals = run_check(str(root)).goals
+    assert goals.aims["TN-SAFE"].title == "Zero avoidable harm"
+    assert goals.aims["TN-SAFE"].span.file.endswith("aims.yaml")
+
+
+def test_a_deleted_file_leaves_nothing_behind(folder, make_repo):
+    root = make_repo({"extra.yaml": "objectives:\n  - id: X-1\n    title: Extra\n    team: ward-7\n"})
+    assert "X-1" in run_check(str(root)).goals.objectives
+    (root / "extra.yaml").unlink()
+    result = run_check(str(root))
+    assert "X-1" not in result.goals.objectives
+    assert outcome(root) == outcome(root, cache=False)
+
+
+def test_changed_settings_are_never_served_stale(folder, make_repo):
+    root = make_repo({"objectives/w.yaml": "team: ward-7\nobjectives:\n  - {id: A, title: a}\n  - {id: B, title: b}\n"})
+    before = outcome(root)
+    (root / "catchball.yaml").write_text("organisation: Test Trust\nmax-objectives: 1\nseverity: {CB201: error}\n")
+    after = outcome(root)
+    assert after == outcome(root, cache=False)
+    assert after[0] != before[0]
+    assert ("CB201", "error") in {(f[0], f[5]) for f in after[0]}
+
+
+def test_a_new_catchball_version_is_never_served_stale(folder, make_repo, monkeypatch):
+    root = make_repo()
+    outcome(root)
+    poison(folder)
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    assert "POISONED" not in titles(root)
+
+
+def test_edited_reading_code_is_never_served_stale(folder, make_repo, monkeypatch):
+    # An editable install whose reader changed: the key covers the reading code's source.
+    root = make_repo()
+    outcome(root)
+    poison(folder)
+    monkeypatch.setattr(cache_module, "_READING_CODE", cache_module._READING_CODE + ("graph.py",))
+    assert "POISONED" not in titles(root)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble", "empty", "header", "foreign", "shape", "directory"])
+def test_a_damaged_entry_is_ignored_and_rewritten(folder, make_repo, opened, damage):
+    root = make_repo()
+    expected = outcome(root, cache=False)
+    outcome(root)
+    paths = entries(folder)
+    good = {p: p.read_bytes() for p in paths}
+    for index, path in enumerate(paths):
+        data = good[path]
+        if damage == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "garble":
+            path.write_bytes(data[:-10] + b"#" * 10)
+        elif damage == "empty":
+            path.write_bytes(b"")
+        elif damage == "header":
+            path.write_bytes(b"catchball-cache 0\n" + data[len(FORMAT):])
+        elif damage == "foreign":  # another file's whole, valid entry under this key
+            path.write_bytes(good[paths[(index + 1) % len(paths)]])
+        elif damage == "shape":  # valid checksum, but an objective list one value short
+            body = json.loads(data[len(FORMAT):].partition(b"\n")[2])
+            for section in ("aims", "teams", "people", "objectives"):
+                body[section] = [values[:-1] for values in body[section]]
+            text = json.dumps(body).encode()
+            import hashlib
+
+            path.write_bytes(FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text)
+        elif damage == "directory":
+            path.unlink()
+            path.mkdir()
+    assert outcome(root) == expected
+    assert opened[-1].hits == 0
+    if damage != "directory":
+        assert {p: p.read_bytes() for p in entries(folder)} == good  # rewritten whole
+        assert outcome(root) == expected and opened[-1].misses == 0
+
+
+def test_shape_checks_refuse_wrong_types():
+    part = read_goals_file((EXAMPLE / "true-north.yaml").read_bytes(), "goals/true-north.yaml")
+    data = encode(part, "k")
+    assert decode(data, "k", "goals/true-north.yaml") == part
+    assert decode(data, "other key", "goals/true-north.yaml") is None
+    assert decode(data, "k", "goals/elsewhere.yaml") is None
+    body = json.loads(data[len(FORMAT):].partition(b"\n")[2])
+    body["aims"][0][0] = 5  # an id that is not text
+    text = json.dumps(body).encode()
+    import hashlib
+
+    bad = FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text
+    assert decode(bad, "k", "goals/true-north.yaml") is None
+
+
+def test_every_example_file_round_trips():
+    for path in sorted(EXAMPLE.rglob("*.yaml")):
+        display = f"goals/{path.relative_to(EXAMPLE)}"
+        part = read_goals_file(path.read_bytes(), display)
+        assert decode(encode(part, "k"), "k", display) == part, display
+
+
+@given(
+    title=st.text(max_size=30),
+    supports=st.lists(st.text(min_size=1, max_size=8), max_size=4),
+    due=st.none() | st.dates(),
+    baseline=st.none() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False),
+    line=st.integers(1, 10**6),
+    other_file=st.booleans(),
+)
+def test_records_round_trip(title, supports, due, baseline, line, other_file):
+    span = Span("elsewhere.yaml" if other_file else "f.yaml", line, 3)
+    measure = Measure("m", Span("f.yaml", line + 1, 5), baseline=baseline, by=due)
+    objective = Objective("O-1", title, span, team="t", supports=tuple(supports), due=due, measures=(measure,))
+    part = FileGoals("f.yaml", objectives=[objective])
+    back = decode(encode(part, "k"), "k", "f.yaml")
+    assert back == part
+    assert type(back.objectives[0].measures[0].baseline) is type(baseline)
+
+
+def _writer(where: str, key: str, payload: str, rounds: int) -> None:
+    store = ParseCache(Path(where))
+    part = FileGoals("f.yaml", objectives=[Objective("O-1", payload * 2000, Span("f.yaml", 1, 1))])
+    for _ in range(rounds):
+        store.put(key, part)
+
+
+def test_two_processes_writing_one_entry_never_leave_it_damaged(tmp_path):
+    where = tmp_path / "cache"
+    (where / "entries").mkdir(parents=True)
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    writers = [context.Process(target=_writer, args=(str(where), "ab" + "0" * 62, letter, 200)) for letter in "xy"]
+    for writer in writers:
+        writer.start()
+    store = ParseCache(where)
+    seen = set()
+    while any(w.is_alive() for w in writers):
+        part = store.get("ab" + "0" * 62, "f.yaml")
+        if part is not None:  # a reader sees a whole entry or none, never a torn one
+            seen.add(part.objectives[0].title[:1])
+            assert part.objectives[0].title in ("x" * 2000, "y" * 2000)
+    for writer in writers:
+        writer.join()
+        assert writer.exitcode == 0
+    final = store.get("ab" + "0" * 62, "f.yaml")
+    assert final is not None and final.objectives[0].title in ("x" * 2000, "y" * 2000)
+    assert not [p for p in (where / "entries").glob("*/.tmp-*")]
+
+
+def test_the_folder_is_kept_under_its_bound_oldest_first(folder, make_repo, monkeypatch):
+    root = make_repo()
+    outcome(root)
+    paths = entries(folder)
+    sizes = {p: p.stat().st_size for p in paths}
+    for age, path in enumerate(paths):  # the first entry is the oldest
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))
+    bound = sum(sizes.values()) - 1
+    sweep(folder / "entries", bound)
+    left = entries(folder)
+    assert paths[0] not in left and paths[-1] in left
+    assert sum(sizes[p] for p in left) <= bound * cache_module.KEEP_AFTER_SWEEP
+
+
+def test_a_run_that_writes_sweeps(folder, make_repo, monkeypatch):
+    monkeypatch.setenv("CATCHBALL_CACHE_MAX_MB", "0")
+    outcome(make_repo())
+    assert entries(folder) == []
+
+
+def test_an_unusable_cache_folder_changes_nothing(tmp_path, monkeypatch, make_repo):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(blocker / "cache"))
+    root = make_repo()
+    assert outcome(root) == outcome(root, cache=False)
+
+
+def test_parallel_reading_fills_and_uses_the_cache(folder, make_repo, monkeypatch, opened):
+    monkeypatch.setenv("CATCHBALL_WORKERS", "2")
+    root = make_repo({f"objectives/t{n}.yaml": f"team: ward-7\nobjectives:\n  - {{id: T{n}, title: t}}\n" for n in range(8)})
+    expected = outcome(root, cache=False)
+    assert outcome(root) == expected  # workers write the entries
+    assert len(entries(folder)) == len(expected[5])
+    assert outcome(root) == expected and opened[-1].hits == len(expected[5])
+
+
+def test_cache_folder_follows_the_platform(monkeypatch, tmp_path):
+    monkeypatch.delenv("CATCHBALL_CACHE_DIR")
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_folder() == tmp_path / "xdg" / "catchball"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    assert cache_folder() == Path.home() / ".cache" / "catchball"
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert cache_folder() == Path.home() / "Library" / "Caches" / "catchball"
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    assert cache_folder() == tmp_path / "local" / "catchball" / "Cache"
+    monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(tmp_path / "given"))
+    assert cache_folder() == tmp_path / "given"
+
+
+def test_the_suite_never_uses_the_users_cache():
+    assert "catchball-test-cache-" in os.environ["CATCHBALL_CACHE_DIR"]
+    assert cache_module.STORABLE
+
+
+def test_example_goals_the_same_through_the_cache(folder):
+    assert outcome(EXAMPLE) == outcome(EXAMPLE) == outcome(EXAMPLE, cache=False)
