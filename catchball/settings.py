@@ -20,6 +20,7 @@ from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.nesting import nesting_fault
 from catchball.load.plain import resolve_plain
 from catchball.load.reader import is_null as _is_null
+from catchball.load.reader import misread_number, not_decimal_kind
 from catchball.model import IMPROVEMENT_LEVELS, Settings, Span
 from catchball.rules.catalog import CODES, resolve_selectors
 from catchball.spc import SpcSettings
@@ -198,6 +199,11 @@ class _SettingsReader:
         # is past what Python converts (and what anyone means)
         if not (isinstance(node, Y.ScalarNode) and node.tag == Y.INT and resolve_plain(written) == Y.INT):
             self.fail(node, f"`{key}` must be a whole number, not {_shown(written)}")
+        if misread_number(node.tag, written):  # `1:8` is 68 and `010` is 8 in YAML 1.1: never silently
+            self.fail(
+                node, f"`{key}` {_shown(written)} reads as a YAML 1.1 {not_decimal_kind(written)} number: "
+                "write a decimal number",
+            )
         if len(written) > 18:
             self.fail(node, f"`{key}` must be a whole number of at most 18 digits, not {_shown(written)}")
         try:

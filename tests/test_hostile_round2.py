@@ -151,8 +151,11 @@ def test_a_bad_timestamp_says_what_a_date_looks_like(check_repo):
     ("!!int _", "must be a whole number, not '_'"),
     ("9" * 5000, "at most 18 digits"),
     ("!!int 1.5", "must be a whole number"),
+    ("1:8", "'1:8' reads as a YAML 1.1 base-60 number: write a decimal number"),
+    ("010", "'010' reads as a YAML 1.1 octal number: write a decimal number"),
 ])
 def test_settings_numbers_that_are_not_numbers_are_exit_2(make_repo, value, words):
+    # a staffing ratio `1:8` must never become max-aims 68 without a word
     root = make_repo({"catchball.yaml": f"rules:\n  max-aims: {value}\n"})
     done = run_cli("check", root)
     assert done.returncode == 2

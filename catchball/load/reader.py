@@ -386,7 +386,7 @@ class _FileReader:
         number = _typed(_number, node.tag, node.value)
         if number is _NOT_DECIMAL:
             self.invalid(
-                f"`{key}` {node.value!r} reads as a YAML 1.1 {_not_decimal_kind(node.value)} number, "
+                f"`{key}` {node.value!r} reads as a YAML 1.1 {not_decimal_kind(node.value)} number, "
                 f"not what it looks like: write a decimal number, or quote it",
                 element_id, span,
             )
@@ -566,7 +566,8 @@ _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _OCTAL = re.compile(r"[-+]?0[0-7_]+")
 
 
-def _misread(tag: str, text: str) -> bool:
+def misread_number(tag: str, text: str) -> bool:
+    """Whether YAML 1.1 reads `text` as another number than it looks (base-60 `1:8` is 68, octal `010` is 8)."""
     if _SEXAGESIMAL.fullmatch(text):
         return True
     if tag != Y.INT or not _OCTAL.fullmatch(text):
@@ -575,13 +576,14 @@ def _misread(tag: str, text: str) -> bool:
     return int(digits, 8) != int(digits)  # `07` is 7 either way
 
 
-def _not_decimal_kind(text: str) -> str:
+def not_decimal_kind(text: str) -> str:
+    """Which YAML 1.1 form a misread number is written in, for the message."""
     return "base-60" if ":" in text else "octal"
 
 
 def _number(tag: str, text: str) -> float | int | None:
     """The finite number `text` is, None when it is none, _NOT_DECIMAL when YAML 1.1 misreads it."""
-    if tag in (Y.INT, Y.FLOAT) and _misread(tag, text):
+    if tag in (Y.INT, Y.FLOAT) and misread_number(tag, text):
         return _NOT_DECIMAL
     try:
         if tag in (Y.INT, Y.FLOAT):
