@@ -63,7 +63,7 @@ test-latest:
 	$(LATEST)/bin/python -m pip install --quiet --upgrade --no-cache-dir pip setuptools
 	$(LATEST)/bin/python -m pip install --quiet --upgrade --no-cache-dir -e '.[test]'
 	$(LATEST)/bin/python -m pip list --format=freeze > $(LATEST)/versions.txt
-	@echo "newest releases (in $(LATEST)/versions.txt):"; grep -iE '^(typer|click|rich|pyyaml|networkx|jinja2|hypothesis|pytest|setuptools|pip)==' $(LATEST)/versions.txt
+	@echo "newest releases (in $(LATEST)/versions.txt):"; grep -iE '^(typer|click|rich|pyyaml|networkx|jinja2|openpyxl|ruamel.yaml|hypothesis|pytest|setuptools|pip)==' $(LATEST)/versions.txt
 	$(LATEST)/bin/python -m pytest -p no:cacheprovider
 
 # Refresh the lock from pyproject.toml: the test lock first, then the run lock
