@@ -78,6 +78,11 @@ DATA_MONTHS = tuple(f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1,
 
 QUARTERS = ("2026-06-30", "2026-09-30", "2026-12-31", "2027-03-31")
 YEAR_END = "2027-03-31"
+# The day the benchmark judges the calendar rules on (CB405 overdue, CB603 stale data):
+# the plan's first quarter, before any due date and with fresh data, as a trust in June
+# would see it. Fixed, so the figures do not change with the day they are measured.
+AS_OF = "2026-06-01"
+AS_OF_EPOCH = "1780272000"  # 2026-06-01T00:00:00Z, for SOURCE_DATE_EPOCH
 LATE = {"2026-06-30": "2026-09-30", "2026-09-30": "2026-12-31",
         "2026-12-31": "2027-03-31", "2027-03-31": "2027-06-30", "2027-06-30": "2027-09-30"}
 # Due dates an objective may have without being due after a target due on the key.

@@ -17,6 +17,10 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import AS_OF_EPOCH  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the stage times to this file")
     args = parser.parse_args(argv)
     os.environ.setdefault("CATCHBALL_WORKERS", "1")
+    os.environ["SOURCE_DATE_EPOCH"] = AS_OF_EPOCH  # as run.py: the calendar rules on one fixed day
     if not args.cache:
         os.environ["CATCHBALL_NO_CACHE"] = "1"
     stages: dict[str, float] = {}
