@@ -13,18 +13,24 @@ measure (ids cannot hold `:`, so the two never clash).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from catchball import spc
 from catchball.asof import period_end
 from catchball.model import Aim, GoalSet, Measure, Objective, Settings
 
 AIM, OBJECTIVE = "aim", "objective"
+_ICONS: dict[tuple, tuple] = {}  # (variation, assurance) pairs: a few dozen, shared by every chart
 
 
 @dataclass(frozen=True, slots=True)
 class MeasureChart:
-    """One measure, where it sits, and its chart (None with no data or bad data)."""
+    """One measure, where it sits, and its chart (None with no data or bad data).
+
+    The chart is worked out when first asked for, and kept: a check's rules
+    ask only about the last point (`last`, much cheaper), while `measures`,
+    `chart` and the views draw every point.
+    """
 
     measure: Measure
     element_id: str
@@ -34,15 +40,47 @@ class MeasureChart:
     active: bool  # the element is active (an aim not retired, an objective not dropped)
     direction: str | None  # given, or implied by baseline and target
     target: float | None
-    chart: spc.Chart | None
     has_data: bool  # one or more points (False for bad data too)
     fault: bool  # the data has a CB601 fault: no chart, no icons, no conclusions
     stale: bool  # the last point ended more than `stale-after` days before the as-of date (CB603)
+    spc_settings: spc.SpcSettings = field(default=spc.SpcSettings(), repr=False, compare=False)
+    _chart: spc.Chart | None = field(default=None, init=False, repr=False, compare=False)
+    # The last point's icons, kept once worked out (strings every chart shares,
+    # where keeping its LastPoint would cost 4 MB at 20,000 staff).
+    _icons: tuple[str | None, str | None] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         """How commands name the measure: its id, else ELEMENT:N."""
         return self.measure.id or f"{self.element_id}:{self.index}"
+
+    @property
+    def chart(self) -> spc.Chart | None:
+        """The XmR chart of every point, or None with no data or bad data."""
+        if self._chart is None and self.has_data:
+            object.__setattr__(
+                self, "_chart", spc.xmr(self.measure.points, self.direction, self.target, self.spc_settings)
+            )
+        return self._chart
+
+    @property
+    def last(self) -> spc.LastPoint | None:
+        """What the chart says of the last point and phase (None with no data or bad data)."""
+        if not self.has_data:
+            return None
+        chart = self._chart
+        if chart is None:
+            return spc.last_point(self.measure.points, self.direction, self.target, self.spc_settings)
+        last = len(chart.points) - 1
+        rules = () if chart.run_chart else tuple(dict.fromkeys(s.rule for s in chart.signals if s.index == last))
+        return spc.LastPoint(chart.run_chart, chart.variation, chart.assurance, chart.mean, chart.upper, chart.lower, rules)
+
+    def _last_icons(self) -> tuple[str | None, str | None]:
+        if self._icons is None:
+            last = self.last
+            icons = (last.variation, last.assurance) if last is not None else (None, None)
+            object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
+        return self._icons
 
     @property
     def latest(self) -> spc.Point | None:
@@ -51,11 +89,11 @@ class MeasureChart:
 
     @property
     def variation(self) -> str | None:
-        return self.chart.variation if self.chart is not None else None
+        return self._last_icons()[0]
 
     @property
     def assurance(self) -> str | None:
-        return self.chart.assurance if self.chart is not None else None
+        return self._last_icons()[1]
 
     @property
     def concern(self) -> bool:
@@ -78,9 +116,7 @@ def chart_measures(goals: GoalSet, settings: Settings, as_of: dt.date) -> tuple[
 def _measure_chart(
     kind: str, element: Aim | Objective, index: int, measure: Measure, settings: Settings, as_of: dt.date
 ) -> MeasureChart:
-    direction = measure.resolved_direction
     points = () if measure.data_fault else measure.points
-    chart = spc.xmr(points, direction, measure.target, settings.spc) if points else None
     stale = bool(points) and (as_of - period_end(points[-1].period)).days > settings.stale_after
     owner = element.owner
     if isinstance(element, Objective) and element.is_individual:
@@ -92,12 +128,12 @@ def _measure_chart(
         index=index,
         owner=owner,
         active=element.active,
-        direction=direction,
+        direction=measure.resolved_direction,
         target=measure.target,
-        chart=chart,
         has_data=bool(points),
         fault=measure.data_fault,
         stale=stale,
+        spc_settings=settings.spc,
     )
 
 

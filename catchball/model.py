@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from catchball.spc import Point, SpcSettings
+from catchball.spc import Point, Series, SpcSettings
 
 ACTIVE_AIM = "active"
 RETIRED = "retired"
@@ -56,7 +56,7 @@ class Measure:
     id: str | None = None
     data_file: str | None = None
     data_span: Span | None = None  # the `data` key: where a fault in the whole value is reported
-    points: tuple[Point, ...] = ()
+    points: Series | tuple[Point, ...] = ()  # a Series once read (by column: a national repository has millions)
     data_fault: bool = False
 
     @property

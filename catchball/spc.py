@@ -10,6 +10,7 @@ spec is silent the decision is written on the function and in docs/measures.md
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,85 @@ class Point:
     value: float
     recalculate: bool = False  # a new phase starts at this point
     note: str | None = None
+
+
+class Series(Sequence):
+    """A measure's points kept by column: its periods, its values, and the few that carry more.
+
+    Behaves as a tuple of Points (index, slice, iterate, compare with a
+    tuple), but stores a series of 24 months in about 300 bytes where 24
+    Point objects and their floats take about 2,300: a national repository
+    holds millions of points. `periods` is a tuple a loader may share between
+    every series with the same periods; `values` an array of floats;
+    `starts` the indexes of points that start a new phase (`recalculate`);
+    `notes` (index, note) pairs. Points are built only when asked for.
+    """
+
+    __slots__ = ("periods", "values", "starts", "notes")
+
+    def __init__(
+        self,
+        periods: tuple[str, ...],
+        values: array,
+        starts: tuple[int, ...] = (),
+        notes: tuple[tuple[int, str], ...] = (),
+    ) -> None:
+        if len(periods) != len(values):
+            raise ValueError("a series needs one value for each period")
+        self.periods, self.values, self.starts, self.notes = periods, values, starts, notes
+
+    @classmethod
+    def of(cls, points: Sequence[Point]) -> "Series":
+        """The series of `points` (values present, in period order)."""
+        if isinstance(points, Series):
+            return points
+        return cls(
+            tuple(p.period for p in points),
+            array("d", [p.value for p in points]),
+            tuple(i for i, p in enumerate(points) if p.recalculate),
+            tuple((i, p.note) for i, p in enumerate(points) if p.note is not None),
+        )
+
+    def __len__(self) -> int:
+        return len(self.periods)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self._point(i) for i in range(*index.indices(len(self.periods))))
+        size = len(self.periods)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("series index out of range")
+        return self._point(index)
+
+    def _point(self, index: int) -> Point:
+        note = None
+        for at, text in self.notes:
+            if at == index:
+                note = text
+        return Point(self.periods[index], self.values[index], index in self.starts, note)
+
+    def __iter__(self):
+        return map(self._point, range(len(self.periods)))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Series):
+            return (self.periods, self.values, self.starts, self.notes) == (
+                other.periods, other.values, other.starts, other.notes
+            )
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Series({tuple(self)!r})"
+
+    def __reduce__(self):  # pickled to and from worker processes
+        return (Series, (self.periods, self.values, self.starts, self.notes))
 
 
 @dataclass(frozen=True)
@@ -118,27 +198,27 @@ def xmr(
       is "high", MDC's SQL testing the high flags first).
     - No data: no phases, `run_chart` False, every value None.
     """
-    if direction not in ("up", "down", None):
-        raise ValueError(f"direction must be 'up', 'down' or None, not {direction!r}")
-    points = tuple(points)
-    if not points:
-        return Chart(points, (), False, (), None, None, None, None, None, ())
-    phases = tuple(_phase(points, start, end, settings) for start, end in _phase_bounds(points))
+    _check_direction(direction)
+    series = points if isinstance(points, Series) else tuple(points)
+    if not series:
+        return Chart(series, (), False, (), None, None, None, None, None, ())
+    values, periods, bounds = _columns(series)
+    phases = tuple(_phase(values, start, end, settings) for start, end in bounds)
     flags: set[tuple[int, str, str]] = set()
     for phase in phases:
         if not phase.run_chart:
-            flags |= _phase_flags(points, phase, settings)
-    flags |= _trend_flags(points, phases, settings)
+            flags |= _phase_flags(values, phase, settings)
+    flags |= _trend_flags(values, phases, settings)
     signals = tuple(
-        Signal(index, points[index].period, rule, side, _kind(side, direction))
+        Signal(index, periods[index], rule, side, _kind(side, direction))
         for index, rule, side in sorted(flags, key=lambda f: (f[0], RULES.index(f[1]), SIDES.index(f[2])))
     )
-    point_variations = _point_variations(points, phases, signals, direction)
+    point_variations = _point_variations(values, phases, signals, direction)
     last = phases[-1]
     if last.run_chart:
-        return Chart(points, phases, True, signals, None, None, None, None, None, point_variations)
+        return Chart(series, phases, True, signals, None, None, None, None, None, point_variations)
     return Chart(
-        points,
+        series,
         phases,
         False,
         signals,
@@ -151,6 +231,110 @@ def xmr(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class LastPoint:
+    """What a chart says about its last point and last phase, without the rest of the chart.
+
+    Every field equals the one of the same name in `xmr`'s Chart (`rules`:
+    the rules flagging the last point, in RULES order). The rules of a check
+    need only this; working it out reads the last phase and walks back from
+    the last point, where the chart flags every point of every phase.
+    """
+
+    run_chart: bool
+    variation: str | None
+    assurance: str | None
+    mean: float | None
+    upper: float | None
+    lower: float | None
+    rules: tuple[str, ...]
+
+
+def last_point(
+    points: Sequence[Point],
+    direction: str | None,
+    target: float | None,
+    settings: SpcSettings = SpcSettings(),
+) -> LastPoint:
+    """The last point's variation and rules, and the assurance, mean and limits, as `xmr` gives them.
+
+    Each rule is asked only about the last point: outside the limits; the
+    run of points on its side of the mean that ends there (shift); the one
+    window of three that ends there (two-of-three); the run of rises or
+    falls that ends there, across earlier XmR phases (trend). Checked
+    against `xmr` by property tests (tests/test_spc_properties.py).
+    """
+    _check_direction(direction)
+    series = points if isinstance(points, Series) else tuple(points)
+    if not series:
+        return LastPoint(False, None, None, None, None, None, ())
+    values, periods, bounds = _columns(series)
+    start, end = bounds[-1]
+    phase = _phase(values, start, end, settings)
+    if phase.run_chart:  # no limits, and a run-chart point takes part in no trend
+        return LastPoint(True, None, None, None, None, None, ())
+    last = end - 1
+    value = values[last]
+    flags: list[tuple[str, str]] = []
+    if value > phase.upper:
+        flags.append(("outside", "high"))
+    elif value < phase.lower:
+        flags.append(("outside", "low"))
+    side = _side_of(value, phase.mean)
+    if side is not None:
+        run = last
+        while run > start and _side_of(values[run - 1], phase.mean) == side:
+            run -= 1
+        if last - run + 1 >= settings.shift:
+            flags.append(("shift", side))
+    trend = _trend_ending_at(values, bounds, settings)
+    if side is not None and last - 2 >= start:
+        window = values[last - 2 : end]
+        if all(_side_of(v, phase.mean) == side for v in window):
+            line = phase.upper_two_sigma if side == "high" else phase.lower_two_sigma
+            beyond = [v > line if side == "high" else v < line for v in window]
+            if beyond[2] and sum(beyond) >= 2:
+                flags.append(("two-of-three", side))
+    if trend is not None:
+        flags.append(("trend", trend))
+    flags.sort(key=lambda f: RULES.index(f[0]))
+    if not flags:
+        variation = "common-cause"
+    else:
+        signals = [Signal(last, periods[last], rule, s, _kind(s, direction)) for rule, s in flags]
+        variation = _variation(signals, value, phase.mean, direction)
+    return LastPoint(
+        False,
+        variation,
+        _assurance(phase, direction, target),
+        phase.mean,
+        phase.upper,
+        phase.lower,
+        tuple(dict.fromkeys(rule for rule, _ in flags)),
+    )
+
+
+def _trend_ending_at(values, bounds: list[tuple[int, int]], settings: SpcSettings) -> str | None:
+    """The side of a trend that flags the last point (in an XmR phase), or None."""
+    last = len(values) - 1
+    if last == 0:
+        return None
+    # The first index of the stretch of XmR phases that ends with the last one:
+    # a trend runs on across a recalculation, but not into a run-chart phase.
+    first = bounds[-1][0]
+    for start, end in reversed(bounds[:-1]):
+        if end - start < settings.minimum_points:
+            break
+        first = start
+    side = _side_of(values[last], values[last - 1]) if last - 1 >= first else None
+    if side is None:
+        return None
+    run = last - 1  # the first point of the run of steps
+    while run > first and _side_of(values[run], values[run - 1]) == side:
+        run -= 1
+    return side if last - run + 1 >= settings.trend else None
+
+
 def last_phase_signals(chart: Chart) -> tuple[Signal, ...]:
     """The signals of the last phase, in index order then rule order (the JSON's `signals`)."""
     if not chart.phases:
@@ -159,18 +343,30 @@ def last_phase_signals(chart: Chart) -> tuple[Signal, ...]:
     return tuple(signal for signal in chart.signals if signal.index >= start)
 
 
-def _phase_bounds(points: tuple[Point, ...]) -> list[tuple[int, int]]:
-    starts = [0] + [i for i, point in enumerate(points) if point.recalculate and i > 0]
-    return list(zip(starts, starts[1:] + [len(points)]))
+def _check_direction(direction: str | None) -> None:
+    if direction not in ("up", "down", None):
+        raise ValueError(f"direction must be 'up', 'down' or None, not {direction!r}")
 
 
-def _phase(points: tuple[Point, ...], start: int, end: int, settings: SpcSettings) -> Phase:
+def _columns(series) -> tuple[Sequence[float], Sequence[str], list[tuple[int, int]]]:
+    """The values, the periods and the phase bounds (start, end exclusive) of a series."""
+    if isinstance(series, Series):
+        values, periods, starts = series.values, series.periods, [i for i in series.starts if i > 0]
+    else:
+        values = [p.value for p in series]
+        periods = [p.period for p in series]
+        starts = [i for i, p in enumerate(series) if p.recalculate and i > 0]
+    starts = [0, *starts]
+    return values, periods, list(zip(starts, starts[1:] + [len(values)]))
+
+
+def _phase(values: Sequence[float], start: int, end: int, settings: SpcSettings) -> Phase:
     if end - start < settings.minimum_points:
         return Phase(start, end, None, None, None, None, None, True)
     basis_end = end
     if settings.fix_limits_after is not None:
         basis_end = min(end, start + settings.fix_limits_after)
-    values = [point.value for point in points[start:basis_end]]
+    values = values[start:basis_end]
     mean = _mean(values)
     # Values near the float limit (1e308) can make a moving range infinite: the
     # limits are then infinite too, and nothing is outside them.
@@ -179,48 +375,48 @@ def _phase(points: tuple[Point, ...], start: int, end: int, settings: SpcSetting
     return Phase(start, end, mean, mean + spread, mean - spread, mean + two_sigma, mean - two_sigma, False)
 
 
-def _mean(values: list[float]) -> float:
+def _mean(values: Sequence[float]) -> float:
     try:
         return math.fsum(values) / len(values)
     except OverflowError:  # finite values whose sum passes 1e308
         return math.fsum(v / len(values) for v in values)
 
 
-def _phase_flags(points: tuple[Point, ...], phase: Phase, settings: SpcSettings) -> set[tuple[int, str, str]]:
+def _phase_flags(values: Sequence[float], phase: Phase, settings: SpcSettings) -> set[tuple[int, str, str]]:
     """(index, rule, side) for the rules that use one XmR phase's mean and lines: all but trend."""
-    indexes = range(phase.start, phase.end)
-    values = [points[i].value for i in indexes]
+    start = phase.start
+    values = values[start : phase.end]
     flags: set[tuple[int, str, str]] = set()
-
-    for i, value in zip(indexes, values):
-        if value > phase.upper:
+    upper, lower = phase.upper, phase.lower
+    for i, value in enumerate(values, start):
+        if value > upper:
             flags.add((i, "outside", "high"))
-        elif value < phase.lower:
+        elif value < lower:
             flags.add((i, "outside", "low"))
 
     # Shift: a run of points strictly on one side of the mean; a point on the mean ends it.
-    sides = [_side_of(value, phase.mean) for value in values]
+    mean = phase.mean
+    sides = ["high" if v > mean else "low" if v < mean else None for v in values]
     for side, run in _runs(sides):
         if side is not None and len(run) >= settings.shift:
-            flags.update((phase.start + j, "shift", side) for j in run)
+            flags.update((start + j, "shift", side) for j in run)
 
     # Two of three beyond the same two-sigma line, all three on that side of the mean.
+    high, low = phase.upper_two_sigma, phase.lower_two_sigma
     for j in range(len(values) - 2):
-        window = range(j, j + 3)
-        for side, beyond in (
-            ("high", lambda v: v > phase.upper_two_sigma),
-            ("low", lambda v: v < phase.lower_two_sigma),
-        ):
-            if all(sides[k] == side for k in window):
-                hits = [k for k in window if beyond(values[k])]
-                if len(hits) >= 2:
-                    flags.update((phase.start + k, "two-of-three", side) for k in hits)
+        side = sides[j]
+        if side is None or sides[j + 1] != side or sides[j + 2] != side:
+            continue
+        if side == "high":
+            hits = [k for k in (j, j + 1, j + 2) if values[k] > high]
+        else:
+            hits = [k for k in (j, j + 1, j + 2) if values[k] < low]
+        if len(hits) >= 2:
+            flags.update((start + k, "two-of-three", side) for k in hits)
     return flags
 
 
-def _trend_flags(
-    points: tuple[Point, ...], phases: tuple[Phase, ...], settings: SpcSettings
-) -> set[tuple[int, str, str]]:
+def _trend_flags(values: Sequence[float], phases: tuple[Phase, ...], settings: SpcSettings) -> set[tuple[int, str, str]]:
     """(index, rule, side) for trends: points each strictly higher (or lower) than the one before.
 
     An equal value ends a run; a run of k steps covers k + 1 points, and two
@@ -228,13 +424,13 @@ def _trend_flags(
     MDC's SQL v2.6, it runs on across a recalculation; the points of a
     run-chart phase get no signal and so break it.
     """
-    in_xmr = [False] * len(points)
+    in_xmr = [False] * len(values)
     for phase in phases:
         if not phase.run_chart:
             in_xmr[phase.start : phase.end] = [True] * (phase.end - phase.start)
     steps = [
-        _side_of(points[i + 1].value, points[i].value) if in_xmr[i] and in_xmr[i + 1] else None
-        for i in range(len(points) - 1)
+        ("high" if b > a else "low" if b < a else None) if in_xmr[i] and in_xmr[i + 1] else None
+        for i, (a, b) in enumerate(zip(values, values[1:]))
     ]
     flags: set[tuple[int, str, str]] = set()
     for side, run in _runs(steps):
@@ -270,7 +466,7 @@ def _kind(side: str, direction: str | None) -> str:
 
 
 def _point_variations(
-    points: tuple[Point, ...], phases: tuple[Phase, ...], signals: tuple[Signal, ...], direction: str | None
+    values: Sequence[float], phases: tuple[Phase, ...], signals: tuple[Signal, ...], direction: str | None
 ) -> tuple[str | None, ...]:
     by_index: dict[int, list[Signal]] = {}
     for signal in signals:
@@ -283,7 +479,7 @@ def _point_variations(
             elif i not in by_index:
                 variations.append("common-cause")
             else:
-                variations.append(_variation(by_index[i], points[i].value, phase.mean, direction))
+                variations.append(_variation(by_index[i], values[i], phase.mean, direction))
     return tuple(variations)
 
 

@@ -37,7 +37,7 @@ from catchball import __version__
 from catchball.findings import Finding
 from catchball.load.reader import FileGoals
 from catchball.model import Aim, Measure, Objective, Person, Span, Team
-from catchball.spc import Point
+from catchball.spc import Point, Series
 
 DIR_VARIABLE = "CATCHBALL_CACHE_DIR"
 OFF_VARIABLE = "CATCHBALL_NO_CACHE"
@@ -252,7 +252,7 @@ def _field_kinds(kind) -> tuple[str, ...]:
 _KIND_OF_TYPE = {
     "str": "str", "str|None": "str?", "int": "int", "int|None": "int?", "bool": "bool",
     "float|None": "number?", "dt.date|None": "date?", "Span": "span", "Span|None": "span?",
-    "tuple[str,...]": "ids", "tuple[Measure,...]": "measures", "tuple[Point,...]": "points",
+    "tuple[str,...]": "ids", "tuple[Measure,...]": "measures", "Series|tuple[Point,...]": "points",
 }
 _KINDS = {"aims": Aim, "teams": Team, "people": Person, "objectives": Objective}
 try:
@@ -367,7 +367,7 @@ def _decode(kind, values, file: str):
     for i in layout.measures:
         values[i] = tuple(_decode(Measure, m, file) for m in _list(values[i]))
     for i in layout.points:
-        values[i] = tuple(_point(p) for p in _list(values[i]))
+        values[i] = Series.of([_point(p) for p in _list(values[i])])
     return kind(*values)
 
 

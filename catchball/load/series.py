@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from dataclasses import dataclass
 
 from catchball.asof import period_kind
-from catchball.spc import Point
+from catchball.spc import Series
 
 # A decimal number with `.` as the decimal mark, optionally followed by `%`
 # (ignored). Thousands separators are refused: `1,234` in a CSV is two fields
 # unless quoted, and a quoted one is ambiguous across locales.
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 SHOWN = 40  # characters of a faulty cell quoted in a message
+EMPTY = Series((), array("d"))
 
 
 @dataclass(slots=True)
@@ -75,8 +77,8 @@ def period_fault(text: str) -> str | None:
     return f"period {quoted(text)} is not a month (2026-04) or a date (2026-04-07)"
 
 
-def build_series(entries: list[Entry]) -> tuple[tuple[Point, ...], list[tuple[Entry, str]]]:
-    """The points of one series in period order, and its faults as (entry, message).
+def build_series(entries: list[Entry]) -> tuple[Series, list[tuple[Entry, str]]]:
+    """The points of one series in period order (by column: spc.Series), and its faults as (entry, message).
 
     `entries` are in the order written; a fault is placed at the entry that
     shows it (the repeat of a period, the first point of the other kind).
@@ -100,14 +102,19 @@ def build_series(entries: list[Entry]) -> tuple[tuple[Point, ...], list[tuple[En
                 (entry, f"period {entry.period} is a {this_kind}, but this series uses {kind}s: one series uses one kind")
             )
     if faults:
-        return (), faults
-    points = []
+        return EMPTY, faults
+    periods, values, starts, notes = [], array("d"), [], []
     recalculate = False
     in_order = all(a.period < b.period for a, b in zip(entries, entries[1:]))
     for entry in entries if in_order else sorted(entries, key=lambda e: e.period):
         recalculate = recalculate or entry.recalculate
         if entry.value is None:
             continue  # a missing point: left out, and a `recalculate` on it moves to the next point
-        points.append(Point(entry.period, entry.value, recalculate, entry.note))
+        if recalculate:
+            starts.append(len(periods))
+        if entry.note is not None:
+            notes.append((len(periods), entry.note))
+        periods.append(entry.period)
+        values.append(entry.value)
         recalculate = False
-    return tuple(points), faults
+    return Series(tuple(periods), values, tuple(starts), tuple(notes)), faults

@@ -2,7 +2,8 @@
 
 CB601 is found by the loader while it reads the data; it is registered here
 so that it is documented, selectable and listed like every other rule. The
-others read the charts of catchball.measurement, computed once per run.
+others read the charts of catchball.measurement, computed once per run
+(and of those only what the last point says: `MeasureChart.last`).
 None of them fires on a repository that records no data: CB602 only once
 some measure has data, and the rest need data to say anything.
 """
@@ -162,7 +163,7 @@ def special_cause_concern(cascade: Cascade) -> Iterator[Finding]:
     for chart in cascade.measure_charts:
         if chart.active and chart.concern:
             last = chart.latest
-            rules = sorted({s.rule for s in chart.chart.signals if s.index == len(chart.measure.points) - 1})
+            rules = sorted(chart.last.rules)
             message = (
                 f"{_label(chart)}: the last point ({last.period}: {figure(last.value)}) shows special-cause "
                 f"variation of concern ({', '.join(rules)})"
@@ -200,10 +201,10 @@ def target_out_of_reach(cascade: Cascade) -> Iterator[Finding]:
     """
     for chart in cascade.measure_charts:
         if chart.active and chart.assurance == "fail":
-            spc_chart, places = chart.chart, decimals(chart)
+            last, places = chart.last, decimals(chart)
             message = (
                 f"{_label(chart)}: the target {figure(chart.target)} is outside the process limits "
-                f"({figure(spc_chart.lower, places)} to {figure(spc_chart.upper, places)}): as it runs, the process will "
+                f"({figure(last.lower, places)} to {figure(last.upper, places)}): as it runs, the process will "
                 "consistently miss it"
             )
             yield new_finding("CB605", message, chart.element_id, _subject(cascade, chart).span, MEASURE)
