@@ -257,7 +257,11 @@ def _read_quickly(text: str, table: _Table, shared: dict) -> bool:
         known = shared.get(periods)  # most series have the same periods: judged once, kept once
         if known is None:
             periods = tuple(map(sys.intern, periods))
-            known = shared[periods] = _periods_in_order(periods)
+            known = _periods_in_order(periods)
+            if known is not False:  # the same periods in order are one tuple however they were written
+                ordered = shared.setdefault(known[0], (known[0], None))[0]
+                known = (ordered, known[1])
+            shared[periods] = known
         if known is False:
             return False
         periods, order = known
