@@ -67,7 +67,7 @@ def load_goals(
             merge(loaded, part)
             if progress is not None:
                 progress(done, len(goal_files))
-        loaded.findings.extend(attach_measure_data(goals, root))
+        loaded.findings.extend(attach_measure_data(goals, root, store))
     if store is not None:
         store.sweep()
     if freeze:

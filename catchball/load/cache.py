@@ -26,11 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import sys
 import tempfile
 import time
-from dataclasses import fields
+from array import array
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from catchball import __version__
@@ -55,6 +57,12 @@ STALE_TEMP = 3600  # temporary files this old are from a process that died mid-w
 _READING_CODE = (
     "load/reader.py", "load/plain.py", "load/yaml_nodes.py", "load/fields.py", "load/limits.py",
     "load/nesting.py", "load/cache.py", "model.py", "findings.py", "spelling.py",
+)
+# What reading a CSV file of measure data into series depends on (its own
+# entries, keyed apart from goals files' so that editing one reader keeps the
+# other's entries). The byte order is in the key too: values are stored as raw doubles.
+_SERIES_READING_CODE = (
+    "load/measure_data.py", "load/series.py", "load/limits.py", "load/cache.py", "asof.py", "spc.py",
 )
 # Settings (catchball.yaml) that change what reading one file gives. None do
 # today: every settings-dependent judgement is made by the rules, after the
@@ -91,6 +99,7 @@ class ParseCache:
         self.written = 0
         self.hits = self.misses = 0  # in this process (workers count their own)
         self.prefix = _prefix(settings)
+        self.series_prefix = _prefix(settings, _SERIES_READING_CODE, sys.byteorder)
         self.working = True
 
     @classmethod
@@ -107,8 +116,8 @@ class ParseCache:
             return None
         return cls(folder, settings)
 
-    def key(self, display_path: str, raw: bytes) -> str:
-        digest = hashlib.sha256(self.prefix)
+    def key(self, display_path: str, raw: bytes, prefix: bytes | None = None) -> str:
+        digest = hashlib.sha256(self.prefix if prefix is None else prefix)
         path = display_path.encode("utf-8", "surrogateescape")
         digest.update(len(path).to_bytes(4, "little") + path)
         digest.update(raw)
@@ -119,26 +128,43 @@ class ParseCache:
 
     def get(self, key: str, display_path: str) -> FileGoals | None:
         """The FileGoals stored under key, or None (missing, damaged, foreign or of the wrong shape)."""
+        return self._get(key, display_path, decode)
+
+    def put(self, key: str, part: FileGoals) -> None:
+        """Store part under key, atomically; a failure turns the cache off for the run."""
+        if self.working:
+            self._put(key, encode(part, key))
+
+    def series_key(self, display_path: str, raw: bytes) -> str:
+        """The key of a CSV file's series: its reading code, path and bytes."""
+        return self.key(display_path, raw, self.series_prefix)
+
+    def get_series(self, key: str, display_path: str) -> "CsvSeries | None":
+        """The series of a CSV file stored under key, or None (missing, damaged, foreign or of the wrong shape)."""
+        return self._get(key, display_path, decode_series)
+
+    def put_series(self, key: str, table: "CsvSeries") -> None:
+        """Store a CSV file's series under key, atomically; a failure turns the cache off for the run."""
+        if self.working:
+            self._put(key, encode_series(table, key))
+
+    def _get(self, key: str, display_path: str, decoder):
         path = self._path(key)
         try:
             with open(path, "rb") as entry:
                 data = entry.read()
-            part = decode(data, key, display_path)
+            found = decoder(data, key, display_path)
         except (OSError, ValueError):
-            part = None
-        if part is None:
+            found = None
+        if found is None:
             self.misses += 1
             return None
         self.hits += 1
         _refresh(path)
-        return part
+        return found
 
-    def put(self, key: str, part: FileGoals) -> None:
-        """Store part under key, atomically; a failure turns the cache off for the run."""
-        if not self.working:
-            return
+    def _put(self, key: str, data: bytes) -> None:
         path = self._path(key)
-        data = encode(part, key)
         try:
             path.parent.mkdir(exist_ok=True, mode=0o700)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -201,10 +227,10 @@ def _max_bytes() -> int:
     return max(0, int(megabytes * 1024 * 1024))
 
 
-def _prefix(settings):
-    digest = hashlib.sha256(FORMAT + __version__.encode() + b"\0")
+def _prefix(settings, code: tuple[str, ...] | None = None, extra: str = ""):
+    digest = hashlib.sha256(FORMAT + __version__.encode() + b"\0" + (extra.encode() + b"\0" if extra else b""))
     here = Path(__file__).resolve().parent.parent
-    for name in _READING_CODE:
+    for name in _READING_CODE if code is None else code:
         try:
             digest.update((here / name).read_bytes())
         except OSError:
@@ -383,3 +409,67 @@ def _list(value) -> list:
     if type(value) is not list:
         raise ValueError("not a list")
     return value
+
+
+# -- CSV series entries ----------------------------------------------------------
+#
+# body = {"key": KEY, "csv": PATH, "by_measure": bool, "periods": [[PERIOD, ...], ...],
+#         "series": [[MEASURE ID or null, index into periods, VALUES], ...]}
+# VALUES is the hex of the doubles in this machine's byte order (part of the
+# key). Only series read without a fault are stored (measure_data._read_quickly):
+# a file with a fault is read again, to report it.
+
+
+@dataclass(slots=True)
+class CsvSeries:
+    """A CSV file's series as read: by measure id (None without a `measure` column)."""
+
+    file: str
+    by_measure: bool
+    series: dict[str | None, Series]
+
+
+def encode_series(table: CsvSeries, key: str) -> bytes:
+    """One CSV entry's bytes: header, checksum, JSON body."""
+    periods: dict[tuple, int] = {}
+    rows = []
+    for measure_id, series in table.series.items():
+        index = periods.setdefault(series.periods, len(periods))
+        rows.append([measure_id, index, series.values.tobytes().hex()])
+    body = {"key": key, "csv": table.file, "by_measure": table.by_measure, "periods": list(periods), "series": rows}
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text
+
+
+def decode_series(data: bytes, key: str, display_path: str) -> CsvSeries | None:
+    """The series in a CSV entry, or None unless header, checksum, key, path and shape all hold."""
+    if not data.startswith(FORMAT):
+        return None
+    checksum, newline, text = data[len(FORMAT):].partition(b"\n")
+    if not newline or hashlib.sha256(text).hexdigest().encode() != checksum:
+        return None
+    try:
+        body = json.loads(text)
+        if type(body) is not dict or body.get("key") != key or body.get("csv") != display_path:
+            return None
+        by_measure = body["by_measure"]
+        if type(by_measure) is not bool:
+            return None
+        periods = []
+        for written in _list(body["periods"]):
+            if not all(type(p) is str for p in _list(written)):
+                return None
+            periods.append(tuple(map(sys.intern, written)))
+        series: dict[str | None, Series] = {}
+        for row in _list(body["series"]):
+            measure_id, index, hexed = _list(row)
+            if not (measure_id is None or type(measure_id) is str) or type(index) is not int or index < 0 \
+                    or type(hexed) is not str:
+                return None
+            values = array("d", bytes.fromhex(hexed))
+            if not all(map(math.isfinite, values)):
+                return None
+            series[measure_id] = Series(periods[index], values)  # ValueError unless one value per period
+    except (KeyError, TypeError, ValueError, IndexError, RecursionError):
+        return None
+    return CsvSeries(display_path, by_measure, series)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from catchball.findings import MEASURE, Finding, FindingCollector
 from catchball.load import series as S
+from catchball.load.cache import CsvSeries, ParseCache
 from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.model import Aim, GoalSet, Measure, Objective, Span
@@ -58,10 +59,11 @@ class _Table:
     fault_line: int | None = None  # ... or at this line of the file (header, undecodable bytes)
     by_measure: bool = False  # has a `measure` column
     rows: list = field(default_factory=list)
-    # Read the quick way (see _read_quickly): each measure id's series (None
-    # without a `measure` column), and the text, to read row by row after all.
+    # Read the quick way (see _read_quickly) or from the cache: each measure
+    # id's series (None without a `measure` column), and the bytes, to read
+    # row by row after all (a row for another measure is a finding at its line).
     series: dict[str | None, Series] | None = None
-    text: str = ""
+    raw: bytes = b""
 
 
 @dataclass(slots=True)
@@ -75,8 +77,12 @@ class _Use:
     fault: bool = False
 
 
-def attach_measure_data(goals: GoalSet, root: GoalsRoot) -> list[Finding]:
+def attach_measure_data(goals: GoalSet, root: GoalsRoot, store: ParseCache | None = None) -> list[Finding]:
     """Check measure ids (CB104) and read every CSV the measures name (CB601).
+
+    With `store`, a CSV file's series come from the parse cache when its
+    bytes and path are those it was read from before (only files read
+    without a fault are stored: the others are read again to report them).
 
     Fills in the points read for each measure that takes its data from a
     file, or marks it faulty.
@@ -106,7 +112,7 @@ def attach_measure_data(goals: GoalSet, root: GoalsRoot) -> list[Finding]:
     spoiled: set[tuple[str, int]] = set()
     shared: dict[tuple[str, ...], tuple] = {}  # periods -> (one shared tuple, its order), across files
     for real, users in by_file.items():  # each file read once, and let go once shared out
-        table = _read_table(Path(real), display_of[real], shared)
+        table = _read_table(Path(real), display_of[real], shared, store)
         if table.fault is None:
             spoiled |= _share_out(table, users, first_by_id, collector)
             continue
@@ -186,7 +192,7 @@ def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
     use.fault = True
 
 
-def _read_table(path: Path, display: str, shared: dict) -> _Table:
+def _read_table(path: Path, display: str, shared: dict, store: ParseCache | None = None) -> _Table:
     table = _Table(display)
     try:
         raw = read_bounded(path)
@@ -196,16 +202,34 @@ def _read_table(path: Path, display: str, shared: dict) -> _Table:
     except LimitExceeded as exc:
         table.fault = str(exc)
         return table
+    key = store.series_key(display, raw) if store is not None else None
+    cached = store.get_series(key, display) if store is not None else None
+    if cached is not None:
+        table.by_measure, table.raw = cached.by_measure, raw
+        table.series = {m: _shared_series(s, shared) for m, s in cached.series.items()}
+        return table
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         table.fault = "not UTF-8 text: save the file as CSV UTF-8"
         table.fault_line = raw[: exc.start].count(b"\n") + 1
         return table
-    del raw
     if not _read_quickly(text, table, shared):
         _read_rows(text, table)
+        return table
+    table.raw = raw
+    if store is not None:
+        store.put_series(key, CsvSeries(display, table.by_measure, table.series))
     return table
+
+
+def _shared_series(series: Series, shared: dict) -> Series:
+    """A series from the cache, its periods (in order) made the tuple every such series shares."""
+    known = shared.get(series.periods)
+    if known is None or known[1] is not None:
+        shared.setdefault(series.periods, (series.periods, None))
+        return series
+    return series if known[0] is series.periods else Series(known[0], series.values)
 
 
 def _read_quickly(text: str, table: _Table, shared: dict) -> bool:
@@ -270,7 +294,7 @@ def _read_quickly(text: str, table: _Table, shared: dict) -> bool:
         if order is not None:
             got = array("d", (got[i] for i in order))
         series[measure_id] = Series(periods, got)
-    table.by_measure, table.series, table.text = "measure" in header, series, text
+    table.by_measure, table.series = "measure" in header, series
     return True
 
 
@@ -334,7 +358,7 @@ def _periods_in_order(periods: tuple[str, ...]):
 
 def _read_rows(text: str, table: _Table) -> None:
     """Read a table row by row: each row's fault at its line (see _row)."""
-    table.series, table.text = None, ""
+    table.series, table.raw = None, b""
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 0
     periods: dict[str, tuple[str, str | None]] = {}  # period -> (one shared string, its fault)
@@ -451,7 +475,7 @@ def _share_out(table: _Table, users: list[_Use], first_by_id: dict, collector: F
             for measure_id, use in named.items():
                 use.points = table.series.get(measure_id, S.EMPTY)
             return spoiled
-        _read_rows(table.text, table)  # rows for other measures: each is a finding at its line
+        _read_rows(table.raw.decode("utf-8-sig"), table)  # rows for other measures: each is a finding at its line
     rows_of: dict[str, list[_Row]] = {}
     for row in table.rows:
         measure_id = row[1]

@@ -1,0 +1,193 @@
+"""The parse cache for CSV measure data: series keyed by the file's path and bytes.
+
+Never stale (a changed, renamed or deleted CSV is read again), never trusted
+when damaged, and what it serves is what reading the file gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from array import array
+from pathlib import Path
+
+import pytest
+
+import catchball.load.cache as cache_module
+from catchball.check import run_check
+from catchball.load.cache import FORMAT, CsvSeries, ParseCache, decode_series, encode_series
+from catchball.spc import Series
+from tests.conftest import HEALTHY, write_repo
+
+GOALS = (
+    "aims:\n  - id: TN-SAFE\n    title: Zero avoidable harm\n    owner: ceo\n    measures:\n"
+    "      - {id: falls, name: Falls, baseline: 5, target: 1, data: data/d.csv}\n"
+    "      - {id: cdiff, name: C. diff, baseline: 5, target: 3, data: data/d.csv}\n"
+    "      - {name: Single, baseline: 5, target: 3, data: data/one.csv}\n"
+)
+MONTHS = [f"{2025 + m // 12}-{m % 12 + 1:02d}" for m in range(15)]
+AS_OF = dt.date(2026, 4, 1)
+
+
+def csv_rows(measure: str | None, start: float) -> str:
+    return "".join(f"{measure + ',' if measure else ''}{month},{start + i % 4}\n" for i, month in enumerate(MONTHS))
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    where = tmp_path / "cache"
+    monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(where))
+    monkeypatch.delenv("CATCHBALL_NO_CACHE", raising=False)
+    return where
+
+
+@pytest.fixture
+def root(tmp_path):
+    return write_repo(tmp_path / "goals", {
+        **HEALTHY, "true-north.yaml": GOALS,
+        "data/d.csv": "measure,period,value\n" + csv_rows("falls", 1.0) + csv_rows("cdiff", 4.0),
+        "data/one.csv": "period,value\n" + csv_rows(None, 7.0),
+    })
+
+
+def series_entries(where: Path) -> list[Path]:
+    found = []
+    for path in sorted((where / "entries").glob("*/*")):
+        if path.name.startswith(".tmp-"):
+            continue
+        body = json.loads(path.read_bytes()[len(FORMAT):].partition(b"\n")[2])
+        if "csv" in body:
+            found.append(path)
+    return found
+
+
+def rewrite(path: Path, change) -> None:
+    """Change an entry's body and give it a valid checksum: what a stale hit would serve."""
+    body = json.loads(path.read_bytes()[len(FORMAT):].partition(b"\n")[2])
+    change(body)
+    text = json.dumps(body).encode()
+    path.write_bytes(FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text)
+
+
+def poison(where: Path) -> None:
+    def to_99(body):
+        for row in body["series"]:
+            row[2] = array("d", [99.0] * (len(row[2]) // 16)).tobytes().hex()
+
+    for path in series_entries(where):
+        rewrite(path, to_99)
+
+
+def said(root: Path, **options) -> tuple:
+    result = run_check(str(root), as_of=AS_OF, **options)
+    return (
+        [(f.code, f.message, f.file, f.line) for f in result.findings],
+        {c.name: tuple(c.measure.points) for c in result.cascade.measure_charts},
+    )
+
+
+def values(root: Path) -> dict:
+    return {name: [p.value for p in points] for name, points in said(root)[1].items() if points}
+
+
+def test_a_second_run_reads_the_series_from_the_cache_and_says_the_same(folder, root, monkeypatch):
+    fresh = said(root, cache=False)
+    assert said(root) == fresh
+    assert len(series_entries(folder)) == 2  # one entry per CSV file
+    reads = []
+    monkeypatch.setattr(ParseCache, "get_series", lambda self, key, display: reads.append(display) or
+                        decode_series((self.entries / key[:2] / key[2:]).read_bytes(), key, display))
+    assert said(root) == fresh and len(reads) == 2
+
+
+def test_poisoned_series_are_served_while_nothing_changed(folder, root):
+    # The control for the tests below: this is what a stale hit would look like.
+    said(root)
+    poison(folder)
+    assert set(values(root)["falls"]) == {99.0}
+
+
+def test_a_changed_csv_is_never_served_stale(folder, root):
+    said(root)
+    poison(folder)
+    (root / "data/d.csv").write_text("measure,period,value\n" + csv_rows("falls", 2.0) + csv_rows("cdiff", 4.0))
+    now = values(root)
+    assert now["falls"][:4] == [2.0, 3.0, 4.0, 5.0] and now["cdiff"][:4] == [4.0, 5.0, 6.0, 7.0]
+    assert set(now["TN-SAFE:3"]) == {99.0}  # one.csv did not change: its entry still serves
+
+
+def test_a_renamed_csv_is_never_served_stale(folder, root):
+    said(root)
+    poison(folder)
+    (root / "data/d.csv").rename(root / "data/all.csv")
+    (root / "true-north.yaml").write_text(GOALS.replace("data/d.csv", "data/all.csv"))
+    assert values(root)["falls"][:4] == [1.0, 2.0, 3.0, 4.0]
+    (root / "data/all.csv").write_text("measure,period,value\nfalls,2026-01,1\nnobody,2026-02,2\n")
+    findings = said(root)[0]
+    assert [f for f in findings if f[0] == "CB601"][0][2].endswith("data/all.csv")
+
+
+def test_a_deleted_csv_is_never_served(folder, root):
+    said(root)
+    (root / "data/one.csv").unlink()
+    findings, points = said(root)
+    assert any(code == "CB601" and "one.csv: no such file" in message for code, message, _, _ in findings)
+    assert points["TN-SAFE:3"] == ()
+
+
+def test_edited_series_reading_code_is_never_served_stale(folder, root, monkeypatch):
+    said(root)
+    poison(folder)
+    monkeypatch.setattr(cache_module, "_SERIES_READING_CODE", cache_module._SERIES_READING_CODE + ("graph.py",))
+    assert 99.0 not in values(root)["falls"]
+
+
+def test_a_csv_with_a_fault_is_not_stored_and_is_reported_every_run(folder, root):
+    (root / "data/one.csv").write_text("period,value\n2026-01,3\n2026-02,three\n")
+    for _ in range(2):
+        assert [(f[0], f[3]) for f in said(root)[0] if f[0] == "CB601"] == [("CB601", 3)]
+    assert len(series_entries(folder)) == 1  # d.csv only
+
+
+DAMAGE = {
+    "truncate": lambda data, other: data[: len(data) // 2],
+    "garble": lambda data, other: data[:-10] + b"#" * 10,
+    "empty": lambda data, other: b"",
+    "header": lambda data, other: b"catchball-cache 0\n" + data[len(FORMAT):],
+    "foreign": lambda data, other: other,  # the other CSV's whole, valid entry under this key
+}
+SHAPES = {
+    "too few values": lambda body: body["series"][0].__setitem__(2, body["series"][0][2][:-16]),
+    "not hex": lambda body: body["series"][0].__setitem__(2, "zz" * 8 * len(MONTHS)),
+    "infinite value": lambda body: body["series"][0].__setitem__(2, array("d", [float("inf")] * len(MONTHS)).tobytes().hex()),
+    "no such periods": lambda body: body["series"][0].__setitem__(1, 7),
+    "negative index": lambda body: body["series"][0].__setitem__(1, -1),
+    "period not text": lambda body: body["periods"][0].__setitem__(0, 202601),
+    "by_measure not bool": lambda body: body.__setitem__("by_measure", 1),
+    "no series": lambda body: body.pop("series"),
+}
+
+
+@pytest.mark.parametrize("damage", [*DAMAGE, *SHAPES])
+def test_a_damaged_series_entry_is_ignored_and_rewritten(folder, root, damage):
+    expected = said(root, cache=False)
+    said(root)
+    paths = series_entries(folder)
+    good = {p: p.read_bytes() for p in paths}
+    for index, path in enumerate(paths):
+        if damage in DAMAGE:
+            path.write_bytes(DAMAGE[damage](good[path], good[paths[(index + 1) % len(paths)]]))
+        else:
+            rewrite(path, SHAPES[damage])
+    assert said(root) == expected
+    assert {p: p.read_bytes() for p in series_entries(folder)} == good  # rewritten whole
+
+
+def test_an_entry_round_trips():
+    periods = ("2026-01", "2026-02")
+    table = CsvSeries("goals/data/d.csv", True, {"falls": Series(periods, array("d", [1.5, -2.0])), "cdiff": Series(periods, array("d", [0.1, 3e-300]))})
+    back = decode_series(encode_series(table, "k" * 64), "k" * 64, "goals/data/d.csv")
+    assert back == table
+    assert back.series["falls"].periods is back.series["cdiff"].periods
+    assert decode_series(encode_series(table, "k" * 64), "k" * 64, "goals/data/other.csv") is None
