@@ -105,19 +105,27 @@ def chart_measures(goals: GoalSet, settings: Settings, as_of: dt.date) -> tuple[
     """Every measure of every aim and objective, in file, line, column order."""
     order = {file: i for i, file in enumerate(goals.files)}
     charts = []
+    ends: dict[str, dt.date] = {}  # period -> its last day: most series end in the same month
     for kind, table in ((AIM, goals.aims), (OBJECTIVE, goals.objectives)):
         for element in table.values():
             for index, measure in enumerate(element.measures, 1):
-                charts.append(_measure_chart(kind, element, index, measure, settings, as_of))
+                charts.append(_measure_chart(kind, element, index, measure, settings, as_of, ends))
     charts.sort(key=lambda c: (order.get(c.measure.span.file, len(order)), c.measure.span.line, c.measure.span.column))
     return tuple(charts)
 
 
 def _measure_chart(
-    kind: str, element: Aim | Objective, index: int, measure: Measure, settings: Settings, as_of: dt.date
+    kind: str, element: Aim | Objective, index: int, measure: Measure, settings: Settings, as_of: dt.date,
+    ends: dict[str, dt.date],
 ) -> MeasureChart:
     points = () if measure.data_fault else measure.points
-    stale = bool(points) and (as_of - period_end(points[-1].period)).days > settings.stale_after
+    stale = False
+    if points:
+        period = points.periods[-1] if isinstance(points, spc.Series) else points[-1].period
+        end = ends.get(period)
+        if end is None:
+            end = ends[period] = period_end(period)
+        stale = (as_of - end).days > settings.stale_after
     owner = element.owner
     if isinstance(element, Objective) and element.is_individual:
         owner = element.person
@@ -191,8 +199,9 @@ def measure_record(chart: MeasureChart) -> dict:
 def decimals(chart: MeasureChart) -> int:
     """Decimals to show a measure's mean and limits with: those of its data, at least 1, at most 4."""
     written = 0
-    for point in chart.measure.points:
-        text = repr(point.value)
+    points = chart.measure.points
+    for value in points.values if isinstance(points, spc.Series) else (p.value for p in points):
+        text = repr(value)
         if "e" not in text and "." in text:
             written = max(written, len(text.split(".")[1].rstrip("0")))
     return min(max(written, 1), 4)

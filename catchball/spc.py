@@ -10,9 +10,11 @@ spec is silent the decision is written on the function and in docs/measures.md
 from __future__ import annotations
 
 import math
+import operator
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # 2.66 = 3 / d2, d2 = 1.128 for moving ranges of two points (MDC, NHSRplotthedots).
 LIMIT_FACTOR = 2.66
@@ -223,7 +225,7 @@ def xmr(
         False,
         signals,
         point_variations[-1],
-        _assurance(last, direction, target),
+        _assurance(last.upper, last.lower, direction, target),
         last.mean,
         last.upper,
         last.lower,
@@ -231,8 +233,7 @@ def xmr(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LastPoint:
+class LastPoint(NamedTuple):  # a tuple: made for every measure of a check, and cheaper to make than a dataclass
     """What a chart says about its last point and last phase, without the rest of the chart.
 
     Every field equals the one of the same name in `xmr`'s Chart (`rules`:
@@ -270,47 +271,47 @@ def last_point(
         return LastPoint(False, None, None, None, None, None, ())
     values, periods, bounds = _columns(series)
     start, end = bounds[-1]
-    phase = _phase(values, start, end, settings)
-    if phase.run_chart:  # no limits, and a run-chart point takes part in no trend
+    if end - start < settings.minimum_points:  # a run chart: no limits, and no part in a trend
         return LastPoint(True, None, None, None, None, None, ())
+    mean, upper, lower, upper_two_sigma, lower_two_sigma = _lines(values, start, end, settings)
     last = end - 1
     value = values[last]
-    flags: list[tuple[str, str]] = []
-    if value > phase.upper:
+    flags: list[tuple[str, str]] = []  # (rule, side), in RULES order
+    if value > upper:
         flags.append(("outside", "high"))
-    elif value < phase.lower:
+    elif value < lower:
         flags.append(("outside", "low"))
-    side = _side_of(value, phase.mean)
+    side = "high" if value > mean else "low" if value < mean else None
     if side is not None:
-        run = last
-        while run > start and _side_of(values[run - 1], phase.mean) == side:
-            run -= 1
+        run = last  # back to the first point of the run on this side of the mean
+        if side == "high":
+            while run > start and values[run - 1] > mean:
+                run -= 1
+        else:
+            while run > start and values[run - 1] < mean:
+                run -= 1
         if last - run + 1 >= settings.shift:
             flags.append(("shift", side))
     trend = _trend_ending_at(values, bounds, settings)
-    if side is not None and last - 2 >= start:
-        window = values[last - 2 : end]
-        if all(_side_of(v, phase.mean) == side for v in window):
-            line = phase.upper_two_sigma if side == "high" else phase.lower_two_sigma
-            beyond = [v > line if side == "high" else v < line for v in window]
-            if beyond[2] and sum(beyond) >= 2:
-                flags.append(("two-of-three", side))
     if trend is not None:
         flags.append(("trend", trend))
-    flags.sort(key=lambda f: RULES.index(f[0]))
+    if side is not None and last - 2 >= start:
+        a, b = values[last - 2], values[last - 1]
+        if side == "high":
+            line = upper_two_sigma
+            if a > mean and b > mean and value > line and (a > line or b > line):
+                flags.append(("two-of-three", side))
+        else:
+            line = lower_two_sigma
+            if a < mean and b < mean and value < line and (a < line or b < line):
+                flags.append(("two-of-three", side))
     if not flags:
         variation = "common-cause"
     else:
         signals = [Signal(last, periods[last], rule, s, _kind(s, direction)) for rule, s in flags]
-        variation = _variation(signals, value, phase.mean, direction)
+        variation = _variation(signals, value, mean, direction)
     return LastPoint(
-        False,
-        variation,
-        _assurance(phase, direction, target),
-        phase.mean,
-        phase.upper,
-        phase.lower,
-        tuple(dict.fromkeys(rule for rule, _ in flags)),
+        False, variation, _assurance(upper, lower, direction, target), mean, upper, lower, tuple(r for r, _ in flags)
     )
 
 
@@ -351,7 +352,10 @@ def _check_direction(direction: str | None) -> None:
 def _columns(series) -> tuple[Sequence[float], Sequence[str], list[tuple[int, int]]]:
     """The values, the periods and the phase bounds (start, end exclusive) of a series."""
     if isinstance(series, Series):
-        values, periods, starts = series.values, series.periods, [i for i in series.starts if i > 0]
+        values, periods = series.values, series.periods
+        if not series.starts or series.starts == (0,):
+            return values, periods, [(0, len(values))]
+        starts = [i for i in series.starts if i > 0]
     else:
         values = [p.value for p in series]
         periods = [p.period for p in series]
@@ -363,6 +367,11 @@ def _columns(series) -> tuple[Sequence[float], Sequence[str], list[tuple[int, in
 def _phase(values: Sequence[float], start: int, end: int, settings: SpcSettings) -> Phase:
     if end - start < settings.minimum_points:
         return Phase(start, end, None, None, None, None, None, True)
+    return Phase(start, end, *_lines(values, start, end, settings), False)
+
+
+def _lines(values: Sequence[float], start: int, end: int, settings: SpcSettings) -> tuple[float, ...]:
+    """(mean, upper, lower, upper two-sigma, lower two-sigma) of an XmR phase."""
     basis_end = end
     if settings.fix_limits_after is not None:
         basis_end = min(end, start + settings.fix_limits_after)
@@ -370,9 +379,9 @@ def _phase(values: Sequence[float], start: int, end: int, settings: SpcSettings)
     mean = _mean(values)
     # Values near the float limit (1e308) can make a moving range infinite: the
     # limits are then infinite too, and nothing is outside them.
-    spread = LIMIT_FACTOR * _mean([abs(b - a) for a, b in zip(values, values[1:])])
+    spread = LIMIT_FACTOR * _mean(list(map(abs, map(operator.sub, values[1:], values))))
     two_sigma = spread * 2 / 3
-    return Phase(start, end, mean, mean + spread, mean - spread, mean + two_sigma, mean - two_sigma, False)
+    return mean, mean + spread, mean - spread, mean + two_sigma, mean - two_sigma
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -499,12 +508,12 @@ def _variation(flags: list[Signal], value: float, mean: float, direction: str | 
     return f"{kind}-{side}"
 
 
-def _assurance(phase: Phase, direction: str | None, target: float | None) -> str | None:
+def _assurance(upper: float, lower: float, direction: str | None, target: float | None) -> str | None:
     if direction is None or target is None:
         return None
-    meets, misses = (target <= phase.lower, target >= phase.upper)
+    meets, misses = (target <= lower, target >= upper)
     if direction == "down":
-        meets, misses = (target >= phase.upper, target <= phase.lower)
+        meets, misses = (target >= upper, target <= lower)
     if meets:
         return "pass"
     if misses:

@@ -140,3 +140,28 @@ def test_a_file_with_a_fault_is_read_row_by_row_and_the_fault_has_its_line(text,
     assert [(f.code, f.file.rsplit("/", 1)[1], f.line) for f in result.findings if f.code == "CB601"] == [
         ("CB601", "d.csv", line)
     ]
+
+
+def test_files_read_by_worker_processes_give_what_one_process_gives(monkeypatch, tmp_path):
+    files = {**HEALTHY, "true-north.yaml": GOALS.replace("data/one.csv", "data/f0.csv")}
+    for i in range(8):  # clean files, one with a fault, one with a row for a measure that does not take it
+        files[f"data/f{i}.csv"] = "period,value\n" + "\n".join(f"2025-{m:02d},{m + i}" for m in range(1, 13)) + "\n"
+    files["data/f3.csv"] = "period,value\n2026-01,1\n2026-02,x\n"
+    files["data/d.csv"] = "measure,period,value\n" + "\n".join(monthly("falls", 14, 1.0) + monthly("nobody", 2, 1.0)) + "\n"
+    goals = files["true-north.yaml"] + "".join(
+        f"      - {{name: M{i}, baseline: 5, target: 3, data: data/f{i}.csv}}\n" for i in range(1, 8)
+    )
+    root = write_repo(tmp_path / "goals", {**files, "true-north.yaml": goals})
+
+    def said(workers: str):
+        monkeypatch.setenv("CATCHBALL_WORKERS", workers)
+        result = run_check(str(root), as_of=dt.date(2026, 12, 1), cache=False)
+        return (
+            [(f.code, f.message, f.line) for f in result.findings],
+            {c.name: (tuple(c.measure.points), c.fault) for c in result.cascade.measure_charts},
+        )
+
+    one, two = said("1"), said("2")
+    assert one == two
+    assert len(one[1]["TN-SAFE:4"][0]) == 12 and one[1]["TN-SAFE:6"] == ((), True)  # f1 read, f3 faulty
+    assert ("CB601", "measure 'nobody' is not the id of any measure", 16) in one[0]

@@ -40,6 +40,7 @@ from catchball.load import series as S
 from catchball.load.cache import CsvSeries, ParseCache
 from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
+from catchball.load.parallel import worker_count
 from catchball.model import Aim, GoalSet, Measure, Objective, Span
 from catchball.spc import Series
 
@@ -111,8 +112,8 @@ def attach_measure_data(goals: GoalSet, root: GoalsRoot, store: ParseCache | Non
         display_of[real] = display
     spoiled: set[tuple[str, int]] = set()
     shared: dict[tuple[str, ...], tuple] = {}  # periods -> (one shared tuple, its order), across files
-    for real, users in by_file.items():  # each file read once, and let go once shared out
-        table = _read_table(Path(real), display_of[real], shared, store)
+    tables = _read_tables(root, by_file, display_of, first_by_id, shared, store)
+    for (real, users), table in zip(by_file.items(), tables):  # each file read once, and let go once shared out
         if table.fault is None:
             spoiled |= _share_out(table, users, first_by_id, collector)
             continue
@@ -190,6 +191,59 @@ def _resolve(root: GoalsRoot, written: str) -> tuple[str, str] | str:
 def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
     collector.add("CB601", message, use.element.id, use.measure.data_span, MEASURE)
     use.fault = True
+
+
+def _read_tables(root: GoalsRoot, by_file: dict, display_of: dict, first_by_id: dict, shared: dict, store):
+    """The table of each file of `by_file`, in its order: read by worker processes when there are many."""
+    workers = worker_count(root, list(by_file))
+    if workers == 1:
+        return (_read_table(Path(real), display_of[real], shared, store) for real in by_file)
+    work = [(real, display_of[real], _ids_taken(users, first_by_id)) for real, users in by_file.items()]
+    return _read_in_workers(work, workers, shared, store)
+
+
+def _ids_taken(users: list[_Use], first_by_id: dict) -> frozenset:
+    """The measure ids that take rows from a file with a `measure` column (as _share_out decides)."""
+    return frozenset(
+        use.measure.id for use in users
+        if use.measure.id is not None and first_by_id.get(use.measure.id, (None, None, None))[2] is use.measure
+    )
+
+
+def _read_in_workers(work: list, workers: int, shared: dict, store):
+    # Forked, as the goals files are read (load/parallel.py). A worker sends
+    # back the series of a file it read by column whose rows all belong to
+    # measures that take them, the periods once per file and the values as
+    # bytes; for any other file it sends None and the file is read here, row
+    # by row, to report its faults.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(16, len(work) // (workers * 8)))
+    with context.Pool(workers, initializer=_start_worker, initargs=(store,)) as pool:
+        for (real, display, _), packed in zip(work, pool.imap(_read_packed, work, chunksize=chunk)):
+            if packed is None:
+                yield _read_table(Path(real), display, shared, store)
+                continue
+            by_measure, series = packed
+            table = _Table(display, by_measure=by_measure)
+            table.series = {m: _shared_series(Series(periods, array("d", values)), shared) for m, periods, values in series}
+            yield table
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(store) -> None:
+    _WORKER.update(store=store, shared={})
+
+
+def _read_packed(item: tuple):
+    real, display, taken = item
+    table = _read_table(Path(real), display, _WORKER["shared"], _WORKER["store"])
+    if table.series is None or (table.by_measure and not taken.issuperset(table.series)):
+        return None
+    return table.by_measure, [(m, s.periods, s.values.tobytes()) for m, s in table.series.items()]
 
 
 def _read_table(path: Path, display: str, shared: dict, store: ParseCache | None = None) -> _Table:
