@@ -19,6 +19,11 @@ process, from interpreter start to exit:
   file changed" (a different comment appended to one file before each run);
 - with both 20,000 and 200,000 staff: each stage of check in one process
   (benchmarks/stages.py), to judge that every stage grows linearly;
+- at 20,000 staff, on the twin repository with measure data
+  (generate.py --measure-data: the same YAML, and about half the objectives
+  with 24 monthly points in CSV files), check cold and warm and measures
+  --format json, the cold runs interleaved with check on the repository
+  without data;
 
 and prints wall seconds, peak memory (the process's maximum resident set),
 objectives per second and the ratios to the parse floor and to libyaml,
@@ -32,6 +37,9 @@ measured in this run:
 - 200,000 staff, cold: at most 10 times the floor, under 1.5 GB; every
   stage at most 12 times its time at 20,000 staff;
 - 1,500,000 staff: under 8 GB (the time and the ratio are reported);
+- measure data (issue 13), 20,000 staff, cold: check with data at most 1.25
+  times the time and 1.2 times the peak memory of check without, and
+  measures --format json within 1.5 times check, both with data;
 - `catchball --version` within 4 times `python -c pass`.
 
 Times are the best of --repeat runs (default 1 above 200,000 staff, else 3);
@@ -124,11 +132,14 @@ def _megabytes(maxrss: int) -> float:
     return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
 
 
-def repository(out: Path, staff: int) -> tuple[Path, dict]:
-    """The generated repository for `staff`, made once and reused."""
-    repo = out / f"staff-{staff}"
-    stamp = repo / ".." / f"staff-{staff}.{STAMP}"
+def repository(out: Path, staff: int, measure_data: bool = False) -> tuple[Path, dict]:
+    """The generated repository for `staff` (with `measure_data`, its twin with data), made once and reused."""
+    name = f"staff-{staff}" + ("-data" if measure_data else "")
+    repo = out / name
+    stamp = repo / ".." / f"{name}.{STAMP}"
     wanted = {"staff": staff, "seed": SEED, "defect_rate": DEFECT_RATE, "generator": _generator_digest()}
+    if measure_data:
+        wanted["measure_data"] = True
     if stamp.is_file() and repo.is_dir():
         saved = json.loads(stamp.read_text())
         if saved.get("key") == wanted:
@@ -136,7 +147,7 @@ def repository(out: Path, staff: int) -> tuple[Path, dict]:
     print(f"generating {staff:,} staff into {repo} ...", file=sys.stderr, flush=True)
     if repo.exists():
         shutil.rmtree(repo)
-    stats = generate(repo, staff, SEED, DEFECT_RATE)
+    stats = generate(repo, staff, SEED, DEFECT_RATE, measure_data=measure_data)
     stamp.write_text(json.dumps({"key": wanted, "stats": stats}, indent=1))
     return repo, stats
 
@@ -182,6 +193,57 @@ def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Pa
             changed = _one_file(size.repo)
             run("check changed", "catchball check, warm, one file changed", CATCHBALL + [command, repo],
                 env=warm, before=changed.change, after=changed.restore)
+
+
+MEASURE_DATA_STAFF = 20_000  # the size the measure data targets (issue 13) are set at
+
+
+def bench_measure_data(size: Size, data_repo: Path, repeat: int, env: dict, scratch: Path) -> None:
+    """check and measures on the twin repository with measure data, beside check without (issue 13).
+
+    The runs the targets compare are interleaved (without data, with data,
+    measures, then again), so that a busy moment slows all three alike; each
+    keeps its best time of `repeat`, and the largest peak memory.
+    """
+    objectives = size.stats["objectives"]
+    plain, data = str(size.repo), str(data_repo)
+
+    def cold() -> dict:
+        return dict(env, CATCHBALL_CACHE_DIR=tempfile.mkdtemp(dir=scratch))
+
+    side_by_side = [
+        ("check cold, beside data", "catchball check, cold, beside the data runs", CATCHBALL + ["check", plain]),
+        ("check cold, data", "catchball check, cold, with measure data", CATCHBALL + ["check", data]),
+        ("measures json, data", "catchball measures json, with measure data",
+         CATCHBALL + ["measures", "--format", "json", data]),
+    ]
+    print("  check and measures with measure data, interleaved ...", file=sys.stderr, flush=True)
+    for _ in range(repeat):
+        for key, label, argv in side_by_side:
+            run = measure(label, argv, repeat=1, env=cold, objectives=objectives)
+            best = size.runs.get(key)
+            if best is not None:
+                run.seconds, run.peak_mb = min(run.seconds, best.seconds), max(run.peak_mb, best.peak_mb)
+                run.note = best.note or run.note
+            size.runs[key] = run
+    warm = dict(env, CATCHBALL_CACHE_DIR=str(scratch / f"warm-data-{size.staff}"))
+    measure("fill", CATCHBALL + ["check", data], repeat=1, env=warm)  # unmeasured: fills the cache
+    size.runs["check warm, data"] = measure("catchball check, warm, with measure data", CATCHBALL + ["check", data],
+                                            repeat=repeat, env=warm, objectives=objectives)
+
+
+def measure_data_targets(runs: dict[str, Run]) -> list[tuple[str, str, bool]]:
+    """Issue 13's targets, from the interleaved runs of bench_measure_data."""
+    plain, data, measures = runs["check cold, beside data"], runs["check cold, data"], runs["measures json, data"]
+    results = []
+    ratio = data.seconds / plain.seconds
+    results.append(("20k cold: check with data <= 1.25x without (time)", f"{ratio:.2f}x", ratio <= 1.25 and not data.note))
+    ratio = data.peak_mb / plain.peak_mb
+    results.append(("20k cold: check with data <= 1.2x without (memory)", f"{ratio:.2f}x", ratio <= 1.2 and not data.note))
+    ratio = measures.seconds / data.seconds
+    results.append(("20k cold: measures json <= 1.5x check, with data", f"{ratio:.2f}x",
+                    ratio <= 1.5 and not measures.note))
+    return results
 
 
 class _one_file:
@@ -263,8 +325,10 @@ def targets(sizes: list[Size], boot: dict[str, Run], staged: dict[int, dict]) ->
                     continue
                 ratio = run.seconds / check.seconds
                 results.append((name, f"{ratio:.2f}x", ratio <= limit))
-        peak = max(run.peak_mb for key, run in r.items() if key.split()[0] in COMMANDS)
+        peak = max(run.peak_mb for key, run in r.items() if key.split()[0] in COMMANDS and "data" not in key)
         results.append(("20k: peak memory < 200 MB (every command)", f"{peak:.0f} MB", peak < 200))
+        if "check cold, data" in r:
+            results += measure_data_targets(r)
     if 200_000 in by_staff:
         r = by_staff[200_000]
         ratio = r["check cold"].seconds / r["parse"].seconds
@@ -316,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
             repeat = args.repeat or (1 if staff > 200_000 else 3)
             print(f"{staff:,} staff:", file=sys.stderr, flush=True)
             bench_size(size, repeat, env, parse_floor, scratch)
+            if staff == MEASURE_DATA_STAFF:
+                data_repo, _ = repository(args.out, staff, measure_data=True)
+                bench_measure_data(size, data_repo, repeat, env, scratch)
             if staff in (20_000, 200_000) and {20_000, 200_000} <= set(args.staff):
                 staged[staff] = stages(size, scratch)
             sizes.append(size)
