@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from catchball.model import IMPROVEMENT_LEVELS
 
@@ -213,22 +213,31 @@ def team_inputs(cascade, branch: Sequence[str] | None = None) -> list[TeamInput]
 
 def expertise_rows(cascade, branch: Sequence[str] | None = None) -> Iterable[AimExpertise]:
     """AimExpertise per active aim in read order; with a branch, only its objectives count."""
-    goals = cascade.goals
     in_branch = None if branch is None else set(branch)
     individual_below = cascade.counts_below(_individual)  # exact, one pass for every aim
-    for aim in goals.aims.values():
-        if not aim.active:
+    for aim in cascade.goals.aims.values():
+        if aim.active:
+            yield aim_expertise(aim.id, list(supporting_objectives(cascade, aim.id, in_branch, individual_below)))
+
+
+def supporting_objectives(
+    cascade, aim_id: str, in_branch: set[str] | None = None, individual_below: dict[str, int] | None = None
+) -> Iterator[SupportingObjective]:
+    """The objectives in an aim's cascade, each once, in cascade order, with the people who count for them.
+
+    Without `individual_below` their `individual_below` is 0: CB702 asks only
+    whether anyone is an expert, and stops at the first it meets.
+    """
+    objectives = cascade.goals.objectives
+    for step in cascade.below(aim_id):
+        if step.repeat:  # each objective once
             continue
-        below = []
-        for step in cascade.below(aim.id):
-            if step.repeat:  # each objective once
-                continue
-            objective = cascade.goals.objectives[step.id]
-            team_id = cascade.owner_team(objective.id)
-            if in_branch is not None and team_id not in in_branch:
-                continue
-            below.append(_supporting(cascade, objective, team_id, individual_below.get(objective.id, 0)))
-        yield aim_expertise(aim.id, below)
+        objective = objectives[step.id]
+        team_id = cascade.owner_team(objective.id)
+        if in_branch is not None and team_id not in in_branch:
+            continue
+        below = individual_below.get(objective.id, 0) if individual_below is not None else 0
+        yield _supporting(cascade, objective, team_id, below)
 
 
 def _individual(objective) -> bool:
