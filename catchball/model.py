@@ -40,7 +40,7 @@ def builder(kind):
         [(f.name, f.type, field(default=f.default, default_factory=f.default_factory)) for f in dataclasses.fields(kind)],
         slots=True, eq=False, repr=False,
     )
-    if twin.__slots__ != kind.__slots__:  # the class swap needs the same layout
+    if twin.__slots__ != getattr(kind, "__slots__", None):  # the class swap needs the same layout
         raise TypeError(f"{kind.__name__} cannot have a builder: its slots differ from its fields")
 
     def build(*args, **kwargs):
