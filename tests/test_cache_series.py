@@ -19,6 +19,7 @@ from catchball.check import run_check
 from catchball.load.cache import FORMAT, CsvSeries, ParseCache, decode_series, encode_series
 from catchball.spc import Series
 from tests.conftest import HEALTHY, write_repo
+from tests.test_cache import folder  # noqa: F401 (a fresh cache folder, with the cache on)
 
 GOALS = (
     "aims:\n  - id: TN-SAFE\n    title: Zero avoidable harm\n    owner: ceo\n    measures:\n"
@@ -32,14 +33,6 @@ AS_OF = dt.date(2026, 4, 1)
 
 def csv_rows(measure: str | None, start: float) -> str:
     return "".join(f"{measure + ',' if measure else ''}{month},{start + i % 4}\n" for i, month in enumerate(MONTHS))
-
-
-@pytest.fixture
-def folder(tmp_path, monkeypatch):
-    where = tmp_path / "cache"
-    monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(where))
-    monkeypatch.delenv("CATCHBALL_NO_CACHE", raising=False)
-    return where
 
 
 @pytest.fixture

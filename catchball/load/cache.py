@@ -301,10 +301,8 @@ def encode(part: FileGoals, key: str) -> bytes:
 
 def decode(data: bytes, key: str, display_path: str) -> FileGoals | None:
     """The FileGoals in an entry, or None unless header, checksum, key, path and shape all hold."""
-    if not STORABLE or not data.startswith(FORMAT):
-        return None
-    checksum, newline, text = data[len(FORMAT):].partition(b"\n")
-    if not newline or hashlib.sha256(text).hexdigest().encode() != checksum:
+    text = _checked_body(data) if STORABLE else None
+    if text is None:
         return None
     try:
         body = json.loads(text)
@@ -317,6 +315,16 @@ def decode(data: bytes, key: str, display_path: str) -> FileGoals | None:
     except (KeyError, TypeError, ValueError, OverflowError, RecursionError):
         return None
     return part
+
+
+def _checked_body(data: bytes) -> bytes | None:
+    """An entry's JSON body, or None unless its header is ours and its checksum holds."""
+    if not data.startswith(FORMAT):
+        return None
+    checksum, newline, text = data[len(FORMAT):].partition(b"\n")
+    if not newline or hashlib.sha256(text).hexdigest().encode() != checksum:
+        return None
+    return text
 
 
 def _encode(element, file: str) -> list:
@@ -445,10 +453,8 @@ def encode_series(table: CsvSeries, key: str) -> bytes:
 
 def decode_series(data: bytes, key: str, display_path: str) -> CsvSeries | None:
     """The series in a CSV entry, or None unless header, checksum, key, path and shape all hold."""
-    if not data.startswith(FORMAT):
-        return None
-    checksum, newline, text = data[len(FORMAT):].partition(b"\n")
-    if not newline or hashlib.sha256(text).hexdigest().encode() != checksum:
+    text = _checked_body(data)
+    if text is None:
         return None
     try:
         body = json.loads(text)
