@@ -5,7 +5,9 @@ catchball's reading code, the settings that affect reading, the path the
 file is shown as and its bytes, and look that key up in the user's cache
 folder (never in the goals repository, so a repository cannot plant
 entries). The value is the file's FileGoals: its elements and its
-file-local findings, exactly as reading would give them.
+file-local findings, exactly as reading would give them. A CSV file of
+measure data read without a fault has an entry of its own, keyed by the
+code that reads CSV files: its series by measure id (CsvSeries).
 
 Entries are JSON (it runs no code on load, and measured no slower than
 marshal here; docs/performance.md), one file each, behind a header that
