@@ -10,6 +10,7 @@ generated repositories, hand-picked edge cases and generated YAML.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -321,7 +322,12 @@ def documents(draw, depth=0):
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 400 examples, except in the mutation run, which takes its profile's fixed few (tests/conftest.py).
+MUTATION_RUN = os.environ.get("HYPOTHESIS_PROFILE") == "mutation"
+
+
+@settings(max_examples=settings.default.max_examples if MUTATION_RUN else 400, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_yaml_reads_the_same_both_ways(text):
     try:
