@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catchball.load import load_goals, reader
-from catchball.load.plain import MAPPING_NODES, SCALAR_NODES, NotPlain, compose_plain
+from catchball.load.limits import MAX_DEPTH
+from catchball.load.plain import MAPPING_NODES, SCALAR_NODES, NotPlain, compose_plain, resolve_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -118,6 +119,12 @@ PLAIN_CASES = [
     "a: x\r\nb: y\r\n",
     "  a: 1\n  b: 2\n",
     "- - a\n",
+    # Each of these killed a surviving mutant of plain.py (docs/architecture.md, "Fencing the fast reader"):
+    "a: <<\n",  # the merge tag is a plain tag
+    "- 50%\n- -12\n- -.5\n",  # a line at column 0 that starts with `-` and ends with `%` is no directive
+    "--- \na: 1\n",  # `--- ` with a space after it still starts the document
+    "- x # c\n- xy # c\n",  # a comment after a list entry
+    "- a#\n- a -\n",  # `#` and `-` inside a list entry
 ]
 
 FALLBACK_CASES = [
@@ -157,6 +164,10 @@ FALLBACK_CASES = [
     "a b: 1\n",
     "a: 1\n\x00",
     "a: \x85x\n",
+    "a: \"\\tx\"\n",  # an escape at the start of a double-quoted scalar
+    "- =\n",  # PyYAML's `value` tag in a list entry
+    "- a:b: c\n",  # a mapping in a list entry whose key holds a colon
+    "- a:b:\n",
 ]
 
 
@@ -185,6 +196,12 @@ REFUSED_CASES = [
     "a:\n  b: 1\n   c: 2\n",  # a key deeper than its sibling
     "- a\nb: 1\n",  # a mapping after a top-level list
     "a:\n- x\n  b: 1\n",
+    "a: \"x\\\"\n",  # the closing quote is escaped: the scalar never ends
+    "a: \"x\"y\n",  # text straight after a quoted scalar
+    "a: \"x\" y\n",
+    "a: 'x'y\n",
+    "a: [A]x\n",  # text straight after a flow list
+    "  a: 1\nb: 2\n",  # a key left of the root mapping
 ]
 
 
@@ -268,6 +285,31 @@ def test_generated_documents_agree_and_mostly_take_the_fast_route():
             fast_valid += 1
     assert refused > 300  # the shifted indents do make invalid text
     assert fast_valid > 0.9 * (fast_valid + slow_valid), (fast_valid, slow_valid)
+
+
+def test_depth_up_to_the_limit_takes_the_fast_route():
+    """MAX_DEPTH open collections are read fast; one more is left to libyaml (and the nesting guard)."""
+    def nested(levels: int) -> str:
+        return "".join(" " * i + f"k{i}:\n" for i in range(levels - 1)) + " " * (levels - 1) + "x: 1\n"
+
+    assert same_as_libyaml(nested(MAX_DEPTH))
+    with pytest.raises(NotPlain):
+        compose_plain(nested(MAX_DEPTH + 1))
+
+
+def test_a_key_as_long_as_libyaml_allows_takes_the_fast_route():
+    """libyaml refuses an implicit key longer than 1,024 characters: up to that the fast route reads it."""
+    assert same_as_libyaml("k" * 1024 + ": 1\n")
+    with pytest.raises(NotPlain):
+        compose_plain("k" * 1025 + ": 1\n")
+    assert [f.code for f in reader.read_goals_file(("k" * 1025 + ": 1\n").encode(), "f.yaml").findings] == ["CB101"]
+
+
+def test_resolve_plain_reads_the_empty_scalar_as_null():
+    assert resolve_plain("") == "tag:yaml.org,2002:null"
+    assert [resolve_plain(v) for v in ("~", "no", "1.10", "x")] == [
+        "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"
+    ]
 
 
 def test_depth_past_the_limit_goes_to_libyaml_and_its_guard():
