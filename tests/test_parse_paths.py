@@ -125,6 +125,7 @@ PLAIN_CASES = [
     "--- \na: 1\n",  # `--- ` with a space after it still starts the document
     "- x # c\n- xy # c\n",  # a comment after a list entry
     "- a#\n- a -\n",  # `#` and `-` inside a list entry
+    "- a:\n- b:\n  c: 1\n",  # list entries that are mappings, a key with nothing after it first
 ]
 
 FALLBACK_CASES = [
@@ -295,6 +296,16 @@ def test_depth_up_to_the_limit_takes_the_fast_route():
     assert same_as_libyaml(nested(MAX_DEPTH))
     with pytest.raises(NotPlain):
         compose_plain(nested(MAX_DEPTH + 1))
+
+    # A chain of `- k:` entries opens a list and then a mapping for each line:
+    # under a list root the mappings land on even depths, under a mapping root on odd ones.
+    def entries(lines: int, under_a_mapping: bool) -> str:
+        return ("a:\n" if under_a_mapping else "") + "".join("  " * i + "- k:\n" for i in range(lines))
+
+    assert MAX_DEPTH % 2 == 0
+    assert same_as_libyaml(entries(MAX_DEPTH // 2, under_a_mapping=False))  # the last mapping at MAX_DEPTH
+    with pytest.raises(NotPlain):
+        compose_plain(entries(MAX_DEPTH // 2, under_a_mapping=True))  # the last mapping one past it
 
 
 def test_a_key_as_long_as_libyaml_allows_takes_the_fast_route():

@@ -79,13 +79,16 @@ class Mutant:
     variant: str
     line: int
     where: str  # the function it is in
+    statement: str  # the statement it is in (an `if`'s condition, not its body)
     before: str
     after: str
+    occurrence: int = 1  # the same change in the same statement: the second, third...
 
     @property
     def key(self) -> str:
         """How tests/mutation/equivalent.py names it: stable while the code around it moves."""
-        return f"{self.where}: {self.before} -> {self.after}"
+        repeat = f" (#{self.occurrence})" if self.occurrence > 1 else ""
+        return f"{self.where}: `{self.statement}`: {self.before} -> {self.after}{repeat}"
 
 
 def _variants(node: ast.AST) -> list[str]:
@@ -157,8 +160,9 @@ class _Walk(ast.NodeTransformer):
     def __init__(self, target: tuple[int, str] | None = None) -> None:
         self.target = target
         self.count = 0
-        self.found: list[tuple[int, str, ast.AST, str]] = []
+        self.found: list[tuple[int, str, ast.AST, str, str]] = []
         self.where = ["<module>"]
+        self.statements: list[str] = []
 
     def visit(self, node):
         index = self.count
@@ -172,15 +176,34 @@ class _Walk(ast.NodeTransformer):
         named = isinstance(node, (ast.FunctionDef, ast.ClassDef))
         if named:
             self.where.append(node.name if len(self.where) == 1 else f"{self.where[-1]}.{node.name}")
+        statement = isinstance(node, ast.stmt)
+        if statement:
+            self.statements.append(_statement(node))
         if self.target is None:
             for variant in _variants(node):
-                self.found.append((index, variant, node, self.where[-1]))
+                self.found.append((index, variant, node, self.where[-1], self.statements[-1] if self.statements else ""))
         result = self.generic_visit(node)
         if named:
             self.where.pop()
+        if statement:
+            self.statements.pop()
         if self.target is not None and self.target[0] == index:
             return _apply(result, self.target[1])
         return result
+
+
+def _statement(node: ast.stmt) -> str:
+    """A statement as one short line: the header of a compound one."""
+    if isinstance(node, (ast.If, ast.While)):
+        text = f"{'if' if isinstance(node, ast.If) else 'while'} {ast.unparse(node.test)}"
+    elif isinstance(node, ast.For):
+        text = f"for {ast.unparse(node.target)} in {ast.unparse(node.iter)}"
+    elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        text = f"def {node.name}" if isinstance(node, ast.FunctionDef) else f"class {node.name}"
+    else:
+        text = ast.unparse(node)
+    text = " ".join(text.split())
+    return text if len(text) <= 70 else text[:67] + "..."
 
 
 def _shown(node: ast.AST) -> str:
@@ -195,13 +218,16 @@ def mutants(source: str) -> list[Mutant]:
     walk = _Walk()
     walk.visit(ast.parse(source))
     found = []
-    for number, (index, variant, node, where) in enumerate(walk.found, start=1):
+    seen: dict[tuple, int] = {}
+    for number, (index, variant, node, where, statement) in enumerate(walk.found, start=1):
         after = _apply(node, variant)
         if isinstance(node, (ast.If, ast.IfExp)):
             after_text = f"if {ast.unparse(after.test)}"
         else:
             after_text = _shown(after)
-        found.append(Mutant(number, index, variant, getattr(node, "lineno", 0), where, _shown(node), after_text))
+        same = (where, statement, _shown(node), after_text)
+        seen[same] = seen.get(same, 0) + 1
+        found.append(Mutant(number, index, variant, getattr(node, "lineno", 0), *same, seen[same]))
     return found
 
 
