@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rules = all_rules()
     lap("imports")
-    loaded = load_goals(args.root)
+    loaded = load_goals(args.root, freeze=True)  # as the CLI loads
     lap("load")
     cascade = Cascade(loaded.goals)
     lap("graph")

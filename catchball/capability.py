@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from catchball.model import IMPROVEMENT_LEVELS
+from catchball.model import IMPROVEMENT_LEVELS, builder
 
 EXPERTISE_LEVEL = "practitioner"  # "sufficiently experienced and skilled improvement leaders"
 MAX_GAPS = 3  # gaps listed per aim; the number of them all is given too
@@ -213,38 +213,47 @@ def team_inputs(cascade, branch: Sequence[str] | None = None) -> list[TeamInput]
 
 def expertise_rows(cascade, branch: Sequence[str] | None = None) -> Iterable[AimExpertise]:
     """AimExpertise per active aim in read order; with a branch, only its objectives count."""
-    goals = cascade.goals
     in_branch = None if branch is None else set(branch)
     individual_below = cascade.counts_below(_individual)  # exact, one pass for every aim
-    for aim in goals.aims.values():
-        if not aim.active:
+    for aim in cascade.goals.aims.values():
+        if aim.active:
+            yield aim_expertise(aim.id, list(supporting_objectives(cascade, aim.id, in_branch, individual_below)))
+
+
+def supporting_objectives(
+    cascade, aim_id: str, in_branch: set[str] | None = None, individual_below: dict[str, int] | None = None
+) -> Iterator[SupportingObjective]:
+    """The objectives in an aim's cascade, each once, in cascade order, with the people who count for them.
+
+    Without `individual_below` their `individual_below` is 0: CB702 asks only
+    whether anyone is an expert, and stops at the first it meets.
+    """
+    goals = cascade.goals
+    objectives, people, teams, owner_teams = goals.objectives, goals.people, goals.teams, cascade.owner_teams
+    below_of = individual_below or {}
+    for step in cascade.below(aim_id):
+        if step.repeat:  # each objective once
             continue
-        below = []
-        for step in cascade.below(aim.id):
-            if step.repeat:  # each objective once
-                continue
-            objective = cascade.goals.objectives[step.id]
-            team_id = cascade.owner_team(objective.id)
-            if in_branch is not None and team_id not in in_branch:
-                continue
-            below.append(_supporting(cascade, objective, team_id, individual_below.get(objective.id, 0)))
-        yield aim_expertise(aim.id, below)
+        objective = objectives[step.id]
+        team_id = owner_teams.get(objective.id)
+        if in_branch is not None and team_id not in in_branch:
+            continue
+        if objective.is_individual:
+            named = (objective.person,)
+        else:
+            named = (objective.owner, teams[team_id].lead if team_id is not None else None)
+        counted = tuple(dict.fromkeys(p for p in named if p is not None and p in people))
+        experts = tuple(p for p in counted if is_expert(people[p].improvement_level))
+        yield _SUPPORTING(
+            objective.id, team_id, objective.is_individual, counted, experts, below_of.get(objective.id, 0)
+        )
 
 
 def _individual(objective) -> bool:
     return objective.is_individual
 
 
-def _supporting(cascade, objective, team_id: str | None, individual_below: int) -> SupportingObjective:
-    people = cascade.goals.people
-    if objective.is_individual:
-        named = [objective.person]
-    else:
-        lead = cascade.goals.teams[team_id].lead if team_id is not None else None
-        named = [objective.owner, lead]
-    counted = tuple(dict.fromkeys(p for p in named if p is not None and p in people))
-    experts = tuple(p for p in counted if is_expert(people[p].improvement_level))
-    return SupportingObjective(objective.id, team_id, objective.is_individual, counted, experts, individual_below)
+_SUPPORTING = builder(SupportingObjective)  # tens of thousands per report: built quickly (model.builder)
 
 
 def percent(value: Fraction | float) -> str:

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from catchball.asof import default_day
 from catchball.measurement import MeasureChart, chart_measures
-from catchball.model import GoalSet, Objective
+from catchball.model import GoalSet, Objective, builder
 
 MAX_PATHS = 50  # line-of-sight paths shown for one element; they can multiply
 
@@ -70,6 +70,9 @@ class Below:
     repeat: bool = False
     stopped: bool = False
     more: int = 0
+
+
+_BELOW = builder(Below)  # a walk of a large trust yields tens of thousands (model.builder)
 
 
 def team_node(team_id: str) -> tuple[str, str]:
@@ -362,17 +365,17 @@ class Cascade:
         while stack:
             level, objective_id = stack.pop()
             if objective_id in seen:
-                yield Below(level, objective_id, repeat=True)
+                yield _BELOW(level, objective_id, repeat=True)
                 continue
             seen.add(objective_id)
             if through is not None and not through(objectives[objective_id]):
-                yield Below(level, objective_id, stopped=True)
+                yield _BELOW(level, objective_id, stopped=True)
                 continue
             supporters = self.supporters(objective_id)
             if depth is not None and level >= depth:
-                yield Below(level, objective_id, more=len(supporters))
+                yield _BELOW(level, objective_id, more=len(supporters))
                 continue
-            yield Below(level, objective_id)
+            yield _BELOW(level, objective_id)
             stack.extend((level + 1, o.id) for o in reversed(supporters))
 
     def distances_below(self, goal_id: str) -> dict[str, int]:
@@ -459,20 +462,20 @@ class Cascade:
         linear in practice, where walking down from every goal is not.
         Goals that nothing counted reaches are absent (0).
         """
-        goals, totals = self.goals, {}
-        for objective in goals.objectives.values():
+        objectives, links, totals = self.goals.objectives, self._targets, {}
+        walked_on = {o.id for o in objectives.values() if o.active}  # the walk goes up through these only
+        for objective in objectives.values():
             if not (objective.active and counted(objective)):
                 continue
             seen = {objective.id}
             stack = [objective.id]
             while stack:
-                for target in self._targets.get(stack.pop(), ()):
+                for target in links.get(stack.pop(), ()):
                     if target in seen:
                         continue
                     seen.add(target)
                     totals[target] = totals.get(target, 0) + 1
-                    element = goals.goal(target)
-                    if element is not None and element.active and target in goals.objectives:
+                    if target in walked_on:
                         stack.append(target)
         return totals
 

@@ -7,6 +7,7 @@ the text that was written; optional fields are None when absent.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -23,6 +24,33 @@ AGREED = "agreed"
 DONE = "done"  # delivered (v1.1): traces and counts as active, but is never overdue nor counted by CB304
 DROPPED = "dropped"
 OBJECTIVE_STATUSES = (PROPOSED, CHALLENGED, AGREED, DONE, DROPPED)
+
+
+def builder(kind):
+    """A function that builds a frozen `kind` with the same arguments, about five times faster.
+
+    A frozen dataclass sets each field through object.__setattr__, and the
+    loader builds a few hundred thousand elements and spans for a large
+    trust: a tenth of a cold `check`. The builder fills a plain slotted twin
+    with the same slots, then gives the object `kind`'s class, so what it
+    returns is an ordinary, frozen `kind` (equal, hashed and printed as one).
+    """
+    twin = dataclasses.make_dataclass(
+        f"{kind.__name__}Values",
+        [(f.name, f.type, field(default=f.default, default_factory=f.default_factory)) for f in dataclasses.fields(kind)],
+        slots=True, eq=False, repr=False,
+    )
+    if twin.__slots__ != getattr(kind, "__slots__", None):  # the class swap needs the same layout
+        raise TypeError(f"{kind.__name__} cannot have a builder: its slots differ from its fields")
+
+    def build(*args, **kwargs):
+        element = twin(*args, **kwargs)
+        element.__class__ = kind
+        return element
+
+    build.__doc__ = f"A frozen {kind.__name__}, built quickly (see model.builder)."
+    return build
+
 
 # Aqua's skills escalator, low to high (`champion` is new in v1.1).
 IMPROVEMENT_LEVELS = ("foundation", "champion", "practitioner", "advanced", "expert")

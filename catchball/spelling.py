@@ -7,7 +7,7 @@ from bisect import bisect_left
 from typing import Iterable
 
 SMALL = 500  # up to this many known words, compare with all of them
-NEIGHBOURS = 100  # otherwise, compare with this many on each side in prefix and suffix order
+NEIGHBOURS = 50  # otherwise, compare with this many on each side in prefix and suffix order (200 in all: a typo keeps the start or the end of an id, so the closest id is next to it in one of the two orders)
 # A lookup among many ids costs about a millisecond, and a hostile file can
 # name millions of unknown ids: each index answers this many lookups, then
 # gives no more hints (docs/limits.md). No hint for words longer than any id.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import shutil
@@ -137,6 +138,16 @@ def write_repo(root: Path, files: dict[str, str | bytes | None]) -> Path:
         else:
             path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
     return root
+
+
+@pytest.fixture(autouse=True)
+def _collector_back_on():
+    """A CLI command run in-process freezes and switches off the cyclic collector, as its
+    own process would (load_goals, freeze=True); the next test gets it back."""
+    yield
+    if not gc.isenabled():
+        gc.unfreeze()
+        gc.enable()
 
 
 @pytest.fixture

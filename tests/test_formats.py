@@ -401,3 +401,35 @@ def render_result(name: str, result) -> str:
     buffer = io.StringIO()
     emitter(name)(result, buffer)
     return buffer.getvalue()
+
+
+# -- text without colour: written directly, the same characters rich would print ----------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.text import Text  # noqa: E402
+
+from catchball.formats import text as text_format  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from("ab [/]:\\\t\x07\x1b\r\x0c漢é😀-fire:smile"), max_size=12),
+                          st.sampled_from(["", "bold", "dim", "red"])), max_size=4))
+def test_a_plain_line_is_what_rich_prints_without_colour(parts):
+    console = Console(file=io.StringIO(), highlight=False, soft_wrap=True, emoji=False, color_system=None)
+    with console.capture() as captured:
+        console.print(Text.assemble(*parts))
+    assert text_format._plain(console, parts) == captured.get()
+
+
+def test_text_to_a_pipe_has_no_escape_codes_and_shows_emoji_codes_as_written(make_repo, monkeypatch):
+    files = {"objectives/:fire:.yaml": "objectives:\n  - id: A-1\n    title: Fix it\n    supports: NOPE\n"}
+    monkeypatch.chdir(make_repo(files, base={}))
+    out = io.StringIO()
+    emitter("text")(run_check("."), out)
+    assert "\x1b" not in out.getvalue()
+    assert out.getvalue().splitlines()[3:5] == [
+        "objectives/:fire:.yaml",
+        "  objectives/:fire:.yaml:2:5 CB102 objective A-1 has no `team` or `person`, and the file sets no default"
+        " (invalid-field)",
+    ]

@@ -168,7 +168,7 @@ def test_unknown_key_with_nothing_close_names_the_known_keys(make_repo):
 
 
 def test_loading_as_a_library_leaves_the_collector_alone(make_repo):
-    """gc.freeze is the CLI's choice (its process ends after one command), not a side effect of load_goals."""
+    """gc.freeze and gc.disable are the CLI's choice (its process ends after one command), not a side effect of load_goals."""
     import gc
 
     from catchball.check import run_check
@@ -176,6 +176,9 @@ def test_loading_as_a_library_leaves_the_collector_alone(make_repo):
     before = gc.get_freeze_count()
     run_check(str(make_repo()))
     assert gc.get_freeze_count() == before and gc.isenabled()
-    run_check(str(make_repo()), freeze=True)
-    assert gc.get_freeze_count() > before
-    gc.unfreeze()
+    try:
+        run_check(str(make_repo()), freeze=True)
+        assert gc.get_freeze_count() > before and not gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()

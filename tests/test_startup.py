@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+from catchball import __version__
+
 HEAVY = ("networkx", "jinja2", "yaml", "_yaml", "ryml", "catchball.load", "catchball.graph", "catchball.check")
 
 PROBE = """
@@ -47,3 +49,17 @@ def test_a_check_does_import_them():
     assert {"yaml", "catchball.load", "catchball.graph"} <= modules
     assert "networkx" not in modules  # only a repository with a support cycle needs it
     assert "jinja2" not in modules  # only the report renders templates
+
+
+def test_version_alone_is_answered_before_typer_is_imported():
+    modules = imported("--version")
+    assert "catchball.cli" in modules
+    assert "typer" not in modules and "click" not in modules and "rich" not in modules
+    done = subprocess.run([sys.executable, "-m", "catchball", "--version"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"catchball {__version__}\n", "")
+
+
+def test_version_among_other_options_still_goes_through_typer():
+    done = subprocess.run([sys.executable, "-m", "catchball", "--version", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout) == (0, f"catchball {__version__}\n")

@@ -25,7 +25,13 @@ from catchball.load.plain import SCALAR_NODES as _SCALAR
 from catchball.load.plain import SEQUENCE_NODES as _SEQUENCE
 from catchball.load.plain import NotPlain, PlainMapping, PlainScalar, compose_plain, resolve_plain
 from catchball.spelling import Suggestions
-from catchball.model import Aim, Measure, Objective, Person, Span, Team
+from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
+
+# The reader makes every element and span of the goals: built by model.builder,
+# the same frozen values at a fifth of the cost.
+NEW_AIM, NEW_TEAM, NEW_PERSON, NEW_OBJECTIVE, NEW_MEASURE, NEW_SPAN = map(
+    builder, (Aim, Team, Person, Objective, Measure, Span)
+)
 
 _ID_RE = re.compile(F.ID_PATTERN)
 _CONSTRUCT = yaml.constructor.SafeConstructor()
@@ -123,7 +129,7 @@ class _FileReader:
     # -- plumbing -------------------------------------------------------
 
     def span(self, node: yaml.Node) -> Span:
-        return Span(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+        return NEW_SPAN(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def suggest(self, word: str, known) -> str:
         # One index per set of known words and file, so its lookup budget holds
@@ -297,7 +303,7 @@ class _FileReader:
 
     def build_aim(self, v: dict, span: Span, defaults: dict, out: FileGoals) -> None:
         out.aims.append(
-            Aim(
+            NEW_AIM(
                 id=v["id"], title=v.get("title"), span=span, dimension=v.get("dimension"),
                 owner=v.get("owner"), description=v.get("description"),
                 status=v.get("status") or "active", measures=v.get("measures") or (),
@@ -306,7 +312,7 @@ class _FileReader:
 
     def build_team(self, v: dict, span: Span, defaults: dict, out: FileGoals) -> None:
         out.teams.append(
-            Team(
+            NEW_TEAM(
                 id=v["id"], name=v.get("name"), span=span, parent=v.get("parent"), lead=v.get("lead"),
                 headcount=v.get("headcount"), description=v.get("description"),
             )
@@ -314,7 +320,7 @@ class _FileReader:
 
     def build_person(self, v: dict, span: Span, defaults: dict, out: FileGoals) -> None:
         out.people.append(
-            Person(
+            NEW_PERSON(
                 id=v["id"], name=v.get("name"), span=span, team=v.get("team"), role=v.get("role"),
                 improvement_level=v.get("improvement-level"),
             )
@@ -334,7 +340,7 @@ class _FileReader:
             elif team is not None and person is not None:
                 ok = False  # the file-level fault is already reported
         out.objectives.append(
-            Objective(
+            NEW_OBJECTIVE(
                 id=v["id"], title=v.get("title"), span=span, team=team, person=person,
                 supports=v.get("supports") or (), owner=v.get("owner"), due=v.get("due"),
                 status=v.get("status") or "agreed", measures=v.get("measures") or (),
@@ -456,7 +462,7 @@ class _FileReader:
                     element_id, span,
                 )
             measures.append(
-                Measure(
+                NEW_MEASURE(
                     name=values["name"], span=self.span(item), unit=values.get("unit"),
                     baseline=values.get("baseline"), target=values.get("target"), by=values.get("by"),
                     direction=values.get("direction"), id=values.get("id"),

@@ -46,30 +46,27 @@ def x_matrices(cascade, in_scope, people: bool = True) -> dict:
     """{"per_aim": bool, "matrices": [...]}: one matrix, or one per aim past MAX_ANNUAL annual objectives."""
     goals = cascade.goals
     aims = [a.id for a in goals.aims.values() if a.active]
-    whole = x_matrix(cascade, in_scope, aims, people)
+    # The team objectives in scope, found once for every matrix (a large trust has tens of thousands).
+    team_objectives = [
+        o.id for o in goals.objectives.values() if o.active and not o.is_individual and in_scope(o.id)
+    ]
+    whole = x_matrix(cascade, team_objectives, aims, people)
     if whole["left_out"]["annual"] == 0:
         return {"per_aim": False, "matrices": [whole]}
-    return {"per_aim": True, "matrices": [x_matrix(cascade, in_scope, [a], people) for a in aims]}
+    return {"per_aim": True, "matrices": [x_matrix(cascade, team_objectives, [a], people) for a in aims]}
 
 
-def x_matrix(cascade, in_scope, aim_ids: list[str], people: bool = True) -> dict:
-    """The X-matrix of these aims as plain data. `in_scope(objective_id)` keeps a team pack to its branch."""
+def x_matrix(cascade, team_objectives: list[str], aim_ids: list[str], people: bool = True) -> dict:
+    """The X-matrix of these aims as plain data, from the active team objectives in scope (in read order)."""
     goals = cascade.goals
     aims = [goals.aims[a] for a in aim_ids]
     aim_ids = set(aim_ids)
+    targets = cascade.targets
 
-    def team_objective(goal_id: str) -> bool:
-        objective = goals.objectives.get(goal_id)
-        return objective is not None and objective.active and not objective.is_individual and in_scope(goal_id)
-
-    annual_all = [o.id for o in goals.objectives.values() if team_objective(o.id) and set(cascade.targets(o.id)) & aim_ids]
+    annual_all = [o for o in team_objectives if not aim_ids.isdisjoint(targets(o))]
     annual, annual_left = annual_all[:MAX_ANNUAL], max(len(annual_all) - MAX_ANNUAL, 0)
     annual_set = set(annual)
-    priority_all = []
-    for objective in goals.objectives.values():
-        if objective.id not in annual_set and team_objective(objective.id):
-            if set(cascade.targets(objective.id)) & annual_set:
-                priority_all.append(objective.id)
+    priority_all = [o for o in team_objectives if o not in annual_set and not annual_set.isdisjoint(targets(o))]
     priorities, priorities_left = priority_all[:MAX_PRIORITIES], max(len(priority_all) - MAX_PRIORITIES, 0)
 
     def up(goal_id: str) -> set[str]:

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from catchball.capability import EXPERTISE_LEVEL, capability_of, per_cent_text, percent
+from catchball.capability import (
+    EXPERTISE_LEVEL,
+    AimExpertise,
+    aim_expertise,
+    capability_of,
+    per_cent_text,
+    percent,
+    supporting_objectives,
+)
 from catchball.findings import AIM, TEAM, Finding, new_finding
 from catchball.graph import Cascade
 from catchball.rules.registry import rule
@@ -107,16 +115,25 @@ def aim_without_expertise(cascade: Cascade) -> Iterator[Finding]:
     """
     if cascade.goals.settings.capability_targets is None:
         return
-    aims = cascade.goals.aims
-    for row in capability_of(cascade, teams=False).aims:
-        if not row.without_expertise:
+    for aim in cascade.goals.aims.values():
+        if not aim.active:
             continue
-        objectives = row.team_objectives
-        where = (
-            f"among the owners and leads of its {objectives} supporting team objective{'s' if objectives != 1 else ''}"
-            " or the people of its individual objectives"
-            if objectives
-            else "in its cascade"
-        )
-        message = f"aim {row.id} has nobody at {EXPERTISE_LEVEL} level or above {where}"
-        yield new_finding("CB702", message, row.id, aims[row.id].span, AIM)
+        met = []
+        for supporting in supporting_objectives(cascade, aim.id):
+            if supporting.experts:
+                break  # one expert is enough: most cascades end their walk early here
+            met.append(supporting)
+        else:
+            yield _without_expertise(aim_expertise(aim.id, met), aim.span)
+
+
+def _without_expertise(row: AimExpertise, span) -> Finding:
+    objectives = row.team_objectives
+    where = (
+        f"among the owners and leads of its {objectives} supporting team objective{'s' if objectives != 1 else ''}"
+        " or the people of its individual objectives"
+        if objectives
+        else "in its cascade"
+    )
+    message = f"aim {row.id} has nobody at {EXPERTISE_LEVEL} level or above {where}"
+    return new_finding("CB702", message, row.id, span, AIM)

@@ -174,7 +174,9 @@ class CascadeView:
         team = self.cascade.owner_team(objective.id)
         # With --team, the objectives above the branch are context: --depth counts the branch's levels.
         below = level + 1 if self.in_branch(objective) else level
-        yield self.grouped(self.supporters_in_scope(objective.id), depth + 1, objective.id, below, team)
+        supporters = self.supporters_in_scope(objective.id)
+        if supporters:  # most objectives are leaves: no generator for them
+            yield self.grouped(supporters, depth + 1, objective.id, below, team)
 
     def measured(self, objective: Objective, depth: int) -> Iterator[Line]:
         """An objective's measures that have data (or bad data), with the latest value and icons."""
