@@ -123,7 +123,7 @@ PLAIN_CASES = [
     "a: <<\n",  # the merge tag is a plain tag
     "- 50%\n- -12\n- -.5\n",  # a line at column 0 that starts with `-` and ends with `%` is no directive
     "--- \na: 1\n",  # `--- ` with a space after it still starts the document
-    "- x # c\n- xy # c\n",  # a comment after a list entry
+    "- x # c\n- xy # c\n- x  # c\n- y \n",  # a comment and spaces after a list entry
     "- a#\n- a -\n",  # `#` and `-` inside a list entry
     "- a:\n- b:\n  c: 1\n",  # list entries that are mappings, a key with nothing after it first
 ]

@@ -32,7 +32,7 @@ from catchball.errors import FileBug
 from catchball.findings import Finding
 from catchball.load.discover import GoalsRoot
 from catchball.load.reader import FileGoals
-from catchball.model import Aim, Measure, Objective, Person, Span, Team
+from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
 
 MIN_FILES = 64
 MIN_BYTES = 2 * 1024 * 1024
@@ -228,6 +228,13 @@ def unpack(packed: tuple) -> FileGoals:
     )
 
 
+# Elements and spans come back built by model.builder, as the reader and the
+# parse cache build theirs: the same frozen values at a fifth of the cost.
+_NEW_AIM, _NEW_TEAM, _NEW_PERSON, _NEW_OBJECTIVE, _NEW_MEASURE, _NEW_SPAN = map(
+    builder, (Aim, Team, Person, Objective, Measure, Span)
+)
+
+
 # The span's file is said once per file: an element's span in its own file
 # travels as (line, column).
 def _pack_span(span: Span, file: str):
@@ -235,7 +242,7 @@ def _pack_span(span: Span, file: str):
 
 
 def _span(value, file: str) -> Span:
-    return Span(file, value[0], value[1]) if type(value) is tuple else value
+    return _NEW_SPAN(file, value[0], value[1]) if type(value) is tuple else value
 
 
 # Ids come back from a worker as new strings each time they are written (an
@@ -252,7 +259,7 @@ def _pack_aim(a: Aim, file: str) -> tuple:
 
 def _aim(values: tuple, file: str) -> Aim:
     id, title, span, dimension, owner, description, status, measures = values
-    return Aim(
+    return _NEW_AIM(
         id=_id(id), title=title, span=_span(span, file), dimension=dimension, owner=owner, description=description,
         status=status, measures=tuple(_measure(m, file) for m in measures),
     )
@@ -264,7 +271,7 @@ def _pack_team(t: Team, file: str) -> tuple:
 
 def _team(values: tuple, file: str) -> Team:
     id, name, span, parent, lead, headcount, description = values
-    return Team(
+    return _NEW_TEAM(
         id=_id(id), name=name, span=_span(span, file), parent=_id(parent), lead=lead, headcount=headcount,
         description=description,
     )
@@ -276,7 +283,7 @@ def _pack_person(p: Person, file: str) -> tuple:
 
 def _person(values: tuple, file: str) -> Person:
     id, name, span, team, role, improvement_level = values
-    return Person(
+    return _NEW_PERSON(
         id=_id(id), name=name, span=_span(span, file), team=_id(team), role=role, improvement_level=improvement_level
     )
 
@@ -291,7 +298,7 @@ def _pack_objective(o: Objective, file: str) -> tuple:
 
 def _objective(values: tuple, file: str) -> Objective:
     id, title, span, team, person, supports, owner, due, status, measures, description, ownership_ok = values
-    return Objective(
+    return _NEW_OBJECTIVE(
         id=_id(id), title=title, span=_span(span, file), team=_id(team), person=_id(person),
         supports=tuple(map(sys.intern, supports)) if supports else (), owner=owner, due=due, status=status,
         measures=tuple(_measure(m, file) for m in measures) if measures else (), description=description,
@@ -308,7 +315,7 @@ def _pack_measure(m: Measure, file: str) -> tuple:
 
 def _measure(values: tuple, file: str) -> Measure:
     name, span, unit, baseline, target, by, direction, id, data_file, data_span, points, data_fault = values
-    return Measure(
+    return _NEW_MEASURE(
         name=name, span=_span(span, file), unit=unit, baseline=baseline, target=target, by=by, direction=direction,
         id=_id(id), data_file=data_file, data_span=data_span, points=points, data_fault=data_fault,
     )
