@@ -17,7 +17,7 @@ PIP_INSTALL = $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # catchball itself: built with the locked setuptools, its dependencies already in place.
 SELF_INSTALL = $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 
-.PHONY: install run test test-latest lock browser-test-deps bench bench-large fuzz clean
+.PHONY: install run test test-latest lock browser-test-deps bench bench-large fuzz mutate clean
 
 # A venv that failed half-way (Debian without python3-venv) is removed, or the
 # next `make` would take it as made and stop at "No module named pip".
@@ -87,5 +87,11 @@ bench-large: $(TEST_STAMP)
 fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py tests/test_hostile_nesting.py
 
+# Mutation run on the fast reader (catchball/load/plain.py): one process,
+# niced, about 20 minutes; survivors must be killed by a test or explained in
+# tests/mutation/equivalent.py (docs/architecture.md, "Fencing the fast reader").
+mutate: $(TEST_STAMP)
+	nice -n 10 $(BIN)/python tests/mutation/run_mutants.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mutation

@@ -206,10 +206,7 @@ def _aim_drift(old: GoalSet, new: GoalSet) -> list[Drift]:
                 changed.append("measures changed")
             if changed:
                 drift.append(Drift(CHANGED, "aim", aim.id, aim.title, "; ".join(changed)))
-    for aim in old.aims.values():
-        if aim.id not in new.aims and aim.active:
-            drift.append(Drift(DROPPED, "aim", aim.id, aim.title, "removed"))
-    return drift
+    return drift + _removed("aim", old.aims, new.aims)
 
 
 def _objective_drift(old: GoalSet, new: GoalSet, base: CheckResult | None, current: CheckResult) -> list[Drift]:
@@ -234,10 +231,12 @@ def _objective_drift(old: GoalSet, new: GoalSet, base: CheckResult | None, curre
                 moves.append(f"team {team_before or '(none)'} -> {team_now or '(none)'}")
             if moves:
                 drift.append(Drift(REPARENTED, "objective", objective.id, objective.title, "; ".join(moves)))
-    for objective in old.objectives.values():
-        if objective.id not in new.objectives and objective.active:
-            drift.append(Drift(DROPPED, "objective", objective.id, objective.title, "removed"))
-    return drift
+    return drift + _removed("objective", old.objectives, new.objectives)
+
+
+def _removed(kind: str, old: dict, new: dict) -> list[Drift]:
+    """Active aims or objectives of the old goals that the new ones no longer have."""
+    return [Drift(DROPPED, kind, e.id, e.title, "removed") for e in old.values() if e.id not in new and e.active]
 
 
 def _ids(ids: tuple[str, ...]) -> str:

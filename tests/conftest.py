@@ -30,6 +30,11 @@ from catchball.cli import app  # noqa: E402
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_QUIET)
 settings.register_profile("fuzz", max_examples=3000, deadline=None, suppress_health_check=_QUIET)
+# The mutation run (tests/mutation/run_mutants.py) runs the reader's tests once
+# per mutant: fewer examples, the same ones every time, and no example database.
+settings.register_profile(
+    "mutation", max_examples=60, deadline=None, suppress_health_check=_QUIET, derandomize=True, database=None
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The parse cache of every test run lives in a folder of its own, made here

@@ -10,6 +10,7 @@ generated repositories, hand-picked edge cases and generated YAML.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catchball.load import load_goals, reader
-from catchball.load.plain import MAPPING_NODES, SCALAR_NODES, NotPlain, compose_plain
+from catchball.load.limits import MAX_DEPTH
+from catchball.load.plain import MAPPING_NODES, SCALAR_NODES, NotPlain, compose_plain, resolve_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -117,6 +119,13 @@ PLAIN_CASES = [
     "a: x\r\nb: y\r\n",
     "  a: 1\n  b: 2\n",
     "- - a\n",
+    # Each of these killed a surviving mutant of plain.py (docs/architecture.md, "Fencing the fast reader"):
+    "a: <<\n",  # the merge tag is a plain tag
+    "- 50%\n- -12\n- -.5\n",  # a line at column 0 that starts with `-` and ends with `%` is no directive
+    "--- \na: 1\n",  # `--- ` with a space after it still starts the document
+    "- x # c\n- xy # c\n- x  # c\n- y \n",  # a comment and spaces after a list entry
+    "- a#\n- a -\n",  # `#` and `-` inside a list entry
+    "- a:\n- b:\n  c: 1\n",  # list entries that are mappings, a key with nothing after it first
 ]
 
 FALLBACK_CASES = [
@@ -156,6 +165,10 @@ FALLBACK_CASES = [
     "a b: 1\n",
     "a: 1\n\x00",
     "a: \x85x\n",
+    "a: \"\\tx\"\n",  # an escape at the start of a double-quoted scalar
+    "- =\n",  # PyYAML's `value` tag in a list entry
+    "- a:b: c\n",  # a mapping in a list entry whose key holds a colon
+    "- a:b:\n",
 ]
 
 
@@ -184,6 +197,12 @@ REFUSED_CASES = [
     "a:\n  b: 1\n   c: 2\n",  # a key deeper than its sibling
     "- a\nb: 1\n",  # a mapping after a top-level list
     "a:\n- x\n  b: 1\n",
+    "a: \"x\\\"\n",  # the closing quote is escaped: the scalar never ends
+    "a: \"x\"y\n",  # text straight after a quoted scalar
+    "a: \"x\" y\n",
+    "a: 'x'y\n",
+    "a: [A]x\n",  # text straight after a flow list
+    "  a: 1\nb: 2\n",  # a key left of the root mapping
 ]
 
 
@@ -269,6 +288,41 @@ def test_generated_documents_agree_and_mostly_take_the_fast_route():
     assert fast_valid > 0.9 * (fast_valid + slow_valid), (fast_valid, slow_valid)
 
 
+def test_depth_up_to_the_limit_takes_the_fast_route():
+    """MAX_DEPTH open collections are read fast; one more is left to libyaml (and the nesting guard)."""
+    def nested(levels: int) -> str:
+        return "".join(" " * i + f"k{i}:\n" for i in range(levels - 1)) + " " * (levels - 1) + "x: 1\n"
+
+    assert same_as_libyaml(nested(MAX_DEPTH))
+    with pytest.raises(NotPlain):
+        compose_plain(nested(MAX_DEPTH + 1))
+
+    # A chain of `- k:` entries opens a list and then a mapping for each line:
+    # under a list root the mappings land on even depths, under a mapping root on odd ones.
+    def entries(lines: int, under_a_mapping: bool) -> str:
+        return ("a:\n" if under_a_mapping else "") + "".join("  " * i + "- k:\n" for i in range(lines))
+
+    assert MAX_DEPTH % 2 == 0
+    assert same_as_libyaml(entries(MAX_DEPTH // 2, under_a_mapping=False))  # the last mapping at MAX_DEPTH
+    with pytest.raises(NotPlain):
+        compose_plain(entries(MAX_DEPTH // 2, under_a_mapping=True))  # the last mapping one past it
+
+
+def test_a_key_as_long_as_libyaml_allows_takes_the_fast_route():
+    """libyaml refuses an implicit key longer than 1,024 characters: up to that the fast route reads it."""
+    assert same_as_libyaml("k" * 1024 + ": 1\n")
+    with pytest.raises(NotPlain):
+        compose_plain("k" * 1025 + ": 1\n")
+    assert [f.code for f in reader.read_goals_file(("k" * 1025 + ": 1\n").encode(), "f.yaml").findings] == ["CB101"]
+
+
+def test_resolve_plain_reads_the_empty_scalar_as_null():
+    assert resolve_plain("") == "tag:yaml.org,2002:null"
+    assert [resolve_plain(v) for v in ("~", "no", "1.10", "x")] == [
+        "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"
+    ]
+
+
 def test_depth_past_the_limit_goes_to_libyaml_and_its_guard():
     text = "".join(" " * i + f"k{i}:\n" for i in range(150)) + " " * 150 + "x: 1\n"
     with pytest.raises(NotPlain):
@@ -321,7 +375,12 @@ def documents(draw, depth=0):
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 400 examples, except in the mutation run, which takes its profile's fixed few (tests/conftest.py).
+MUTATION_RUN = os.environ.get("HYPOTHESIS_PROFILE") == "mutation"
+
+
+@settings(max_examples=settings.default.max_examples if MUTATION_RUN else 400, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_yaml_reads_the_same_both_ways(text):
     try:

@@ -12,20 +12,27 @@ imported; where fork is not the safe default (macOS, Windows) files are read
 in this process. Small repositories are read here too: below MIN_FILES files
 or MIN_BYTES bytes the start-up is not worth it. CATCHBALL_WORKERS sets the
 number of processes (1 reads everything here).
+
+Each worker has a pipe of its own and shares nothing else with the others,
+so a worker that crashes or is killed leaves no lock held for anyone to wait
+on, and the parent sees it go. multiprocessing.Pool shares two queues and
+their locks among all workers: a worker killed outright (the out-of-memory
+killer) makes its imap wait for ever, and its terminate() after a worker's
+exception goes through three helper threads; a test of that path once hung
+for two minutes on a loaded machine.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import fields
 from typing import Callable, Iterator
 
 from catchball.errors import FileBug
 from catchball.findings import Finding
 from catchball.load.discover import GoalsRoot
 from catchball.load.reader import FileGoals
-from catchball.model import Aim, Measure, Objective, Person, Span, Team
+from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
 
 MIN_FILES = 64
 MIN_BYTES = 2 * 1024 * 1024
@@ -60,41 +67,140 @@ def worker_count(root: GoalsRoot, files: list[str]) -> int:
 
 
 def read_parallel(root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne) -> Iterator[FileGoals]:
-    """FileGoals of each file, in the order given, read by `workers` forked processes."""
+    """FileGoals of each file, in the order given, read by `workers` forked processes.
+
+    Each worker has a pipe of its own and is given a chunk of files at a time
+    (two ahead, so it never waits); chunks come back in any order and are
+    yielded in file order. A file the reader crashes on is a FileBug, and so
+    is a worker that dies (the kernel's out-of-memory killer, a signal): both
+    stop the run at once, and every worker is killed, not waited for.
+    """
     import multiprocessing
+    from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, len(files) // (workers * 8)))
-    with context.Pool(workers, initializer=_start, initargs=(root, read_one)) as pool:
-        for packed in pool.imap(_read_packed, files, chunksize=chunk):
-            yield unpack(packed)
-
-
-_ROOT: GoalsRoot | None = None
-_READ_ONE: ReadOne | None = None
-
-
-def _start(root: GoalsRoot, read_one: ReadOne) -> None:
-    global _ROOT, _READ_ONE
-    _ROOT, _READ_ONE = root, read_one
-
-
-def _read_packed(relative: str) -> tuple:
+    size = max(1, min(32, len(files) // (workers * 8)))
+    chunks = [files[at:at + size] for at in range(0, len(files), size)]
+    crew: list[_Worker] = []
+    finished = False
     try:
-        return pack(_READ_ONE(_ROOT, relative))
-    except Exception as exc:
-        # Sent back as a FileBug: the parent reports the file and, with --debug,
-        # this process's traceback (the bare exception would lose both).
-        import traceback
+        for _ in range(min(workers, len(chunks))):
+            crew.append(_Worker.start(context, root, read_one))
+        given = 0
+        for _ in range(2):
+            for worker in crew:
+                if given < len(chunks):
+                    worker.give(given, chunks[given])
+                    given += 1
+        back: dict[int, list] = {}
+        for index in range(len(chunks)):
+            while index not in back:
+                busy = [worker for worker in crew if worker.chunks]  # never empty: chunk `index` is out
+                wait([worker.pipe for worker in busy] + [worker.process.sentinel for worker in busy])
+                for worker in busy:
+                    done = worker.take(root, chunks)
+                    if done is not None:
+                        back[done[0]] = done[1]
+                        if given < len(chunks):
+                            worker.give(given, chunks[given])
+                            given += 1
+            for packed in back.pop(index):
+                yield unpack(packed)
+        finished = True
+    finally:
+        for worker in crew:
+            worker.stop(finished)
 
-        raise FileBug(_ROOT.display_path(relative), f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
+
+class _Worker:
+    """One forked reading process, its pipe, and the chunks it has been given (oldest first)."""
+
+    def __init__(self, process, pipe) -> None:
+        self.process, self.pipe = process, pipe
+        self.chunks: list[int] = []
+
+    @classmethod
+    def start(cls, context, root: GoalsRoot, read_one: ReadOne) -> _Worker:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_work, args=(theirs, root, read_one), daemon=True)
+        process.start()
+        theirs.close()
+        return cls(process, ours)
+
+    def give(self, index: int, chunk: list[str]) -> None:
+        self.chunks.append(index)
+        try:
+            self.pipe.send(chunk)
+        except OSError:
+            pass  # it has died (a broken pipe): `take` reports it, naming the chunk it was reading
+
+    def take(self, root: GoalsRoot, chunks: list[list[str]]) -> tuple[int, list] | None:
+        """(chunk index, its packed records) if this worker has sent one back; raises FileBug for a crash."""
+        if not self.pipe.poll():
+            if self.process.exitcode is None:
+                return None
+            message = None  # it died without a word
+        else:
+            try:
+                message = self.pipe.recv()
+            except (EOFError, OSError):
+                message = None
+        if message is None:
+            self.process.join(1)
+            chunk = chunks[self.chunks[0]]  # a worker reads its chunks in the order given: the oldest one
+            after = f" or one of the {len(chunk) - 1} files after it" if len(chunk) > 1 else ""
+            summary = f"a reading process stopped (exit code {self.process.exitcode}) reading this file{after}"
+            raise FileBug(root.display_path(chunk[0]), summary, "")
+        if isinstance(message, FileBug):
+            raise message
+        return self.chunks.pop(0), message
+
+    def stop(self, finished: bool) -> None:
+        """Ask a worker that did its share to leave; kill one stopped half-way (never wait on it)."""
+        if finished:
+            try:
+                self.pipe.send(None)
+            except OSError:
+                pass
+            self.process.join(5)
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join(5)
+        self.pipe.close()
+
+
+def _work(pipe, root: GoalsRoot, read_one: ReadOne) -> None:
+    """A worker's loop: chunks of file names in, their packed records (or a FileBug) out, until None."""
+    while True:
+        try:
+            chunk = pipe.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if chunk is None:
+            return
+        packed = []
+        for relative in chunk:
+            try:
+                packed.append(pack(read_one(root, relative)))
+            except Exception as exc:
+                # Sent back as a FileBug: the parent reports the file and, with --debug,
+                # this process's traceback (the bare exception would lose both).
+                import traceback
+
+                packed = FileBug(root.display_path(relative), f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                break
+        try:
+            pipe.send(packed)
+        except (OSError, KeyboardInterrupt):
+            return
 
 
 # -- compact records ---------------------------------------------------------------
-
-_KINDS = (Aim, Team, Person, Objective, Measure)
-_FIELDS = {kind: tuple(f.name for f in fields(kind)) for kind in _KINDS}
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+#
+# A worker sends each element as a plain tuple (cheap to pickle); the two
+# functions of each kind below are the whole contract, written side by side
+# with the fields by name. A field added to the model and not here fails
+# tests/test_parse_paths.py's round trip of every field.
 
 
 def pack(part: FileGoals) -> tuple:
@@ -102,11 +208,11 @@ def pack(part: FileGoals) -> tuple:
     file = part.file
     return (
         file,
-        [_pack(e, file) for e in part.aims],
-        [_pack(e, file) for e in part.teams],
-        [_pack(e, file) for e in part.people],
-        [_pack(e, file) for e in part.objectives],
-        [tuple(getattr(f, name) for name in _FINDING_FIELDS) for f in part.findings],
+        [_pack_aim(e, file) for e in part.aims],
+        [_pack_team(e, file) for e in part.teams],
+        [_pack_person(e, file) for e in part.people],
+        [_pack_objective(e, file) for e in part.objectives],
+        [_pack_finding(f) for f in part.findings],
     )
 
 
@@ -114,50 +220,114 @@ def unpack(packed: tuple) -> FileGoals:
     file, aims, teams, people, objectives, findings = packed
     return FileGoals(
         file,
-        [_unpack(Aim, values, file) for values in aims],
-        [_unpack(Team, values, file) for values in teams],
-        [_unpack(Person, values, file) for values in people],
-        [_unpack(Objective, values, file) for values in objectives],
-        [Finding(*values) for values in findings],
+        [_aim(values, file) for values in aims],
+        [_team(values, file) for values in teams],
+        [_person(values, file) for values in people],
+        [_objective(values, file) for values in objectives],
+        [_finding(values) for values in findings],
     )
 
 
-def _pack(element, file: str) -> tuple:
-    values = []
-    for name in _FIELDS[type(element)]:
-        value = getattr(element, name)
-        if name == "span":
-            value = (value.line, value.column) if value.file == file else value
-        elif name == "measures":
-            value = tuple(_pack(m, file) for m in value)
-        values.append(value)
-    return tuple(values)
+# Elements and spans come back built by model.builder, as the reader and the
+# parse cache build theirs: the same frozen values at a fifth of the cost.
+_NEW_AIM, _NEW_TEAM, _NEW_PERSON, _NEW_OBJECTIVE, _NEW_MEASURE, _NEW_SPAN = map(
+    builder, (Aim, Team, Person, Objective, Measure, Span)
+)
 
 
-_SPAN_AT = {kind: names.index("span") for kind, names in _FIELDS.items()}
-_MEASURES_AT = {kind: names.index("measures") for kind, names in _FIELDS.items() if "measures" in names}
+# The span's file is said once per file: an element's span in its own file
+# travels as (line, column).
+def _pack_span(span: Span, file: str):
+    return (span.line, span.column) if span.file == file else span
+
+
+def _span(value, file: str) -> Span:
+    return _NEW_SPAN(file, value[0], value[1]) if type(value) is tuple else value
 
 
 # Ids come back from a worker as new strings each time they are written (an
 # objective's team, person, supports); one string per id saves about a
 # gigabyte at national scale, as the reader's interning does in one process.
-_ID_FIELDS = {kind: [i for i, name in enumerate(names) if name in ("id", "team", "person", "parent")]
-              for kind, names in _FIELDS.items()}
-_SUPPORTS_AT = _FIELDS[Objective].index("supports")
+def _id(value: str | None) -> str | None:
+    return None if value is None else sys.intern(value)
 
 
-def _unpack(kind, values: tuple, file: str):
-    values = list(values)
-    for at in _ID_FIELDS[kind]:
-        if values[at] is not None:
-            values[at] = sys.intern(values[at])
-    if kind is Objective and values[_SUPPORTS_AT]:
-        values[_SUPPORTS_AT] = tuple(map(sys.intern, values[_SUPPORTS_AT]))
-    at = _SPAN_AT[kind]
-    span = values[at]
-    if type(span) is tuple:
-        values[at] = Span(file, span[0], span[1])
-    at = _MEASURES_AT.get(kind)
-    if at is not None and values[at]:
-        values[at] = tuple(_unpack(Measure, m, file) for m in values[at])
-    return kind(*values)
+def _pack_aim(a: Aim, file: str) -> tuple:
+    measures = tuple(_pack_measure(m, file) for m in a.measures)
+    return (a.id, a.title, _pack_span(a.span, file), a.dimension, a.owner, a.description, a.status, measures)
+
+
+def _aim(values: tuple, file: str) -> Aim:
+    id, title, span, dimension, owner, description, status, measures = values
+    return _NEW_AIM(
+        id=_id(id), title=title, span=_span(span, file), dimension=dimension, owner=owner, description=description,
+        status=status, measures=tuple(_measure(m, file) for m in measures),
+    )
+
+
+def _pack_team(t: Team, file: str) -> tuple:
+    return (t.id, t.name, _pack_span(t.span, file), t.parent, t.lead, t.headcount, t.description)
+
+
+def _team(values: tuple, file: str) -> Team:
+    id, name, span, parent, lead, headcount, description = values
+    return _NEW_TEAM(
+        id=_id(id), name=name, span=_span(span, file), parent=_id(parent), lead=lead, headcount=headcount,
+        description=description,
+    )
+
+
+def _pack_person(p: Person, file: str) -> tuple:
+    return (p.id, p.name, _pack_span(p.span, file), p.team, p.role, p.improvement_level)
+
+
+def _person(values: tuple, file: str) -> Person:
+    id, name, span, team, role, improvement_level = values
+    return _NEW_PERSON(
+        id=_id(id), name=name, span=_span(span, file), team=_id(team), role=role, improvement_level=improvement_level
+    )
+
+
+def _pack_objective(o: Objective, file: str) -> tuple:
+    measures = tuple(_pack_measure(m, file) for m in o.measures) if o.measures else ()
+    return (
+        o.id, o.title, _pack_span(o.span, file), o.team, o.person, o.supports, o.owner, o.due, o.status, measures,
+        o.description, o.ownership_ok,
+    )
+
+
+def _objective(values: tuple, file: str) -> Objective:
+    id, title, span, team, person, supports, owner, due, status, measures, description, ownership_ok = values
+    return _NEW_OBJECTIVE(
+        id=_id(id), title=title, span=_span(span, file), team=_id(team), person=_id(person),
+        supports=tuple(map(sys.intern, supports)) if supports else (), owner=owner, due=due, status=status,
+        measures=tuple(_measure(m, file) for m in measures) if measures else (), description=description,
+        ownership_ok=ownership_ok,
+    )
+
+
+def _pack_measure(m: Measure, file: str) -> tuple:
+    return (
+        m.name, _pack_span(m.span, file), m.unit, m.baseline, m.target, m.by, m.direction, m.id, m.data_file,
+        m.data_span, m.points, m.data_fault,
+    )
+
+
+def _measure(values: tuple, file: str) -> Measure:
+    name, span, unit, baseline, target, by, direction, id, data_file, data_span, points, data_fault = values
+    return _NEW_MEASURE(
+        name=name, span=_span(span, file), unit=unit, baseline=baseline, target=target, by=by, direction=direction,
+        id=_id(id), data_file=data_file, data_span=data_span, points=points, data_fault=data_fault,
+    )
+
+
+def _pack_finding(f: Finding) -> tuple:
+    return (f.code, f.name, f.severity, f.message, f.id, f.file, f.line, f.column, f.kind, f.people)
+
+
+def _finding(values: tuple) -> Finding:
+    code, name, severity, message, id, file, line, column, kind, people = values
+    return Finding(
+        code=code, name=name, severity=severity, message=message, id=id, file=file, line=line, column=column,
+        kind=kind, people=people,
+    )

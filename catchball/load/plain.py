@@ -172,7 +172,7 @@ def _value(text: str, line: int, column: int):
             raise NotPlain
         _nothing_but_comment(text, match.end())
         return PlainScalar(_STR, match.group(1).replace("''", "'"), line, column, "'")
-    if first in _PLAIN_START_BAD and not (first == "-" and text[1:2] in _AFTER_MINUS and text[1:2]):
+    if first in _PLAIN_START_BAD and not (first == "-" and text[1:2] in _AFTER_MINUS):
         raise NotPlain
     hash_at = text.find(" #")
     value = (text if hash_at < 0 else text[:hash_at]).rstrip(" ")
@@ -225,7 +225,6 @@ def _flow_list(text: str, line: int, column: int) -> PlainSequence:
 
 _KEYS: dict[str, str] = {}  # keys met so far (they repeat: id, title...) -> their tag
 _KEYS_MAX = 10_000
-_VALUE_START_SPECIAL = frozenset("\"'[") | _PLAIN_START_BAD
 
 
 # libyaml (and PyYAML's own scanner) refuses an implicit key longer than
@@ -305,8 +304,8 @@ def compose_plain(text: str):
             if top.__class__ is not PlainSequence:
                 raise NotPlain
             content = stripped[1:].lstrip(" ")
-            if not content or content[0] == "#" or (content[0] == "-" and content[1:2] in (" ", "")):
-                raise NotPlain  # `-` with its entry below, or `- - x`
+            if not content:
+                raise NotPlain  # `-` with its entry below (`- # c` and `- - x` are refused as the entry is read)
             column += len(stripped) - len(content)
             stripped = content
             key, colon, rest = stripped.partition(":")
@@ -339,7 +338,7 @@ def compose_plain(text: str):
             pending = (key_node, top.value, column)
             continue
         value_column = column + len(key) + 1 + len(rest) - len(value)
-        if value[0] in _VALUE_START_SPECIAL:
+        if value[0] in _PLAIN_START_BAD:  # quotes and `[` are among them: `_value` reads those or gives up
             top.value.append((key_node, _value(value, number, value_column)))
             continue
         hash_at = value.find(" #")

@@ -14,6 +14,11 @@ def _active_goals(cascade: Cascade):
     yield from (o for o in cascade.goals.objectives.values() if o.active)
 
 
+def _noun(cascade: Cascade, goal) -> str:
+    """AIM or OBJECTIVE: what a goal from `_active_goals` is (an id names one element of one kind)."""
+    return AIM if goal.id in cascade.goals.aims else OBJECTIVE
+
+
 @rule("CB401")
 def unmeasured(cascade: Cascade) -> Iterator[Finding]:
     """An active aim or team objective has no measures.
@@ -39,7 +44,7 @@ def unmeasured(cascade: Cascade) -> Iterator[Finding]:
         if getattr(goal, "person", None) is not None and getattr(goal, "team", None) is None:
             continue
         if not goal.measures:
-            noun = AIM if goal.id in cascade.goals.aims else OBJECTIVE
+            noun = _noun(cascade, goal)
             message = f"{noun} {goal.id} has no measures"
             yield new_finding("CB401", message, goal.id, goal.span, noun)
 
@@ -131,7 +136,7 @@ def incomplete_measure(cascade: Cascade) -> Iterator[Finding]:
         for measure in goal.measures:
             missing = [k for k in ("baseline", "target") if getattr(measure, k) is None]
             if missing:
-                noun = AIM if goal.id in cascade.goals.aims else OBJECTIVE
+                noun = _noun(cascade, goal)
                 message = f"{noun} {goal.id}: measure {measure.name!r} has no {' or '.join(missing)}"
                 yield new_finding("CB404", message, goal.id, goal.span, MEASURE)
 

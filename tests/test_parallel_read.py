@@ -1,0 +1,166 @@
+"""Reading in worker processes (catchball/load/parallel.py): records, order, and workers that fail.
+
+A worker's crash, an exception in the reader or a process killed outright,
+must stop the run at once with the file named (the CLI makes it exit 2 and
+one line), never hang it; the workers are killed, not waited for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from catchball.errors import FileBug
+from catchball.findings import Finding
+from catchball.load.discover import GoalsRoot
+from catchball.load.parallel import pack, read_parallel, unpack
+from catchball.load.reader import FileGoals
+from catchball.model import Aim, Measure, Objective, Person, Span, Team
+from catchball.spc import Point
+from tests.conftest import write_repo
+from tests.test_hostile_round2 import stderr_lines
+
+
+def every_field_set(kind, file: str, salt: str):
+    """An element of `kind` with no field at its default: a field the records forget comes back changed."""
+    values = {}
+    for f in dataclasses.fields(kind):
+        name = f.name
+        if name in ("span",):
+            values[name] = Span(file, 7, 9)
+        elif name == "data_span":
+            values[name] = Span("other.yaml", 2, 3)  # a span in another file travels whole
+        elif name == "measures":
+            values[name] = (every_field_set(Measure, file, salt + "m"),)
+        elif name == "points":
+            values[name] = (Point("2026-04", 1.5, True, "note"),)
+        elif name in ("supports", "people"):
+            values[name] = (f"{salt}-{name}-1", f"{salt}-{name}-2")
+        elif name in ("baseline", "target"):
+            values[name] = 1.25 if name == "baseline" else 2.5
+        elif name in ("by", "due"):
+            values[name] = dt.date(2027, 3, 31)
+        elif name in ("headcount", "line", "column"):
+            values[name] = 41
+        elif f.type in ("bool", bool) or name in ("ownership_ok", "data_fault"):
+            values[name] = not f.default
+        else:
+            values[name] = f"{salt}-{name}"
+    element = kind(**values)
+    defaults = [f.name for f in dataclasses.fields(kind) if f.default is not dataclasses.MISSING
+                and getattr(element, f.name) == f.default]
+    assert defaults == [], defaults
+    return element
+
+
+def test_records_carry_every_field_of_every_kind():
+    file = "goals/objectives/ward-7.yaml"
+    part = FileGoals(
+        file,
+        [every_field_set(Aim, file, "a")],
+        [every_field_set(Team, file, "t")],
+        [every_field_set(Person, file, "p")],
+        [every_field_set(Objective, file, "o"), Objective("O-2", None, Span(file, 1, 1))],
+        [every_field_set(Finding, file, "f")],
+    )
+    back = unpack(pack(part))
+    assert back == part
+    objective = back.objectives[0]
+    assert objective.span == Span(file, 7, 9) and objective.measures[0].data_span == Span("other.yaml", 2, 3)
+
+
+def test_a_span_in_another_file_is_kept_whole():
+    part = FileGoals("a.yaml", teams=[Team("board", "Board", Span("b.yaml", 3, 4))])
+    assert unpack(pack(part)).teams[0].span == Span("b.yaml", 3, 4)
+
+
+def root_with(tmp_path: Path, count: int) -> GoalsRoot:
+    files = [f"f{i:03}.yaml" for i in range(count)]
+    write_repo(tmp_path, {name: "objectives: []\n" for name in files})
+    return GoalsRoot(tmp_path, str(tmp_path), files)
+
+
+def read_file_name(root: GoalsRoot, relative: str) -> FileGoals:
+    return FileGoals(root.display_path(relative), findings=[Finding("CB101", "x", "error", relative, None, None, None,
+                                                                     None)])
+
+
+def test_parts_come_back_in_file_order(tmp_path):
+    root = root_with(tmp_path, 300)
+    parts = list(read_parallel(root, root.files, 3, read_file_name))
+    assert [p.findings[0].message for p in parts] == root.files
+
+
+def crash_at(name: str, how: str):
+    def read_one(root: GoalsRoot, relative: str) -> FileGoals:
+        if relative == name:
+            if how == "raise":
+                raise RuntimeError("boom")
+            os.kill(os.getpid(), signal.SIGKILL)  # the out-of-memory killer's way
+        time.sleep(0.002)
+        return read_file_name(root, relative)
+
+    return read_one
+
+
+@pytest.mark.parametrize("how", ["raise", "killed"])
+def test_a_failing_worker_stops_the_run_at_once_and_leaves_no_process(tmp_path, how):
+    root = root_with(tmp_path, 400)
+    started = time.monotonic()
+    with pytest.raises(FileBug) as caught:
+        for _ in read_parallel(root, root.files, 2, crash_at("f137.yaml", how)):
+            pass
+    assert time.monotonic() - started < 20  # on a loaded machine; the healthy run takes about a second
+    if how == "raise":
+        assert caught.value.file == f"{tmp_path}/f137.yaml" and caught.value.summary == "RuntimeError: boom"
+        assert "Traceback" in caught.value.detail
+    else:
+        assert caught.value.file == f"{tmp_path}/f125.yaml"  # the first of the chunk it was reading (25 files)
+        assert caught.value.summary == (
+            "a reading process stopped (exit code -9) reading this file or one of the 24 files after it"
+        )
+    assert multiprocessing.active_children() == []
+
+
+def test_a_reader_that_stops_early_kills_its_workers(tmp_path):
+    root = root_with(tmp_path, 400)
+    parts = read_parallel(root, root.files, 2, read_file_name)
+    assert next(parts).file == f"{tmp_path}/f000.yaml"
+    assert len(multiprocessing.active_children()) == 2
+    parts.close()
+    assert multiprocessing.active_children() == []
+
+
+KILLED_IN_THE_READER = (
+    "import os, signal, sys, catchball.load as L\n"
+    "read = L.read_goals_file\n"
+    "def killed(raw, name):\n"
+    "    if name.endswith('extra-040.yaml'): os.kill(os.getpid(), signal.SIGKILL)\n"
+    "    return read(raw, name)\n"
+    "L.read_goals_file = killed\n"
+    "from catchball.cli import main\n"
+    "sys.argv = ['catchball', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def test_a_worker_killed_outright_is_exit_2_with_one_line(make_repo):
+    root = make_repo({f"objectives/extra-{i:03}.yaml": "objectives: []\n" for i in range(70)})
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_THE_READER, "check", "--format", "sarif", str(root)],
+        capture_output=True, timeout=120, env={**os.environ, "CATCHBALL_WORKERS": "2", "CATCHBALL_NO_CACHE": "1"},
+    )
+    assert done.returncode == 2 and done.stdout == b""
+    lines = stderr_lines(done)
+    assert len(lines) == 1
+    assert lines[0].startswith("catchball: error: internal error while reading ") and str(root) in lines[0]
+    assert "a reading process stopped (exit code -9) reading this file" in lines[0]
