@@ -164,3 +164,40 @@ def test_a_worker_killed_outright_is_exit_2_with_one_line(make_repo):
     assert len(lines) == 1
     assert lines[0].startswith("catchball: error: internal error while reading ") and str(root) in lines[0]
     assert "a reading process stopped (exit code -9) reading this file" in lines[0]
+
+
+# -- forked_map: the one way work is shared out (goals files and measure data files) ---------
+
+from catchball.load.parallel import forked_map  # noqa: E402
+
+
+def _square_unless_seven(n: int) -> int:
+    if n == 7:
+        raise ValueError("seven")
+    return n * n
+
+
+def test_forked_map_gives_every_result_in_the_order_given():
+    items = list(range(100, 0, -1))
+    assert list(forked_map(items, 3, lambda n: n * n, str)) == [n * n for n in items]
+
+
+def test_forked_map_names_the_item_a_job_crashed_on():
+    with pytest.raises(FileBug) as raised:
+        list(forked_map(list(range(20)), 2, _square_unless_seven, lambda n: f"item-{n}.csv"))
+    assert raised.value.file == "item-7.csv" and "ValueError: seven" in str(raised.value)
+
+
+def test_a_crash_reading_measure_data_in_workers_names_the_csv_file(make_repo, monkeypatch):
+    from catchball.load import measure_data
+
+    root = make_repo({f"data/t{i}.csv": "period,value\n2026-01,1\n" for i in range(3)})
+
+    def broken(path, display, shared, store=None):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(measure_data, "_read_table", broken)
+    work = [(str(root / f"data/t{i}.csv"), f"data/t{i}.csv", frozenset()) for i in range(3)]
+    with pytest.raises(FileBug) as raised:
+        list(measure_data._read_in_workers(work, 2, {}, None))
+    assert raised.value.file == "data/t0.csv" and "RuntimeError: boom" in str(raised.value)

@@ -33,6 +33,7 @@ import posixpath
 import sys
 from array import array
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from catchball.findings import MEASURE, Finding, FindingCollector
@@ -40,7 +41,7 @@ from catchball.load import series as S
 from catchball.load.cache import CsvSeries, ParseCache
 from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
-from catchball.load.parallel import worker_count
+from catchball.load.parallel import forked_map, worker_count
 from catchball.model import Aim, GoalSet, Measure, Objective, Span
 from catchball.spc import Series
 
@@ -216,31 +217,24 @@ def _read_in_workers(work: list, workers: int, shared: dict, store):
     # measures that take them, the periods once per file and the values as
     # bytes; for any other file it sends None and the file is read here, row
     # by row, to report its faults.
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, min(16, len(work) // (workers * 8)))
-    with context.Pool(workers, initializer=_start_worker, initargs=(store,)) as pool:
-        for (real, display, _), packed in zip(work, pool.imap(_read_packed, work, chunksize=chunk)):
-            if packed is None:
-                yield _read_table(Path(real), display, shared, store)
-                continue
-            by_measure, series = packed
-            table = _Table(display, by_measure=by_measure)
-            table.series = {m: _shared_series(Series(periods, array("d", values)), shared) for m, periods, values in series}
-            yield table
+    job = partial(_read_packed, store=store, shared={})  # each worker's own copy of `shared`
+    for (real, display, _), packed in zip(work, forked_map(work, workers, job, _display_of)):
+        if packed is None:
+            yield _read_table(Path(real), display, shared, store)
+            continue
+        by_measure, series = packed
+        table = _Table(display, by_measure=by_measure)
+        table.series = {m: _shared_series(Series(periods, array("d", values)), shared) for m, periods, values in series}
+        yield table
 
 
-_WORKER: dict = {}
+def _display_of(item: tuple) -> str:
+    return item[1]
 
 
-def _start_worker(store) -> None:
-    _WORKER.update(store=store, shared={})
-
-
-def _read_packed(item: tuple):
+def _read_packed(item: tuple, store, shared: dict):
     real, display, taken = item
-    table = _read_table(Path(real), display, _WORKER["shared"], _WORKER["store"])
+    table = _read_table(Path(real), display, shared, store)
     if table.series is None or (table.by_measure and not taken.issuperset(table.series)):
         return None
     return table.by_measure, [(m, s.periods, s.values.tobytes()) for m, s in table.series.items()]

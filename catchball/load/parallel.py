@@ -67,25 +67,33 @@ def worker_count(root: GoalsRoot, files: list[str]) -> int:
 
 
 def read_parallel(root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne) -> Iterator[FileGoals]:
-    """FileGoals of each file, in the order given, read by `workers` forked processes.
+    """FileGoals of each file, in the order given, read by `workers` forked processes."""
+    for packed in forked_map(files, workers, lambda relative: pack(read_one(root, relative)), root.display_path):
+        yield unpack(packed)
 
-    Each worker has a pipe of its own and is given a chunk of files at a time
-    (two ahead, so it never waits); chunks come back in any order and are
-    yielded in file order. A file the reader crashes on is a FileBug, and so
+
+def forked_map(items: list, workers: int, job: Callable, name: Callable[[object], str]) -> Iterator:
+    """job(item) for each item, in the order given, computed by `workers` forked processes.
+
+    What `job` returns must pickle (it comes back through a pipe). Each worker
+    has a pipe of its own and is given a chunk of items at a time (two ahead,
+    so it never waits); chunks come back in any order and are yielded in
+    order. An item `job` crashes on is a FileBug naming `name(item)`, and so
     is a worker that dies (the kernel's out-of-memory killer, a signal): both
-    stop the run at once, and every worker is killed, not waited for.
+    stop the run at once, and every worker is killed, not waited for. Goals
+    files (read_parallel) and measure data files (measure_data) share it.
     """
     import multiprocessing
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
-    size = max(1, min(32, len(files) // (workers * 8)))
-    chunks = [files[at:at + size] for at in range(0, len(files), size)]
+    size = max(1, min(32, len(items) // (workers * 8)))
+    chunks = [items[at:at + size] for at in range(0, len(items), size)]
     crew: list[_Worker] = []
     finished = False
     try:
         for _ in range(min(workers, len(chunks))):
-            crew.append(_Worker.start(context, root, read_one))
+            crew.append(_Worker.start(context, job, name))
         given = 0
         for _ in range(2):
             for worker in crew:
@@ -98,14 +106,13 @@ def read_parallel(root: GoalsRoot, files: list[str], workers: int, read_one: Rea
                 busy = [worker for worker in crew if worker.chunks]  # never empty: chunk `index` is out
                 wait([worker.pipe for worker in busy] + [worker.process.sentinel for worker in busy])
                 for worker in busy:
-                    done = worker.take(root, chunks)
+                    done = worker.take(chunks, name)
                     if done is not None:
                         back[done[0]] = done[1]
                         if given < len(chunks):
                             worker.give(given, chunks[given])
                             given += 1
-            for packed in back.pop(index):
-                yield unpack(packed)
+            yield from back.pop(index)
         finished = True
     finally:
         for worker in crew:
@@ -113,29 +120,30 @@ def read_parallel(root: GoalsRoot, files: list[str], workers: int, read_one: Rea
 
 
 class _Worker:
-    """One forked reading process, its pipe, and the chunks it has been given (oldest first)."""
+    """One forked process, its pipe, and the chunks it has been given (oldest first)."""
 
     def __init__(self, process, pipe) -> None:
         self.process, self.pipe = process, pipe
         self.chunks: list[int] = []
 
     @classmethod
-    def start(cls, context, root: GoalsRoot, read_one: ReadOne) -> _Worker:
+    def start(cls, context, job: Callable, name: Callable) -> _Worker:
         ours, theirs = context.Pipe()
-        process = context.Process(target=_work, args=(theirs, root, read_one), daemon=True)
+        # Forked: `job` reaches the child as it is in memory, never pickled.
+        process = context.Process(target=_work, args=(theirs, job, name), daemon=True)
         process.start()
         theirs.close()
         return cls(process, ours)
 
-    def give(self, index: int, chunk: list[str]) -> None:
+    def give(self, index: int, chunk: list) -> None:
         self.chunks.append(index)
         try:
             self.pipe.send(chunk)
         except OSError:
-            pass  # it has died (a broken pipe): `take` reports it, naming the chunk it was reading
+            pass  # it has died (a broken pipe): `take` reports it, naming the chunk it was on
 
-    def take(self, root: GoalsRoot, chunks: list[list[str]]) -> tuple[int, list] | None:
-        """(chunk index, its packed records) if this worker has sent one back; raises FileBug for a crash."""
+    def take(self, chunks: list[list], name: Callable) -> tuple[int, list] | None:
+        """(chunk index, its results) if this worker has sent one back; raises FileBug for a crash."""
         if not self.pipe.poll():
             if self.process.exitcode is None:
                 return None
@@ -147,10 +155,10 @@ class _Worker:
                 message = None
         if message is None:
             self.process.join(1)
-            chunk = chunks[self.chunks[0]]  # a worker reads its chunks in the order given: the oldest one
+            chunk = chunks[self.chunks[0]]  # a worker works through its chunks in the order given: the oldest one
             after = f" or one of the {len(chunk) - 1} files after it" if len(chunk) > 1 else ""
             summary = f"a reading process stopped (exit code {self.process.exitcode}) reading this file{after}"
-            raise FileBug(root.display_path(chunk[0]), summary, "")
+            raise FileBug(name(chunk[0]), summary, "")
         if isinstance(message, FileBug):
             raise message
         return self.chunks.pop(0), message
@@ -169,8 +177,8 @@ class _Worker:
         self.pipe.close()
 
 
-def _work(pipe, root: GoalsRoot, read_one: ReadOne) -> None:
-    """A worker's loop: chunks of file names in, their packed records (or a FileBug) out, until None."""
+def _work(pipe, job: Callable, name: Callable) -> None:
+    """A worker's loop: chunks of items in, their results (or a FileBug) out, until None."""
     while True:
         try:
             chunk = pipe.recv()
@@ -178,19 +186,19 @@ def _work(pipe, root: GoalsRoot, read_one: ReadOne) -> None:
             return
         if chunk is None:
             return
-        packed = []
-        for relative in chunk:
+        results = []
+        for item in chunk:
             try:
-                packed.append(pack(read_one(root, relative)))
+                results.append(job(item))
             except Exception as exc:
                 # Sent back as a FileBug: the parent reports the file and, with --debug,
                 # this process's traceback (the bare exception would lose both).
                 import traceback
 
-                packed = FileBug(root.display_path(relative), f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                results = FileBug(name(item), f"{type(exc).__name__}: {exc}", traceback.format_exc())
                 break
         try:
-            pipe.send(packed)
+            pipe.send(results)
         except (OSError, KeyboardInterrupt):
             return
 
