@@ -193,11 +193,15 @@ def test_a_crash_reading_measure_data_in_workers_names_the_csv_file(make_repo, m
 
     root = make_repo({f"data/t{i}.csv": "period,value\n2026-01,1\n" for i in range(3)})
 
+    read_table = measure_data._read_table
+
     def broken(path, display, shared, store=None):
-        raise RuntimeError("boom")
+        if display == "data/t1.csv":
+            raise RuntimeError("boom")
+        return read_table(path, display, shared, store)
 
     monkeypatch.setattr(measure_data, "_read_table", broken)
     work = [(str(root / f"data/t{i}.csv"), f"data/t{i}.csv", frozenset()) for i in range(3)]
     with pytest.raises(FileBug) as raised:
         list(measure_data._read_in_workers(work, 2, {}, None))
-    assert raised.value.file == "data/t0.csv" and "RuntimeError: boom" in str(raised.value)
+    assert raised.value.file == "data/t1.csv" and "RuntimeError: boom" in str(raised.value)
