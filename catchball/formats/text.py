@@ -25,7 +25,7 @@ def emit(result, out: TextIO) -> None:
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     lines = list(_lines(result))
     if console.color_system is None:
-        # No colour (a pipe, a CI log, NO_COLOR): rich would print the text
+        # No colour system (a pipe, a file, a CI log): rich would print the text
         # without its styles, at about 0.1 ms a line, a second for a large
         # trust's findings. The same characters, written directly.
         for start in range(0, len(lines), BATCH):

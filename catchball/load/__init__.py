@@ -45,8 +45,8 @@ def load_goals(
     With `freeze`, what was loaded is moved out of the cyclic collector's
     sight (gc.freeze) and the collector is switched off, which makes the
     graph, rules and views faster; it is a process-wide step, so only a
-    process that runs one command and ends (the CLI) asks for it. Raises NoGoalsError or SettingsError when the command
-    cannot run.
+    process that runs one command and ends (the CLI) asks for it. Raises
+    NoGoalsError or SettingsError when the command cannot run.
     """
     root = discover(given, cwd)
     goal_files = [f for f in root.files if f != SETTINGS_FILE]
