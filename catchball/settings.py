@@ -18,9 +18,8 @@ from catchball.findings import Finding, FindingCollector
 from catchball.load import yaml_nodes as Y
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.nesting import nesting_fault
-from catchball.load.plain import resolve_plain
 from catchball.load.reader import is_null as _is_null
-from catchball.load.reader import misread_number, not_decimal_kind
+from catchball.load.values import misread_number, not_decimal_kind, resolve_plain
 from catchball.model import IMPROVEMENT_LEVELS, Settings, Span
 from catchball.rules.catalog import CODES, resolve_selectors
 from catchball.spc import SpcSettings

@@ -57,7 +57,7 @@ STALE_TEMP = 3600  # temporary files this old are from a process that died mid-w
 # edited checkout (pip install -e) changes the source, so neither is served
 # records read by other code.
 _READING_CODE = (
-    "load/reader.py", "load/plain.py", "load/yaml_nodes.py", "load/fields.py", "load/limits.py",
+    "load/reader.py", "load/plain.py", "load/values.py", "load/yaml_nodes.py", "load/fields.py", "load/limits.py",
     "load/nesting.py", "load/cache.py", "model.py", "findings.py", "spelling.py",
 )
 # What reading a CSV file of measure data into series depends on (its own

@@ -1,4 +1,9 @@
-"""One goals file: YAML node tree -> model elements and findings.
+"""One goals file: bytes -> model elements and findings.
+
+Two routes: the one-pass reader (plain.py) for clean files in the plain
+part of YAML, and otherwise the exact route, libyaml's node tree read here,
+which reports every fault. Both give the same FileGoals for every file the
+one-pass reader accepts (tests/test_parse_paths.py).
 
 Pure and self-contained per file (bytes in, records out), so files can be
 read in any order or in parallel and merged afterwards in read order.
@@ -6,7 +11,6 @@ read in any order or in parallel and merged afterwards in read order.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import sys
@@ -20,10 +24,8 @@ from catchball.load import series as S
 from catchball.load import yaml_nodes as Y
 from catchball.load.limits import ALIAS_ALLOWANCE, MAX_DEPTH, MAX_UNKNOWN_KEYS
 from catchball.load.nesting import nesting_fault
-from catchball.load.plain import MAPPING_NODES as _MAPPING
-from catchball.load.plain import SCALAR_NODES as _SCALAR
-from catchball.load.plain import SEQUENCE_NODES as _SEQUENCE
-from catchball.load.plain import NotPlain, PlainMapping, PlainScalar, compose_plain, resolve_plain
+from catchball.load.plain import NotPlain, read_plain
+from catchball.load.values import NOT_DECIMAL, as_date, as_number, intern_id, not_decimal_kind, resolve_plain, typed
 from catchball.spelling import Suggestions
 from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
 
@@ -34,7 +36,7 @@ NEW_AIM, NEW_TEAM, NEW_PERSON, NEW_OBJECTIVE, NEW_MEASURE, NEW_SPAN = map(
 )
 
 _ID_RE = re.compile(F.ID_PATTERN)
-_CONSTRUCT = yaml.constructor.SafeConstructor()
+_SCALAR, _MAPPING, _SEQUENCE = Y.ScalarNode, Y.MappingNode, Y.SequenceNode
 
 
 class AliasBomb(Exception):
@@ -61,26 +63,32 @@ class FileGoals:
     findings: list[Finding] = field(default_factory=list)
 
 
-def read_goals_file(raw: bytes, display_path: str) -> FileGoals:
-    """Read one goals file's bytes; every fault becomes a finding."""
+def read_goals_file(raw: bytes, display_path: str, *, fast: bool = True) -> FileGoals:
+    """Read one goals file's bytes; every fault becomes a finding.
+
+    `fast` False skips the one-pass reader (the tests compare the routes).
+    """
     result = FileGoals(display_path)
     text = Y.decode(raw)
     if isinstance(text, Y.ParseFault):
         result.findings.append(_invalid_yaml(text, display_path))
         return result
-    try:
-        # Most files are plain YAML, which plain.py reads into the same nodes
-        # in under half libyaml's time; anything else goes to libyaml.
-        root, plain = compose_plain(text), True
-    except NotPlain:
-        # Depth is bounded before composing: libyaml's composer recurses in C.
-        root, plain = nesting_fault(text) or Y.compose(text), False
+    if fast:
+        # Most files are clean plain YAML, which plain.py reads straight into
+        # the model in a fraction of libyaml's time; it refuses everything else.
+        try:
+            result.aims, result.teams, result.people, result.objectives = read_plain(text, display_path)
+            return result
+        except NotPlain:
+            pass
+    # Depth is bounded before composing: libyaml's composer recurses in C.
+    root = nesting_fault(text) or Y.compose(text)
     if isinstance(root, Y.ParseFault):
         result.findings.append(_invalid_yaml(root, display_path))
         return result
     if root is None:
         return result
-    bad = None if plain else Y.unsafe_tag(root)  # plain nodes carry core tags only
+    bad = Y.unsafe_tag(root)
     if bad is not None:
         mark = bad.start_mark
         fault = Y.ParseFault(
@@ -158,14 +166,6 @@ class _FileReader:
         """
         explicit: dict[str, tuple] = {}
         repeated: list[tuple[str, yaml.Node, yaml.Node]] = []
-        if node.__class__ is PlainMapping:  # plain keys: text, never a merge key
-            self.spend(len(node.value))
-            for pair in node.value:
-                key = pair[0].value
-                if key in explicit:
-                    repeated.append((key, explicit[key][0], pair[0]))
-                explicit[key] = pair
-            return explicit, repeated
         merged: dict[str, tuple] = {}
         for key_node, value_node in node.value:
             self.spend()
@@ -353,8 +353,6 @@ class _FileReader:
     def value(self, spec: F.Field, key: str, node: yaml.Node, element_id: str | None, span: Span):
         """The value of one field, or None (absent, or reported as CB102)."""
         kind = spec.kind
-        if node.__class__ is PlainScalar and kind is F.TEXT:  # the commonest case first
-            return None if node.tag == Y.NULL or node.value == "" else node.value
         if isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == ""):
             if node.value and resolve_plain(node.value) != Y.NULL:  # `!!null x`: not absent, not x either
                 self.invalid(f"`{key}` is tagged !!null but holds {node.value!r}: leave the tag out", element_id, span)
@@ -373,7 +371,7 @@ class _FileReader:
         if kind == F.ID:
             if not _ID_RE.fullmatch(text):
                 self.invalid(f"`{key}` {text!r} is not a valid id (ASCII letters A-Z and a-z, digits, `-`, `_`, `.`)", element_id, span)
-            return _intern(text)
+            return intern_id(text)
         if kind == F.CHOICE:
             if text not in spec.choices:
                 self.invalid(
@@ -389,8 +387,8 @@ class _FileReader:
         raise AssertionError(kind)  # pragma: no cover - the field table is ours
 
     def number(self, kind: str, key: str, node: yaml.ScalarNode, element_id, span):
-        number = _typed(_number, node.tag, node.value)
-        if number is _NOT_DECIMAL:
+        number = typed(as_number, node.tag, node.value)
+        if number is NOT_DECIMAL:
             self.invalid(
                 f"`{key}` {node.value!r} reads as a YAML 1.1 {not_decimal_kind(node.value)} number, "
                 f"not what it looks like: write a decimal number, or quote it",
@@ -405,7 +403,7 @@ class _FileReader:
         return int(number) if kind == F.COUNT else number
 
     def date(self, key: str, node: yaml.ScalarNode, element_id, span):
-        value = _typed(_date, node.tag, node.value)
+        value = typed(as_date, node.tag, node.value)
         if value is None:
             self.invalid(f"`{key}` must be a date (YYYY-MM-DD), not {node.value!r}", element_id, span)
             return None
@@ -423,7 +421,7 @@ class _FileReader:
                 continue
             if not _ID_RE.fullmatch(item.value):
                 self.invalid(f"`{key}` {item.value!r} is not a valid id", element_id, span)
-            ids.append(_intern(item.value))
+            ids.append(intern_id(item.value))
         return tuple(ids)
 
     def measures(self, node: yaml.Node, element_id, span) -> tuple[Measure, ...]:
@@ -530,7 +528,7 @@ class _FileReader:
         if node.tag == Y.NULL or node.value == "":
             return None
         if node.tag in (Y.INT, Y.FLOAT):
-            number = _typed(_number, node.tag, node.value)
+            number = typed(as_number, node.tag, node.value)
             if number is None or not math.isfinite(number):
                 raise ValueError(f"value {S.quoted(node.value)} is not a finite number")
             return float(number)
@@ -556,89 +554,8 @@ _NO_DATA = _Data()
 
 
 def is_null(node: yaml.Node) -> bool:
-    """An empty or null scalar (`~`, `null`, nothing), from either parse route; settings use it too."""
+    """An empty or null scalar (`~`, `null`, nothing); settings use it too."""
     return isinstance(node, _SCALAR) and (node.tag == Y.NULL or node.value == "")
-
-
-def _intern(text: str) -> str:
-    # An id is written many times (as an id, a team, a person, in supports):
-    # one string for all of them saves memory at national scale.
-    return sys.intern(text)
-
-
-# YAML 1.1 reads `1:8` as 68 (base 60) and `010` as 8 (octal): a staffing
-# ratio or a zero-padded count would be shown as another number with no
-# word of warning. YAML 1.2 and most people read them otherwise.
-_NOT_DECIMAL = object()
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
-_OCTAL = re.compile(r"[-+]?0[0-7_]+")
-
-
-def misread_number(tag: str, text: str) -> bool:
-    """Whether YAML 1.1 reads `text` as another number than it looks (base-60 `1:8` is 68, octal `010` is 8)."""
-    if _SEXAGESIMAL.fullmatch(text):
-        return True
-    if tag != Y.INT or not _OCTAL.fullmatch(text):
-        return False
-    digits = text.replace("_", "").lstrip("+-")
-    return int(digits, 8) != int(digits)  # `07` is 7 either way
-
-
-def not_decimal_kind(text: str) -> str:
-    """Which YAML 1.1 form a misread number is written in, for the message."""
-    return "base-60" if ":" in text else "octal"
-
-
-def _number(tag: str, text: str) -> float | int | None:
-    """The finite number `text` is, None when it is none, _NOT_DECIMAL when YAML 1.1 misreads it."""
-    if tag in (Y.INT, Y.FLOAT) and misread_number(tag, text):
-        return _NOT_DECIMAL
-    try:
-        if tag in (Y.INT, Y.FLOAT):
-            # An explicit tag (`!!int _`, `!!float x`) claims a type the text may not
-            # have, and PyYAML's constructors then fail in odd ways: the text must
-            # read as that type on its own.
-            if resolve_plain(text) != tag:
-                return None
-            construct = _CONSTRUCT.construct_yaml_int if tag == Y.INT else _CONSTRUCT.construct_yaml_float
-            number = construct(yaml.ScalarNode(tag, text))
-        elif tag == Y.STR:
-            number = float(text.replace(",", ""))
-        else:
-            return None
-        # NaN and infinity are no measure; an integer past a float's range cannot be shown or compared
-        return number if math.isfinite(number) else None
-    except (ValueError, ArithmeticError):
-        return None
-
-
-def _date(tag: str, text: str) -> dt.date | None:
-    try:
-        if tag == Y.TIMESTAMP:
-            if resolve_plain(text) != tag:  # `!!timestamp garbage`
-                return None
-            value = _CONSTRUCT.construct_yaml_timestamp(yaml.ScalarNode(tag, text))
-            return value.date() if isinstance(value, dt.datetime) else value
-        return dt.date.fromisoformat(text.strip())
-    except (ValueError, ArithmeticError):
-        return None
-
-
-# Numbers and dates repeat (the same due dates and targets in file after
-# file): each distinct text is converted once.
-_TYPED: dict[tuple, object] = {}
-_TYPED_MAX = 100_000
-
-
-def _typed(convert, tag: str, text: str):
-    key = (convert, tag, text)
-    try:
-        return _TYPED[key]
-    except KeyError:
-        value = convert(tag, text)
-        if len(text) <= 40 and len(_TYPED) < _TYPED_MAX:
-            _TYPED[key] = value
-        return value
 
 
 _KIND_WORDS = {
