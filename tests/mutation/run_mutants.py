@@ -1,8 +1,8 @@
-"""Mutation testing of the fast reader, catchball/load/plain.py, with no tool to install.
+"""Mutation testing of the one-pass reader, catchball/load/plain.py, with no tool to install.
 
 Each mutant is plain.py with one small change (an operator swapped, a
 constant moved by one, a condition forced, a return emptied...). The
-focused tests that hold plain.py to libyaml then run against it in a copy of
+focused tests that hold plain.py to the exact route then run against it in a copy of
 the worktree; a mutant they do not fail "survives" and is either
 equivalent (no input can tell it from the original: the reason is written
 in tests/mutation/equivalent.py) or a gap in the tests.
@@ -38,16 +38,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path("catchball/load/plain.py")
 
-# The tests that compare plain.py with libyaml, quick and sharp ones first
-# (pytest -x stops at the first failure, so most mutants die in a second),
-# then the rest of tests/test_parse_paths.py and all of tests/test_loader.py.
-# The parallel-reading tests compare two ways of calling the same reader and
-# are left out.
+# The tests that compare plain.py with the exact route, quick and sharp ones
+# first (pytest -x stops at the first failure, so most mutants die in a
+# second), then the rest of tests/test_parse_paths.py and all of
+# tests/test_loader.py. The parallel-reading tests compare two ways of
+# calling the same reader and are left out.
 FIRST = [
-    "test_plain_cases_take_the_fast_route_and_agree_with_libyaml",
-    "test_other_yaml_goes_to_libyaml",
+    "test_plain_goals_take_the_fast_route_and_agree_with_the_exact_route",
+    "test_a_file_with_a_finding_is_refused_by_the_fast_route",
+    "test_what_the_fast_route_does_not_read_is_refused",
     "test_text_libyaml_refuses_is_refused_by_the_fast_route",
-    "test_generated_documents_agree_and_mostly_take_the_fast_route",
+    "test_generated_goals_agree_and_the_clean_ones_take_the_fast_route",
 ]
 LEFT_OUT = ("parallel", "packed", "small_repositories")
 
