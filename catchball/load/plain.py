@@ -286,7 +286,6 @@ def read_plain(text: str, file: str) -> tuple[list, list, list, list]:
     out: dict[str, list] = {"aims": [], "teams": [], "people": [], "objectives": []}
     defaults: dict = {}
     seen: set[str] = set()  # the top-level keys so far
-    started = False
     fields: dict = {}  # the open section's field table...
     required: tuple = ()  # ...its required keys...
     section: list | None = None  # ...and its elements so far
@@ -301,16 +300,18 @@ def read_plain(text: str, file: str) -> tuple[list, list, list, list]:
     measure_span = None
     measure_column = -1
     TEXT, ID, CHOICE = F.TEXT, F.ID, F.CHOICE
-    for number, line in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    for start, line in enumerate(lines):
+        if line.strip(" ")[:1] not in ("", "#"):
+            if line.rstrip(" ") == "---":
+                lines[start] = ""  # the document's start (its line is still counted)
+            break
+    for number, line in enumerate(lines, 1):
         stripped = line.lstrip(" ")
         if not stripped or stripped[0] == "#":
             continue
         column = len(line) - len(stripped)
-        if not started:
-            started = True
-            if column == 0 and stripped.rstrip(" ") == "---":
-                continue
-        dash = stripped[:2] == "- " or stripped == "-"
+        dash = stripped[0] == "-" and (len(stripped) == 1 or stripped[1] == " ")
         into = 0  # the mapping this line is a key of
 
         if measure is not None:
