@@ -163,6 +163,8 @@ GOALS_CASES = [
     "--- \n# the board\naims:   # the aims\n\n  # first\n  - id: TN-1   # an id\n    title: One  \n   \n"
     "# at column 0 inside an element\n    owner: p1 # who\n  - id: TN-2\n    title: Two\n",
     "---\naims:\n  - id: TN-1\n    title: One\n",
+    # comments and blank lines before the document start; `#` ending the first line of an entry
+    "# c\n  # indented\n\n   \n---\naims:\n- title: C#\n  id: A\n  measures:\n  - name: C#\n",
     # compact lists: sections and measures at their key's column
     "aims:\n- id: TN-1\n  title: One\n  measures:\n  - name: m\n    baseline: 1\n    target: 2\n  - name: n\n"
     "- id: TN-2\n  title: Two\n",
@@ -203,7 +205,7 @@ GOALS_CASES = [
     "  - id: O-5\n    title: t\n    supports:\n      - A\n      - B # c\n      - C  \n  - id: O-6\n    title: t\n"
     "    supports:\n    - A\n    - -12\n    - -.5\n  - id: O-7\n    title: t\n    supports: [A, null, Null]\n"
     "  - id: O-8\n    title: t\n    supports: ~\n  - id: O-9\n    title: t\n    supports:\n      - ~\n      - ''\n"
-    "  - id: O-10\n    title: t\n    supports: 'A'\n",
+    "  - id: O-10\n    title: t\n    supports: 'A'\n  - id: O-11\n    title: t\n    supports: ''\n",
     # file defaults, before and after the objectives, and owners given on the objective
     "objectives:\n  - id: O-1\n    title: t\n  - id: O-2\n    title: t\n    person: p1\nperson: p2\n",
     "team: ~\nobjectives:\n  - id: O-1\n    title: t\n    team: w\n",
@@ -286,6 +288,12 @@ FINDING_CASES = [
     "teams:\n  - id: t\n    name: T\n    team: w\n",
     "aims:\n  - id: A\n    title: t\n    measures:\n      - name: - not a list\n",  # a YAML error (CB101)
     "aims:\n  - id: A\n    title: t\n    description: a: b\n",
+    "aims:\n  - id: A\n    title: \"x\\\"\n",  # the closing quote is escaped: the scalar never ends
+    "aims:\n  - id: A\n    title: t\n---\n",  # a second document, empty
+    "aims:\n- id: A\n  title: t\n  - id: B\n    title: t\n",  # an entry right of a compact list's dashes
+    "aims: x\n  - id: A\n    title: t\n",  # a list below a key that has a value
+    "aims: []\n  - id: A\n    title: t\n",
+    "aims:\n  - id: A\n    title: t\n    description:\n      - name: x\n",  # a list where text should be
 ]
 
 UNREAD_CASES = [
@@ -334,6 +342,7 @@ UNREAD_CASES = [
     "objectives:\n  - id: A\n    title: t\n    team: w\n    supports:\n      - [B]\n",
     "objectives:\n  - id: A\n    title: t\n    team: w\n    supports:\n      -\n",
     "objectives:\n  - id: A\n    title: t\n    team: w\n    supports:\n      - # c\n",
+    "objectives:\n  - id: A\n    title: t\n    team: w\n    supports:\n      -A\n",  # the id `-A` on the next line
     "aims:\n  - - id: A\n", "- - a\n",
     "  aims:\n    - id: A\n      title: t\n",  # an indented root
     "aims:\n  - id: A\n     title: t\n", "aims:\n  - id: A\n   title: t\n",  # keys off their column
@@ -530,6 +539,7 @@ ODD = ["012", "1:30", ".inf", "lots", "2027-02-30", "soon", "a b", "x/y", "a: b"
        "'x'y", "\"x\" y", "null", "", "-", ":x", "#c", "x\t", "Up", "agred", "-1", "1.5"]
 SUPPORTS_GOOD = ["[A, B]", "[A,B ,  C]", "[]", "[ ]", "A", "[A, null]", "~", "[1.10, no, 0x1F]"]
 SUPPORTS_ODD = ["[A, 'B']", "[A, [B]]", "[A", "[A, B,]", "a b", "[A]x", "[a b]", "[<<]"]
+GOOD = {F.TEXT: TEXT_GOOD, F.ID: ID_GOOD, F.NUMBER: NUMBER_GOOD, F.COUNT: COUNT_GOOD, F.DATE: DATE_GOOD}
 DATA_GOOD = ["data/x.csv", "'data/x y.csv'", "x.csv # c"]
 DATA_ODD = ["12", "\"\"", "~", "[a]", "yes"]
 
@@ -569,19 +579,9 @@ class DrawPick:
 def field_value(pick, spec: F.Field, odd: int) -> str:
     if pick.chance(odd):
         return pick.choice(ODD)
-    if spec.kind == F.TEXT:
-        return pick.choice(TEXT_GOOD)
-    if spec.kind == F.ID:
-        return pick.choice(ID_GOOD)
-    if spec.kind == F.NUMBER:
-        return pick.choice(NUMBER_GOOD)
-    if spec.kind == F.COUNT:
-        return pick.choice(COUNT_GOOD)
-    if spec.kind == F.DATE:
-        return pick.choice(DATE_GOOD)
     if spec.kind == F.CHOICE:
         return pick.choice(spec.choices + ("~",))
-    raise AssertionError(spec.kind)
+    return pick.choice(GOOD[spec.kind])
 
 
 def goals_document(pick, odd: int = 3) -> str:
