@@ -22,7 +22,8 @@ import pytest
 from catchball.errors import FileBug
 from catchball.findings import Finding
 from catchball.load.discover import GoalsRoot
-from catchball.load.parallel import pack, read_parallel, unpack
+from catchball.load.parallel import read_parallel
+from catchball.load.records import pack, unpack
 from catchball.load.reader import FileGoals
 from catchball.model import Aim, Measure, Objective, Person, Span, Team
 from catchball.spc import Point
