@@ -129,6 +129,20 @@ def test_the_example_report_has_a_measures_section_per_aim(example):
     assert "| Inpatient falls with moderate or severe harm (per 1,000 occupied bed days) | TN-SAFE · Sarah Adeyemi | 2026-11: 0.14 | ▇█▆▅▄▆▄▃▆▆▆▄▆▆▃▂▂▅▂▁▃▂▃▁ | I↓ improvement (low) | F fail |" in safe
 
 
+def test_measures_waiting_for_data_are_named_ten_at_most_then_counted(example, cli):
+    _, context = example
+    safe_aim = next(a for a in context["aims"] if a["id"] == "TN-SAFE")
+    waiting = [m for m in safe_aim["measures_below"] if not m["has_data"] and m["level"]]
+    assert len(waiting) == 29  # the example has more than ten: the cap applies
+    text = render_report(context)
+    line = next(t for t in text.splitlines() if t.startswith("No data yet for 29 more measures"))
+    first_ten = "; ".join(f"{m['name']} ({m['element']})" for m in waiting[:10])
+    assert line == (f"No data yet for 29 more measures in the cascade: {first_ten}; "
+                    "and 19 more (`catchball measures --aim TN-SAFE` lists them all).")
+    html = cli("report", "--format", "html", EXAMPLE).stdout
+    assert "; and 19 more (<code>catchball measures --aim TN-SAFE</code> lists them all).</p>" in html
+
+
 def test_with_o_the_charts_are_written_beside_the_report_and_linked(cli, tmp_path):
     target = tmp_path / "out" / "report.md"
     target.parent.mkdir()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from catchball import __version__
 from catchball.asof import default_day
@@ -268,9 +269,7 @@ class _Context:
         from catchball.report.measures import MAX_CHARTS, chart_slug, measure_entry
 
         goals, cascade = self.goals, self.cascade
-        by_element: dict[str, list] = {}
-        for chart in cascade.measure_charts:
-            by_element.setdefault(chart.element_id, []).append(chart)
+        by_element = self.charts_by_element
         levels = {aim_id: 0}
         levels.update({o: level for o, (level, _) in cascade.support_levels(aim_id).items()})
         entries = []
@@ -298,6 +297,14 @@ class _Context:
             if self.options.chart_folder:
                 entry["chart_path"] = f"{self.options.chart_folder}/{chart_slug(entry['key'])}.svg"
         return entries
+
+    @cached_property
+    def charts_by_element(self) -> dict[str, list]:
+        """Each aim's and objective's measure charts, in file order (grouped once for every aim)."""
+        by_element: dict[str, list] = {}
+        for chart in self.cascade.measure_charts:
+            by_element.setdefault(chart.element_id, []).append(chart)
+        return by_element
 
     @staticmethod
     def _charts_of(entries, by_element):
