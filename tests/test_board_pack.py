@@ -233,3 +233,14 @@ def test_every_example_diagram_reads_at_900_px_by_its_own_layout(example):
     _, context = example
     for aim in context["aims"]:
         assert aim["diagram"]["text_px"] >= 10, aim["id"]
+
+
+def test_a_measure_with_no_data_has_the_same_entry_by_the_short_route(example):
+    from catchball.report.measures import _entry, _no_data_entry
+
+    result, _ = example
+    waiting = [c for c in result.cascade.measure_charts if not c.has_data and not c.fault]
+    assert len(waiting) > 20
+    for chart in waiting:
+        short = _no_data_entry(chart, "title", "owner", 2)
+        assert list(short.items()) == list(_entry(chart, "title", "owner", 2).items())

@@ -25,6 +25,12 @@ def chart_slug(name: str) -> str:
 
 def measure_entry(chart, element_title: str | None, owner_name: str | None, level: int) -> dict:
     """One measure as the report shows it."""
+    if not chart.has_data and not chart.fault:  # most of a large trust's measures: nothing to work out
+        return _no_data_entry(chart, element_title, owner_name, level)
+    return _entry(chart, element_title, owner_name, level)
+
+
+def _entry(chart, element_title: str | None, owner_name: str | None, level: int) -> dict:
     # From the last point only: the full chart of every measure is drawn for the
     # first MAX_CHARTS of each aim, not for the tens of thousands in a table.
     measure = chart.measure
@@ -61,6 +67,19 @@ def measure_entry(chart, element_title: str | None, owner_name: str | None, leve
         "sparkline": icons.sparkline(values) if values else "",
         "svg": None,  # filled for the first MAX_CHARTS measures with a chart
         "chart_path": None,  # with -o: where the SVG is written, relative to the report
+    }
+
+
+def _no_data_entry(chart, element_title: str | None, owner_name: str | None, level: int) -> dict:
+    """measure_entry for a measure with no data: the same keys, in the same order."""
+    measure = chart.measure
+    return {
+        "name": measure.name, "key": chart.name, "unit": measure.unit, "element": chart.element_id,
+        "element_title": element_title, "level": level, "owner": owner_name, "baseline": measure.baseline,
+        "target": measure.target, "by": measure.by.isoformat() if measure.by else None, "has_data": False,
+        "fault": False, "latest": None, "run_chart": False, "variation": None, "variation_words": None,
+        "variation_symbol": None, "variation_colour": None, "assurance": None, "assurance_words": None,
+        "assurance_symbol": None, "assurance_colour": None, "sparkline": "", "svg": None, "chart_path": None,
     }
 
 
