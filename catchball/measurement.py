@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from catchball import spc
 from catchball.asof import period_end
-from catchball.model import Aim, GoalSet, Measure, Objective, Settings
+from catchball.model import Aim, GoalSet, Measure, Objective, Settings, builder
 
 AIM, OBJECTIVE = "aim", "objective"
 _ICONS: dict[tuple, tuple] = {}  # (variation, assurance) pairs: a few dozen, shared by every chart
@@ -107,6 +107,9 @@ class MeasureChart:
         return (self.variation or "").startswith("concern")
 
 
+_NEW_CHART = builder(MeasureChart)  # one per measure of every run: built quickly (model.builder)
+
+
 def chart_measures(goals: GoalSet, settings: Settings, as_of: dt.date) -> tuple[MeasureChart, ...]:
     """Every measure of every aim and objective, in file, line, column order."""
     order = {file: i for i, file in enumerate(goals.files)}
@@ -135,7 +138,7 @@ def _measure_chart(
     owner = element.owner
     if isinstance(element, Objective) and element.is_individual:
         owner = element.person
-    return MeasureChart(
+    return _NEW_CHART(
         measure=measure,
         element_id=element.id,
         element_kind=kind,
