@@ -17,6 +17,7 @@ from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.measure_data import attach_measure_data
 from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
+from catchball.load.records import pack
 from catchball.model import GoalSet, Span
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -85,7 +86,7 @@ def load_goals(
 def _read_all(root: GoalsRoot, files: list[str]) -> Iterator[FileGoals]:
     workers = worker_count(root, files)
     if workers > 1:
-        return read_parallel(root, files, workers, read_one)
+        return read_parallel(root, files, workers, partial(read_one, packed=True))
     return (read_one(root, relative) for relative in files)
 
 
@@ -110,7 +111,7 @@ def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache) -> Itera
     workers = worker_count(root, misses)
     if workers > 1:
         store.written += 1  # the workers write the entries: the sweep must still run here
-        return read_parallel(root, misses, workers, partial(read_one, store=store))
+        return read_parallel(root, misses, workers, partial(read_one, store=store, packed=True))
     return (read_one(root, relative, store) for relative in misses)
 
 
@@ -123,28 +124,34 @@ def _cached(root: GoalsRoot, relative: str, store: ParseCache) -> FileGoals | No
     return store.get(store.key(display, raw), display)
 
 
-def read_one(root: GoalsRoot, relative: str, store: ParseCache | None = None) -> FileGoals:
+def read_one(root: GoalsRoot, relative: str, store: ParseCache | None = None, packed: bool = False):
+    """One goals file's FileGoals; with `packed`, as its record (load/records.py), as a worker sends it back."""
     display = root.display_path(relative)
     with reading(display):  # an internal error names the file
-        return _read_one(root, relative, display, store)
+        return _read_one(root, relative, display, store, packed)
 
 
-def _read_one(root: GoalsRoot, relative: str, display: str, store: ParseCache | None) -> FileGoals:
+def _read_one(root: GoalsRoot, relative: str, display: str, store: ParseCache | None, packed: bool):
     try:
         raw = read_bounded(root.path / relative)
     except OSError as exc:
         message = f"cannot be read: {exc.strerror or exc}"
-        return FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))])
+        part = FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))])
+        return pack(part) if packed else part
     except LimitExceeded as exc:
-        return FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))])
+        part = FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))])
+        return pack(part) if packed else part
     if store is None:
-        return read_goals_file(raw, display)
+        part = read_goals_file(raw, display)
+        return pack(part) if packed else part
     key = store.key(display, raw)
     part = store.get(key, display)
-    if part is None:
-        part = read_goals_file(raw, display)
-        store.put(key, part)
-    return part
+    if part is not None:
+        return pack(part) if packed else part
+    part = read_goals_file(raw, display)
+    record = pack(part)  # once: the cache entry and a worker's answer are the same record
+    store.put_record(key, record)
+    return record if packed else part
 
 
 def merge(loaded: Loaded, part: FileGoals) -> None:

@@ -132,8 +132,12 @@ class ParseCache:
 
     def put(self, key: str, part: FileGoals) -> None:
         """Store part under key, atomically; a failure turns the cache off for the run."""
+        self.put_record(key, pack(part))
+
+    def put_record(self, key: str, record: list) -> None:
+        """Store a file's record (load/records.py's pack) under key, atomically."""
         if self.working:
-            self._put(key, encode(part, key))
+            self._put(key, encode_record(record, key))
 
     def series_key(self, display_path: str, raw: bytes) -> str:
         """The key of a CSV file's series: its reading code, path and bytes."""
@@ -263,7 +267,12 @@ def _remove(path) -> None:
 
 def encode(part: FileGoals, key: str) -> bytes:
     """One entry's bytes: header, checksum, JSON body."""
-    body = {"key": key, "record": pack(part)}
+    return encode_record(pack(part), key)
+
+
+def encode_record(record: list, key: str) -> bytes:
+    """The entry of a file's record (as load/records.py packs it)."""
+    body = {"key": key, "record": record}
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
     return FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text
 

@@ -39,7 +39,7 @@ MIN_BYTES = 2 * 1024 * 1024
 MAX_WORKERS = 8
 WORKERS_VARIABLE = "CATCHBALL_WORKERS"
 
-ReadOne = Callable[[GoalsRoot, str], FileGoals]
+ReadOne = Callable[[GoalsRoot, str], "FileGoals | list"]
 
 
 def worker_count(root: GoalsRoot, files: list[str]) -> int:
@@ -67,9 +67,17 @@ def worker_count(root: GoalsRoot, files: list[str]) -> int:
 
 
 def read_parallel(root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne) -> Iterator[FileGoals]:
-    """FileGoals of each file, in the order given, read by `workers` forked processes."""
-    for packed in forked_map(files, workers, lambda relative: pack(read_one(root, relative)), root.display_path):
+    """FileGoals of each file, in the order given, read by `workers` forked processes.
+
+    `read_one(root, relative)` may give a FileGoals or its record already
+    packed (as the loader's does, having packed it for the parse cache).
+    """
+    for packed in forked_map(files, workers, lambda relative: _record(read_one(root, relative)), root.display_path):
         yield unpack(packed)
+
+
+def _record(read) -> list:
+    return pack(read) if isinstance(read, FileGoals) else read
 
 
 def forked_map(items: list, workers: int, job: Callable, name: Callable[[object], str]) -> Iterator:
