@@ -66,14 +66,28 @@ def worker_count(root: GoalsRoot, files: list[str]) -> int:
     return 1
 
 
-def read_parallel(root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne) -> Iterator[FileGoals]:
+def read_parallel(
+    root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne, beside: Callable | None = None,
+    found: dict | None = None,
+) -> Iterator[FileGoals]:
     """FileGoals of each file, in the order given, read by `workers` forked processes.
 
     `read_one(root, relative)` may give a FileGoals or its record already
     packed (as the loader's does, having packed it for the parse cache).
+    With `beside`, the worker also calls beside(record) with each file's
+    record, while the file is at hand, and the (key, value) pairs it returns
+    are added to `found` (the first value of a key is kept): the loader
+    reads there the CSV files of measure data that a goals file names.
     """
-    for packed in forked_map(files, workers, lambda relative: _record(read_one(root, relative)), root.display_path):
-        yield unpack(packed)
+    def job(relative: str):
+        record = _record(read_one(root, relative))
+        return record, (beside(record) if beside is not None else ())
+
+    for record, extra in forked_map(files, workers, job, root.display_path):
+        if found is not None:
+            for key, value in extra:
+                found.setdefault(key, value)
+        yield unpack(record)
 
 
 def _record(read) -> list:

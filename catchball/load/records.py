@@ -65,6 +65,14 @@ def unpack(record) -> FileGoals:
     )
 
 
+def data_files(record: list) -> list[str]:
+    """The `data` CSV paths (as written) that the measures of a file's record name, in order."""
+    _, aims, _, _, objectives, _ = record
+    found = [m[8] for a in aims for m in a[7] if m[8] is not None]
+    found += [m[8] for o in objectives for m in o[9] if m[8] is not None]
+    return found
+
+
 def _list(value) -> list | tuple:
     if value.__class__ is not list and value.__class__ is not tuple:
         raise TypeError("not a list")
