@@ -352,19 +352,10 @@ def test_example_goals_the_same_through_the_cache(folder):
 
 
 def test_an_entry_carries_every_field_of_every_kind():
-    from tests.test_parallel_read import every_field_set
-    from catchball.findings import Finding
-    from catchball.model import Person, Team
+    from tests.test_parallel_read import every_kind
 
     file = "goals/objectives/ward-7.yaml"
-    part = FileGoals(
-        file,
-        [every_field_set(Aim, file, "a")],
-        [every_field_set(Team, file, "t")],
-        [every_field_set(Person, file, "p")],
-        [every_field_set(Objective, file, "o"), Objective("O-2", None, Span(file, 1, 1))],
-        [every_field_set(Finding, file, "f")],
-    )
+    part = every_kind(file)
     back = decode(encode(part, "k"), "k", file)
     assert back == part
     measure = back.objectives[0].measures[0]
