@@ -234,19 +234,26 @@ def supporting_objectives(
     for step in cascade.below(aim_id):
         if step.repeat:  # each objective once
             continue
-        objective = objectives[step.id]
-        team_id = owner_teams.get(objective.id)
+        objective_id = step.id
+        objective = objectives[objective_id]
+        team_id = owner_teams.get(objective_id)
         if in_branch is not None and team_id not in in_branch:
             continue
-        if objective.is_individual:
-            named = (objective.person,)
+        # Written out rather than with generators: a report builds one per
+        # objective of every aim's cascade, tens of thousands.
+        individual = objective.person is not None and objective.team is None  # Objective.is_individual
+        if individual:
+            person = objective.person
+            counted = (person,) if person in people else ()
         else:
-            named = (objective.owner, teams[team_id].lead if team_id is not None else None)
-        counted = tuple(dict.fromkeys(p for p in named if p is not None and p in people))
-        experts = tuple(p for p in counted if is_expert(people[p].improvement_level))
-        yield _SUPPORTING(
-            objective.id, team_id, objective.is_individual, counted, experts, below_of.get(objective.id, 0)
-        )
+            owner = objective.owner
+            lead = teams[team_id].lead if team_id is not None else None
+            if owner is not None and owner in people:
+                counted = (owner, lead) if lead is not None and lead != owner and lead in people else (owner,)
+            else:
+                counted = (lead,) if lead is not None and lead in people else ()
+        experts = tuple(p for p in counted if is_expert(people[p].improvement_level)) if counted else ()
+        yield _SUPPORTING(objective_id, team_id, individual, counted, experts, below_of.get(objective_id, 0))
 
 
 def _individual(objective) -> bool:

@@ -106,7 +106,7 @@ def one_line(text: str) -> str:
     and a log line that starts with `::error::` is a GitHub workflow command:
     text from the goals must never begin a line there.
     """
-    if _UNSAFE.search(text) is None:
+    if text.isprintable() or _UNSAFE.search(text) is None:  # isprintable: no control, format or break character (fast)
         return text
     return visible(_BREAKS.sub(" ", text))
 

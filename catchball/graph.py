@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from catchball.asof import default_day
 from catchball.measurement import MeasureChart, chart_measures
@@ -112,6 +112,7 @@ class Cascade:
         self.as_of = as_of if as_of is not None else default_day()  # the day CB405 and CB603 judge on
         self._measure_charts: tuple[MeasureChart, ...] | None = None
         self._supporters: dict[str, list[str]] = {}  # goal id -> ids of objectives linking to it, read order
+        self._active_supporters: dict[str, tuple[Objective, ...]] = {}  # goal id -> the active ones (on first use)
         self._owned: dict[tuple[str, str], list[str]] = {}  # team_node / person_node -> objective ids
         self._members: dict[str, list[str]] = {}  # team id -> person ids, in read order
         self._targets: dict[str, tuple[str, ...]] = {}  # objective id -> existing targets, first mention order
@@ -282,11 +283,21 @@ class Cascade:
         """Existing goals this objective names in `supports`, in the order given."""
         return list(self._targets.get(goal_id, ()))
 
-    def supporters(self, goal_id: str, active_only: bool = True) -> list[Objective]:
-        """Objectives that name this goal in `supports`, in read order."""
+    def supporters(self, goal_id: str, active_only: bool = True) -> Sequence[Objective]:
+        """Objectives that name this goal in `supports`, in read order (not to be changed by the caller).
+
+        The active ones are worked out once per goal: the walks below an aim
+        ask for them at every step, a report hundreds of thousands of times.
+        """
+        if active_only:
+            found = self._active_supporters.get(goal_id)
+            if found is None:
+                ids = self._supporters.get(goal_id)
+                found = () if ids is None else tuple(o for o in map(self.goals.objectives.__getitem__, ids) if o.active)
+                self._active_supporters[goal_id] = found
+            return found
         objectives = self.goals.objectives
-        found = [objectives[s] for s in self._supporters.get(goal_id, ())]
-        return [o for o in found if o.active] if active_only else found
+        return [objectives[s] for s in self._supporters.get(goal_id, ())]
 
     # -- walks --------------------------------------------------------------
     # Every walk is a loop over an explicit stack or queue, never recursion:
@@ -376,7 +387,8 @@ class Cascade:
                 yield _BELOW(level, objective_id, more=len(supporters))
                 continue
             yield _BELOW(level, objective_id)
-            stack.extend((level + 1, o.id) for o in reversed(supporters))
+            if supporters:  # most objectives have none (individual ones): no generator for them
+                stack.extend((level + 1, o.id) for o in reversed(supporters))
 
     def distances_below(self, goal_id: str) -> dict[str, int]:
         """Each active objective below a goal, with its fewest `supports` links to it (breadth first)."""

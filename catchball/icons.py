@@ -67,6 +67,9 @@ def sparkline(values: Sequence[float]) -> str:
     if span == 0:
         return "".join(_BLOCKS[3] if math.isfinite(v) else " " for v in values)
     top = len(_BLOCKS) - 1
+    half_low = low / 2
+    if len(finite) == len(values):  # always, from the loader: no test per value (a report draws tens of thousands)
+        return "".join([_BLOCKS[min(top, int((v / 2 - half_low) / span * top + 0.5))] for v in values])
     return "".join(
-        _BLOCKS[min(top, int((v / 2 - low / 2) / span * top + 0.5))] if math.isfinite(v) else " " for v in values
+        _BLOCKS[min(top, int((v / 2 - half_low) / span * top + 0.5))] if math.isfinite(v) else " " for v in values
     )

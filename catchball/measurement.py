@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from catchball import spc
 from catchball.asof import period_end
-from catchball.model import Aim, GoalSet, Measure, Objective, Settings
+from catchball.model import Aim, GoalSet, Measure, Objective, Settings, builder
 
 AIM, OBJECTIVE = "aim", "objective"
 _ICONS: dict[tuple, tuple] = {}  # (variation, assurance) pairs: a few dozen, shared by every chart
@@ -45,9 +45,10 @@ class MeasureChart:
     stale: bool  # the last point ended more than `stale-after` days before the as-of date (CB603)
     spc_settings: spc.SpcSettings = field(default=spc.SpcSettings(), repr=False, compare=False)
     _chart: spc.Chart | None = field(default=None, init=False, repr=False, compare=False)
-    # The last point's icons, kept once worked out (strings every chart shares,
-    # where keeping its LastPoint would cost 4 MB at 20,000 staff).
-    _icons: tuple[str | None, str | None] | None = field(default=None, init=False, repr=False, compare=False)
+    # The last point's icons and whether the last phase is a run chart, kept once
+    # worked out (a few dozen tuples every chart shares, where keeping its
+    # LastPoint would cost 4 MB at 20,000 staff).
+    _icons: tuple[str | None, str | None, bool] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -75,10 +76,10 @@ class MeasureChart:
         rules = () if chart.run_chart else tuple(dict.fromkeys(s.rule for s in chart.signals if s.index == last))
         return spc.LastPoint(chart.run_chart, chart.variation, chart.assurance, chart.mean, chart.upper, chart.lower, rules)
 
-    def _last_icons(self) -> tuple[str | None, str | None]:
+    def _last_icons(self) -> tuple[str | None, str | None, bool]:
         if self._icons is None:
             last = self.last
-            icons = (last.variation, last.assurance) if last is not None else (None, None)
+            icons = (last.variation, last.assurance, last.run_chart) if last is not None else (None, None, False)
             object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
         return self._icons
 
@@ -96,9 +97,17 @@ class MeasureChart:
         return self._last_icons()[1]
 
     @property
+    def run_chart(self) -> bool:
+        """The last phase has too few points for limits (False with no data or bad data)."""
+        return self._last_icons()[2]
+
+    @property
     def concern(self) -> bool:
         """The last point shows special-cause variation of concern (CB604)."""
         return (self.variation or "").startswith("concern")
+
+
+_NEW_CHART = builder(MeasureChart)  # one per measure of every run: built quickly (model.builder)
 
 
 def chart_measures(goals: GoalSet, settings: Settings, as_of: dt.date) -> tuple[MeasureChart, ...]:
@@ -129,7 +138,7 @@ def _measure_chart(
     owner = element.owner
     if isinstance(element, Objective) and element.is_individual:
         owner = element.person
-    return MeasureChart(
+    return _NEW_CHART(
         measure=measure,
         element_id=element.id,
         element_kind=kind,
@@ -201,9 +210,18 @@ def decimals(chart: MeasureChart) -> int:
     written = 0
     points = chart.measure.points
     for value in points.values if isinstance(points, spc.Series) else (p.value for p in points):
+        if value % 1 == 0:  # a whole number has no decimals to show (repr "12.0")
+            continue
+        # Already written with no more decimals than found so far, so it cannot
+        # raise them: round() answers that in C, where repr() and slicing cost
+        # more (a report reads every point of tens of thousands of measures).
+        if written and round(value, written) == value:
+            continue
         text = repr(value)
         if "e" not in text and "." in text:
-            written = max(written, len(text.split(".")[1].rstrip("0")))
+            written = max(written, len(text.partition(".")[2].rstrip("0")))
+            if written >= 4:  # as many as are ever shown: the rest cannot change it
+                break
     return min(max(written, 1), 4)
 
 

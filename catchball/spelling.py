@@ -85,16 +85,25 @@ def closest_match(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> 
     candidates have the same length, so real_quick_ratio rarely prunes and
     ordering by quick_ratio saves most of the full ratios.
     """
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
+    # The two bounds as difflib computes them (2 * matches / total length),
+    # worked out here: quick_ratio's matches are the letters the two words
+    # share, counted with repeats, which str.count finds in C for each
+    # distinct letter of `word`, where difflib walks the candidate in Python.
+    size = len(word)
+    letters = {c: word.count(c) for c in set(word)}.items()
     bounded = []
     for candidate in candidates:
-        matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() >= cutoff:
-            bound = matcher.quick_ratio()
+        total = len(candidate) + size
+        if not total:
+            bounded.append((1.0, candidate))  # difflib: two empty words match fully
+            continue
+        if 2.0 * min(len(candidate), size) / total >= cutoff:  # real_quick_ratio
+            bound = 2.0 * sum([min(candidate.count(c), n) for c, n in letters]) / total  # quick_ratio
             if bound >= cutoff:
                 bounded.append((bound, candidate))
     bounded.sort(reverse=True)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
     best: tuple[float, str] | None = None
     for bound, candidate in bounded:
         if best is not None and bound < best[0]:

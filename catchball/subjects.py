@@ -57,6 +57,10 @@ class FindingIndex:
     def get(self, goal_id: str, default=()):
         return self._by_kind[GOAL].get(goal_id, default)
 
+    def __contains__(self, goal_id: str) -> bool:
+        """True when some finding is about this aim or objective."""
+        return goal_id in self._by_kind[GOAL]
+
     def team(self, team_id: str) -> list:
         return self._by_kind[TEAM].get(team_id, [])
 

@@ -129,6 +129,20 @@ def test_the_example_report_has_a_measures_section_per_aim(example):
     assert "| Inpatient falls with moderate or severe harm (per 1,000 occupied bed days) | TN-SAFE · Sarah Adeyemi | 2026-11: 0.14 | ▇█▆▅▄▆▄▃▆▆▆▄▆▆▃▂▂▅▂▁▃▂▃▁ | I↓ improvement (low) | F fail |" in safe
 
 
+def test_measures_waiting_for_data_are_named_ten_at_most_then_counted(example, cli):
+    _, context = example
+    safe_aim = next(a for a in context["aims"] if a["id"] == "TN-SAFE")
+    waiting = [m for m in safe_aim["measures_below"] if not m["has_data"] and m["level"]]
+    assert len(waiting) == 29  # the example has more than ten: the cap applies
+    text = render_report(context)
+    line = next(t for t in text.splitlines() if t.startswith("No data yet for 29 more measures"))
+    first_ten = "; ".join(f"{m['name']} ({m['element']})" for m in waiting[:10])
+    assert line == (f"No data yet for 29 more measures in the cascade: {first_ten}; "
+                    "and 19 more (`catchball measures --aim TN-SAFE` lists them all).")
+    html = cli("report", "--format", "html", EXAMPLE).stdout
+    assert "; and 19 more (<code>catchball measures --aim TN-SAFE</code> lists them all).</p>" in html
+
+
 def test_with_o_the_charts_are_written_beside_the_report_and_linked(cli, tmp_path):
     target = tmp_path / "out" / "report.md"
     target.parent.mkdir()
@@ -219,3 +233,14 @@ def test_every_example_diagram_reads_at_900_px_by_its_own_layout(example):
     _, context = example
     for aim in context["aims"]:
         assert aim["diagram"]["text_px"] >= 10, aim["id"]
+
+
+def test_a_measure_with_no_data_has_the_same_entry_by_the_short_route(example):
+    from catchball.report.measures import _entry, _no_data_entry
+
+    result, _ = example
+    waiting = [c for c in result.cascade.measure_charts if not c.has_data and not c.fault]
+    assert len(waiting) > 20
+    for chart in waiting:
+        short = _no_data_entry(chart, "title", "owner", 2)
+        assert list(short.items()) == list(_entry(chart, "title", "owner", 2).items())

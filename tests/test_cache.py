@@ -22,7 +22,7 @@ from catchball.check import run_check
 from catchball.load import load_goals
 from catchball.load.cache import FORMAT, ParseCache, cache_folder, decode, encode, sweep
 from catchball.load.reader import FileGoals, read_goals_file
-from catchball.model import Measure, Objective, Span
+from catchball.model import Aim, Measure, Objective, Span
 from tests.conftest import write_repo
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "goals"
@@ -103,8 +103,8 @@ def poison(where: Path, title: str = "POISONED") -> int:
     for path in entries(where):
         data = path.read_bytes()
         body = json.loads(data[len(FORMAT):].partition(b"\n")[2])
-        for section in ("aims", "objectives"):
-            for element in body[section]:
+        for section in (body["record"][1], body["record"][4]):  # aims, objectives
+            for element in section:
                 element[1] = title
         text = json.dumps(body).encode()
         import hashlib
@@ -205,8 +205,8 @@ def test_a_damaged_entry_is_ignored_and_rewritten(folder, make_repo, opened, dam
             path.write_bytes(good[paths[(index + 1) % len(paths)]])
         elif damage == "shape":  # valid checksum, but an objective list one value short
             body = json.loads(data[len(FORMAT):].partition(b"\n")[2])
-            for section in ("aims", "teams", "people", "objectives"):
-                body[section] = [values[:-1] for values in body[section]]
+            for section in body["record"][1:5]:  # aims, teams, people, objectives
+                section[:] = [values[:-1] for values in section]
             text = json.dumps(body).encode()
             import hashlib
 
@@ -228,7 +228,7 @@ def test_shape_checks_refuse_wrong_types():
     assert decode(data, "other key", "goals/true-north.yaml") is None
     assert decode(data, "k", "goals/elsewhere.yaml") is None
     body = json.loads(data[len(FORMAT):].partition(b"\n")[2])
-    body["aims"][0][0] = 5  # an id that is not text
+    body["record"][1][0][0] = 5  # an aim's id that is not text
     text = json.dumps(body).encode()
     import hashlib
 
@@ -345,8 +345,44 @@ def test_cache_folder_follows_the_platform(monkeypatch, tmp_path):
 
 def test_the_suite_never_uses_the_users_cache():
     assert "catchball-test-cache-" in os.environ["CATCHBALL_CACHE_DIR"]
-    assert cache_module.STORABLE
 
 
 def test_example_goals_the_same_through_the_cache(folder):
     assert outcome(EXAMPLE) == outcome(EXAMPLE) == outcome(EXAMPLE, cache=False)
+
+
+def test_an_entry_carries_every_field_of_every_kind():
+    from tests.test_parallel_read import every_kind
+
+    file = "goals/objectives/ward-7.yaml"
+    part = every_kind(file)
+    back = decode(encode(part, "k"), "k", file)
+    assert back == part
+    measure = back.objectives[0].measures[0]
+    assert measure.data_span == Span("other.yaml", 2, 3) and measure.by == dt.date(2027, 3, 31)
+    assert [(p.period, p.value, p.recalculate, p.note) for p in measure.points] == [("2026-04", 1.5, True, "note")]
+
+
+@pytest.mark.parametrize("where, bad", [
+    ((1, 0, 2), ["x", 1]),          # an aim's span that is not two numbers
+    ((1, 0, 2), [1, 2, 3, 4]),      # nor a file and two numbers
+    ((4, 0, 7), "2026-03-31"),      # an objective's due date written as text, not a day number
+    ((4, 0, 5), "O-1"),             # supports as text, not a list
+    ((4, 0, 3), 7),                 # a team id that is not text
+    ((4, 0), {"id": "O-1"}),        # an objective that is not a list
+])
+def test_an_entry_with_a_wrong_type_is_refused(where, bad):
+    import hashlib
+
+    span = Span("f.yaml", 3, 5)
+    part = FileGoals("f.yaml", [Aim("TN-1", "t", span)], [], [],
+                     [Objective("O-1", "o", span, team="t", supports=("TN-1",), due=dt.date(2027, 3, 31))])
+    data = encode(part, "k")
+    assert decode(data, "k", "f.yaml") == part  # the control: unchanged, it is served
+    body = json.loads(data[len(FORMAT):].partition(b"\n")[2])
+    target = body["record"]
+    for index in where[:-1]:
+        target = target[index]
+    target[where[-1]] = bad
+    text = json.dumps(body).encode()
+    assert decode(FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text, "k", "f.yaml") is None

@@ -206,6 +206,46 @@ def test_sparkline_is_one_block_a_value_and_keeps_the_order(values):
             assert blocks.index(ca) <= blocks.index(cb)
 
 
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=30))
+def test_sparkline_blocks_are_placed_by_the_one_formula(values):
+    # The reference: each value's block from its place between the lowest and highest.
+    import math
+
+    blocks = "▁▂▃▄▅▆▇█"
+    if values:
+        low, high = min(values), max(values)
+        span = high / 2 - low / 2
+        expected = "".join(
+            blocks[3] if span == 0 else blocks[min(7, int((v / 2 - low / 2) / span * 7 + 0.5))] for v in values
+        )
+        assert sparkline(values) == expected
+        assert sparkline(values + [math.nan]) == expected + " "  # the slow route draws the same blocks
+    else:
+        assert sparkline(values) == ""
+
+
+@given(st.lists(st.floats(-1e12, 1e12, allow_nan=False) | st.integers(-10**6, 10**6).map(float), min_size=1,
+                max_size=30))
+def test_decimals_are_those_written_in_the_data_between_one_and_four(values):
+    from catchball.measurement import decimals
+    from catchball.model import Measure, Span
+    from catchball.spc import Series
+
+    written = 0
+    for value in values:  # the definition: the decimals of each value as Python writes it
+        text = repr(value)
+        if "e" not in text and "." in text:
+            written = max(written, len(text.split(".")[1].rstrip("0")))
+    measure = Measure("m", Span("f.yaml", 1, 1), points=Series.of(months(values)))
+
+    class Chart:  # decimals reads only the measure
+        pass
+
+    chart = Chart()
+    chart.measure = measure
+    assert decimals(chart) == min(max(written, 1), 4)
+
+
 @pytest.mark.parametrize(
     "values",
     [[0, 5e-324], [1e308, -1e308] * 7, [1e308] * 14, [1e-300, -1e-300] * 7, [1.0, 1.0 + 1e-15] * 7],

@@ -165,3 +165,55 @@ def test_files_read_by_worker_processes_give_what_one_process_gives(monkeypatch,
     assert one == two
     assert len(one[1]["TN-SAFE:4"][0]) == 12 and one[1]["TN-SAFE:6"] == ((), True)  # f1 read, f3 faulty
     assert ("CB601", "measure 'nobody' is not the id of any measure", 16) in one[0]
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_workers_read_each_csv_beside_the_goals_file_that_names_it(monkeypatch, tmp_path, cache):
+    # Objectives in eight files, each naming its own CSV; one CSV named from two
+    # files; one with a fault; one whose `measure` column names a measure of
+    # another file (the worker cannot know it belongs there: read again here).
+    files = {**HEALTHY, "true-north.yaml": GOALS.replace("data/one.csv", "data/f0.csv")}
+    files["data/d.csv"] = "measure,period,value\n" + "\n".join(monthly("falls", 14, 1.0) + monthly("cdiff", 14, 2.0)) + "\n"
+    for i in range(8):
+        files[f"data/f{i}.csv"] = "period,value\n" + "\n".join(f"2025-{m:02d},{m + i}" for m in range(1, 13)) + "\n"
+        files[f"objectives/t{i}.yaml"] = (
+            f"team: ward-7\nobjectives:\n  - id: T{i}-1\n    title: Work {i}\n    supports: [TN-SAFE]\n"
+            f"    measures:\n      - {{name: M{i}, baseline: 5, target: 3, data: data/f{i}.csv}}\n"
+            + ("      - {name: Shared, baseline: 5, target: 3, data: data/f1.csv}\n" if i == 2 else "")
+            + ("      - {id: own, name: Own, baseline: 5, target: 3, data: data/m.csv}\n" if i == 4 else "")
+        )
+    files["data/f3.csv"] = "period,value\n2026-01,1\n2026-02,x\n"
+    files["data/m.csv"] = "measure,period,value\n" + "\n".join(monthly("own", 14, 1.0) + monthly("falls", 2, 1.0)) + "\n"
+    root = write_repo(tmp_path / "goals", files)
+    read_here: list[str] = []
+    real_read_table = measure_data._read_table
+
+    def spy(path, display, shared, store=None):
+        read_here.append(display.rsplit("/", 1)[1])  # in a forked worker this list is the worker's own copy
+        return real_read_table(path, display, shared, store)
+
+    monkeypatch.setattr(measure_data, "_read_table", spy)
+
+    def said(workers: str):
+        monkeypatch.setenv("CATCHBALL_WORKERS", workers)
+        monkeypatch.setenv("CATCHBALL_CACHE_DIR", tempfile.mkdtemp(dir=tmp_path))  # cold: every file read
+        monkeypatch.delenv("CATCHBALL_NO_CACHE", raising=False)
+        read_here.clear()
+        result = run_check(str(root), as_of=dt.date(2026, 12, 1), cache=cache)
+        return (
+            [(f.code, f.message, f.file, f.line) for f in result.findings],
+            {c.name: (tuple(c.measure.points), c.fault) for c in result.cascade.measure_charts},
+        ), sorted(read_here)
+
+    (one, read_by_one), (two, read_by_two) = said("1"), said("2")
+    assert one == two
+    assert read_by_one == ["d.csv", "f0.csv", "f1.csv", "f2.csv", "f3.csv", "f4.csv", "f5.csv", "f6.csv", "f7.csv",
+                           "m.csv"]
+    assert read_by_two == ["f3.csv", "m.csv"]  # the fault, and the rows for another file's measure: the rest in workers
+    faults = [(f.rsplit("/", 1)[1], line, message) for code, message, f, line in one[0] if code == "CB601"]
+    assert faults == [
+        ("f3.csv", 3, "2026-02: value 'x' is not a number (write it as 12.5, or 12.5%)"),
+        ("m.csv", 16, "a row for measure falls, whose data is not this file (`data: data/d.csv`)"),
+        ("m.csv", 17, "a row for measure falls, whose data is not this file (`data: data/d.csv`)"),
+    ]
+    assert len(one[1]["T2-1:2"][0]) == 12  # the shared file, read once, serves both

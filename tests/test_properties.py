@@ -588,3 +588,14 @@ def test_escaped_documents_mean_the_same_in_any_encoding(text, encoding):
     assert json.loads(escape_for(document, JSON, encoding).encode(encoding)) == {"t": text}
     for kind in (TEXT, XML):
         escape_for(text, kind, encoding).encode(encoding)  # never raises
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_one_line_takes_its_fast_path_only_where_nothing_needs_escaping(text):
+    # str.isprintable is the fast test; the regex is what one_line escapes.
+    from catchball.findings import _BREAKS, _UNSAFE, visible
+
+    expected = text if _UNSAFE.search(text) is None else visible(_BREAKS.sub(" ", text))
+    assert one_line(text) == expected
+    if text.isprintable():
+        assert _UNSAFE.search(text) is None

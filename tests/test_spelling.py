@@ -55,3 +55,10 @@ def test_closest_match_agrees_with_difflib_on_any_pool(word, pool):
     # the pruning by quick_ratio and the tie-break are easiest to get wrong.
     expected = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     assert closest_match(word, pool) == (expected[0] if expected else None)
+
+
+@given(word=st.text(alphabet="AB-1", max_size=4), pool=st.lists(st.text(alphabet="AB-1", max_size=4), max_size=12))
+def test_closest_match_agrees_with_difflib_with_empty_words_too(word, pool):
+    # The bounds are computed here, not by difflib: empty words are their edge (0 / 0 is a full match).
+    expected = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    assert closest_match(word, pool) == (expected[0] if expected else None)

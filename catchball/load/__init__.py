@@ -14,9 +14,10 @@ from catchball.findings import Finding, new_finding
 from catchball.load.cache import ParseCache
 from catchball.load.discover import SETTINGS_FILE, GoalsRoot, discover
 from catchball.load.limits import LimitExceeded, read_bounded
-from catchball.load.measure_data import attach_measure_data
+from catchball.load.measure_data import attach_measure_data, read_named_data
 from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
+from catchball.load.records import data_files, pack
 from catchball.model import GoalSet, Span
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -61,13 +62,14 @@ def load_goals(
     goals.settings_present = root.settings_file.is_file()
     loaded = Loaded(goals, list(settings_findings), list(root.skipped))
     store = ParseCache.open(settings) if cache else None
+    data: dict = {}  # CSV files of measure data that worker processes read beside the goals files naming them
     with _collector_paused():
-        parts = _read_all(root, goal_files) if store is None else _read_through(root, goal_files, store)
+        parts = _read_all(root, goal_files, data) if store is None else _read_through(root, goal_files, store, data)
         for done, part in enumerate(parts, 1):
             merge(loaded, part)
             if progress is not None:
                 progress(done, len(goal_files))
-        loaded.findings.extend(attach_measure_data(goals, root, store))
+        loaded.findings.extend(attach_measure_data(goals, root, store, data))
     if store is not None:
         store.sweep()
     if freeze:
@@ -82,14 +84,26 @@ def load_goals(
     return loaded
 
 
-def _read_all(root: GoalsRoot, files: list[str]) -> Iterator[FileGoals]:
+def _read_all(root: GoalsRoot, files: list[str], data: dict) -> Iterator[FileGoals]:
     workers = worker_count(root, files)
     if workers > 1:
-        return read_parallel(root, files, workers, read_one)
+        return _in_workers(root, files, workers, None, data)
     return (read_one(root, relative) for relative in files)
 
 
-def _read_through(root: GoalsRoot, files: list[str], store: ParseCache) -> Iterator[FileGoals]:
+def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, data: dict):
+    # Each worker also reads the CSV files the file's measures name (its own
+    # copies of the sets of files read and of shared periods: forked).
+    beside = partial(_named_data, root, store, set(), {})
+    return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), beside, data)
+
+
+def _named_data(root: GoalsRoot, store: ParseCache | None, done: set, shared: dict, record: list) -> list:
+    written = data_files(record)
+    return read_named_data(root, written, store, done, shared) if written else []
+
+
+def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: dict) -> Iterator[FileGoals]:
     """Each file's FileGoals in order, from the cache where its entry holds, else read and stored."""
     if worker_count(root, files) == 1:
         # One pass: each file's bytes are read once, looked up, and parsed on a miss.
@@ -101,16 +115,16 @@ def _read_through(root: GoalsRoot, files: list[str], store: ParseCache) -> Itera
     # the bytes it parsed, so a file changed in between is never stored stale.
     looked = [_cached(root, relative, store) for relative in files]
     misses = [relative for relative, part in zip(files, looked) if part is None]
-    fresh = iter(_read_misses(root, misses, store) if misses else ())
+    fresh = iter(_read_misses(root, misses, store, data) if misses else ())
     for part in looked:
         yield part if part is not None else next(fresh)
 
 
-def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache) -> Iterator[FileGoals]:
+def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache, data: dict) -> Iterator[FileGoals]:
     workers = worker_count(root, misses)
     if workers > 1:
         store.written += 1  # the workers write the entries: the sweep must still run here
-        return read_parallel(root, misses, workers, partial(read_one, store=store))
+        return _in_workers(root, misses, workers, store, data)
     return (read_one(root, relative, store) for relative in misses)
 
 
@@ -123,28 +137,34 @@ def _cached(root: GoalsRoot, relative: str, store: ParseCache) -> FileGoals | No
     return store.get(store.key(display, raw), display)
 
 
-def read_one(root: GoalsRoot, relative: str, store: ParseCache | None = None) -> FileGoals:
+def read_one(root: GoalsRoot, relative: str, store: ParseCache | None = None, packed: bool = False):
+    """One goals file's FileGoals; with `packed`, as its record (load/records.py), as a worker sends it back."""
     display = root.display_path(relative)
     with reading(display):  # an internal error names the file
-        return _read_one(root, relative, display, store)
+        return _read_one(root, relative, display, store, packed)
 
 
-def _read_one(root: GoalsRoot, relative: str, display: str, store: ParseCache | None) -> FileGoals:
+def _read_one(root: GoalsRoot, relative: str, display: str, store: ParseCache | None, packed: bool):
     try:
         raw = read_bounded(root.path / relative)
     except OSError as exc:
         message = f"cannot be read: {exc.strerror or exc}"
-        return FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))])
+        part = FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))])
+        return pack(part) if packed else part
     except LimitExceeded as exc:
-        return FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))])
+        part = FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))])
+        return pack(part) if packed else part
     if store is None:
-        return read_goals_file(raw, display)
+        part = read_goals_file(raw, display)
+        return pack(part) if packed else part
     key = store.key(display, raw)
     part = store.get(key, display)
-    if part is None:
-        part = read_goals_file(raw, display)
-        store.put(key, part)
-    return part
+    if part is not None:
+        return pack(part) if packed else part
+    part = read_goals_file(raw, display)
+    record = pack(part)  # once: the cache entry and a worker's answer are the same record
+    store.put_record(key, record)
+    return record if packed else part
 
 
 def merge(loaded: Loaded, part: FileGoals) -> None:

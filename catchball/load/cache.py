@@ -25,7 +25,6 @@ cache off for the run; a command never fails because of its cache.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import math
@@ -34,20 +33,19 @@ import sys
 import tempfile
 import time
 from array import array
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from catchball import __version__
-from catchball.findings import Finding
 from catchball.load.reader import FileGoals
-from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
-from catchball.spc import Point, Series
+from catchball.load.records import pack, unpack
+from catchball.spc import Series
 
 DIR_VARIABLE = "CATCHBALL_CACHE_DIR"
 OFF_VARIABLE = "CATCHBALL_NO_CACHE"
 MAX_VARIABLE = "CATCHBALL_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 512
-FORMAT = b"catchball-cache 1\n"  # first line of every entry; a new layout gets a new number
+FORMAT = b"catchball-cache 2\n"  # first line of every entry; a new layout gets a new number
 TOUCH_AFTER = 24 * 3600  # a hit older than this has its time refreshed (least recently used goes first)
 KEEP_AFTER_SWEEP = 0.8  # a sweep brings the folder down to this share of the bound
 STALE_TEMP = 3600  # temporary files this old are from a process that died mid-write
@@ -58,7 +56,7 @@ STALE_TEMP = 3600  # temporary files this old are from a process that died mid-w
 # records read by other code.
 _READING_CODE = (
     "load/reader.py", "load/plain.py", "load/values.py", "load/yaml_nodes.py", "load/fields.py", "load/limits.py",
-    "load/nesting.py", "load/cache.py", "model.py", "findings.py", "spelling.py",
+    "load/nesting.py", "load/records.py", "load/cache.py", "model.py", "findings.py", "spelling.py",
 )
 # What reading a CSV file of measure data into series depends on (its own
 # entries, keyed apart from goals files' so that editing one reader keeps the
@@ -107,7 +105,7 @@ class ParseCache:
     @classmethod
     def open(cls, settings=None) -> "ParseCache | None":
         """The user's cache, or None when it is off or its folder cannot be made."""
-        if not enabled_by_environment() or not STORABLE:
+        if not enabled_by_environment():
             return None
         folder = cache_folder()
         try:
@@ -134,8 +132,12 @@ class ParseCache:
 
     def put(self, key: str, part: FileGoals) -> None:
         """Store part under key, atomically; a failure turns the cache off for the run."""
+        self.put_record(key, pack(part))
+
+    def put_record(self, key: str, record: list) -> None:
+        """Store a file's record (load/records.py's pack) under key, atomically."""
         if self.working:
-            self._put(key, encode(part, key))
+            self._put(key, encode_record(record, key))
 
     def series_key(self, display_path: str, raw: bytes) -> str:
         """The key of a CSV file's series: its reading code, path and bytes."""
@@ -259,64 +261,35 @@ def _remove(path) -> None:
 
 # -- the entry format ------------------------------------------------------------
 #
-# body = {"key": KEY, "file": PATH, "aims": [...], "teams": [...], "people": [...],
-#         "objectives": [...], "findings": [...]}
-# Each element is the list of its dataclass's fields in order. A span in the
-# entry's own file is [line, column], elsewhere [file, line, column]; a date
-# is its ordinal day number; a tuple is a list; measures are nested elements.
-
-
-def _field_kinds(kind) -> tuple[str, ...]:
-    """How each field of a model class is stored, from its annotation."""
-    kinds = []
-    for f in fields(kind):
-        kind_name = _KIND_OF_TYPE.get(str(f.type).replace(" ", ""))
-        if kind_name is None:
-            raise TypeError(f"the parse cache cannot store {kind.__name__}.{f.name}: {f.type}")
-        kinds.append(kind_name)
-    return tuple(kinds)
-
-
-_KIND_OF_TYPE = {
-    "str": "str", "str|None": "str?", "int": "int", "int|None": "int?", "bool": "bool",
-    "float|None": "number?", "dt.date|None": "date?", "Span": "span", "Span|None": "span?",
-    "tuple[str,...]": "ids", "tuple[Measure,...]": "measures", "Series|tuple[Point,...]": "points",
-}
-_KINDS = {"aims": Aim, "teams": Team, "people": Person, "objectives": Objective}
-try:
-    _LAYOUT = {kind: _field_kinds(kind) for kind in (Aim, Team, Person, Objective, Measure, Finding)}
-    STORABLE = True
-except TypeError:  # a model field of a new type: run without a cache rather than store it wrong
-    _LAYOUT, STORABLE = {}, False
+# body = {"key": KEY, "record": RECORD}, RECORD being the file's records as
+# load/records.py packs them (the same records worker processes send back).
 
 
 def encode(part: FileGoals, key: str) -> bytes:
     """One entry's bytes: header, checksum, JSON body."""
-    file = part.file
-    body = {"key": key, "file": file}
-    for section in _KINDS:
-        body[section] = [_encode(element, file) for element in getattr(part, section)]
-    body["findings"] = [_encode(finding, file) for finding in part.findings]
+    return encode_record(pack(part), key)
+
+
+def encode_record(record: list, key: str) -> bytes:
+    """The entry of a file's record (as load/records.py packs it)."""
+    body = {"key": key, "record": record}
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
     return FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text
 
 
 def decode(data: bytes, key: str, display_path: str) -> FileGoals | None:
     """The FileGoals in an entry, or None unless header, checksum, key, path and shape all hold."""
-    text = _checked_body(data) if STORABLE else None
+    text = _checked_body(data)
     if text is None:
         return None
     try:
         body = json.loads(text)
-        if type(body) is not dict or body.get("key") != key or body.get("file") != display_path:
+        if type(body) is not dict or body.get("key") != key:
             return None
-        part = FileGoals(display_path)
-        for section, kind in _KINDS.items():
-            setattr(part, section, [_decode(kind, values, display_path) for values in _list(body[section])])
-        part.findings = [_decode(Finding, values, display_path) for values in _list(body["findings"])]
+        part = unpack(body["record"])
     except (KeyError, TypeError, ValueError, OverflowError, RecursionError):
         return None
-    return part
+    return part if part.file == display_path else None
 
 
 def _checked_body(data: bytes) -> bytes | None:
@@ -327,94 +300,6 @@ def _checked_body(data: bytes) -> bytes | None:
     if not newline or hashlib.sha256(text).hexdigest().encode() != checksum:
         return None
     return text
-
-
-def _encode(element, file: str) -> list:
-    values = []
-    for name, kind in _NAMED_LAYOUT[type(element)]:
-        value = getattr(element, name)
-        if value is None:
-            pass
-        elif kind in ("span", "span?"):
-            value = [value.line, value.column] if value.file == file else [value.file, value.line, value.column]
-        elif kind == "date?":
-            value = value.toordinal()
-        elif kind == "measures":
-            value = [_encode(m, file) for m in value]
-        elif kind == "ids":
-            value = list(value)
-        elif kind == "points":  # inline measure data: [period, value, recalculate, note]
-            value = [[p.period, p.value, p.recalculate, p.note] for p in value]
-        values.append(value)
-    return values
-
-
-_INTERNED = ("id", "team", "person", "parent", "owner", "lead")  # ids, as the reader interns them
-
-
-class _Layout:
-    """Where the fields of one model class that need converting back sit in its list."""
-
-    def __init__(self, kind) -> None:
-        how = _LAYOUT[kind]
-        names = [f.name for f in fields(kind)]
-        self.kind, self.size = kind, len(how)
-        self.spans = [i for i, h in enumerate(how) if h in ("span", "span?")]
-        self.dates = [i for i, h in enumerate(how) if h == "date?"]
-        self.ids = [i for i, h in enumerate(how) if h == "ids"]
-        self.measures = [i for i, h in enumerate(how) if h == "measures"]
-        self.points = [i for i, h in enumerate(how) if h == "points"]
-        self.interned = [i for i, h in enumerate(how) if h in ("str", "str?") and names[i] in _INTERNED]
-
-
-_LAYOUTS = {kind: _Layout(kind) for kind in _LAYOUT}
-_BUILD = {kind: builder(kind) for kind in _LAYOUT}  # the same frozen elements, faster made (model.builder)
-_SPAN = builder(Span)
-_NAMED_LAYOUT = {kind: tuple(zip((f.name for f in fields(kind)), how)) for kind, how in _LAYOUT.items()}
-
-
-def _decode(kind, values, file: str):
-    # The checksum has shown the entry is what catchball wrote; these checks
-    # keep a damaged or foreign entry that passed it from building a wrong
-    # element: the shape, and the type of every value that is converted
-    # (sys.intern and date.fromordinal raise TypeError on anything else).
-    layout = _LAYOUTS[kind]
-    if type(values) is not list or len(values) != layout.size:
-        raise ValueError("wrong shape")
-    intern = sys.intern
-    for i in layout.spans:
-        span = values[i]
-        if span is None:
-            continue
-        if type(span) is not list or not all(type(v) is int for v in span[-2:]):
-            raise ValueError("not a span")
-        if len(span) == 2:
-            values[i] = _SPAN(file, span[0], span[1])
-        elif len(span) == 3 and type(span[0]) is str:
-            values[i] = _SPAN(span[0], span[1], span[2])
-        else:
-            raise ValueError("not a span")
-    for i in layout.interned:
-        if values[i] is not None:
-            values[i] = intern(values[i])
-    for i in layout.dates:
-        if values[i] is not None:
-            values[i] = dt.date.fromordinal(values[i])
-    for i in layout.ids:
-        values[i] = tuple(map(intern, _list(values[i])))
-    for i in layout.measures:
-        values[i] = tuple(_decode(Measure, m, file) for m in _list(values[i]))
-    for i in layout.points:
-        values[i] = Series.of([_point(p) for p in _list(values[i])])
-    return _BUILD[kind](*values)
-
-
-def _point(values) -> Point:
-    period, value, recalculate, note = _list(values)
-    if type(period) is not str or type(value) not in (int, float) or type(recalculate) is not bool \
-            or not (note is None or type(note) is str):
-        raise ValueError("not a point")
-    return Point(period, float(value), recalculate, note)
 
 
 def _list(value) -> list:

@@ -79,12 +79,16 @@ class _Use:
     fault: bool = False
 
 
-def attach_measure_data(goals: GoalSet, root: GoalsRoot, store: ParseCache | None = None) -> list[Finding]:
+def attach_measure_data(
+    goals: GoalSet, root: GoalsRoot, store: ParseCache | None = None, read_before: dict | None = None
+) -> list[Finding]:
     """Check measure ids (CB104) and read every CSV the measures name (CB601).
 
     With `store`, a CSV file's series come from the parse cache when its
     bytes and path are those it was read from before (only files read
     without a fault are stored: the others are read again to report them).
+    `read_before` holds the CSV files the worker processes read beside the
+    goals files that name them (read_named_data), by real path.
 
     Fills in the points read for each measure that takes its data from a
     file, or marks it faulty.
@@ -113,7 +117,7 @@ def attach_measure_data(goals: GoalSet, root: GoalsRoot, store: ParseCache | Non
         display_of[real] = display
     spoiled: set[tuple[str, int]] = set()
     shared: dict[tuple[str, ...], tuple] = {}  # periods -> (one shared tuple, its order), across files
-    tables = _read_tables(root, by_file, display_of, first_by_id, shared, store)
+    tables = _read_tables(root, by_file, display_of, first_by_id, shared, store, read_before or {})
     for (real, users), table in zip(by_file.items(), tables):  # each file read once, and let go once shared out
         if table.fault is None:
             spoiled |= _share_out(table, users, first_by_id, collector)
@@ -194,13 +198,61 @@ def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
     use.fault = True
 
 
-def _read_tables(root: GoalsRoot, by_file: dict, display_of: dict, first_by_id: dict, shared: dict, store):
-    """The table of each file of `by_file`, in its order: read by worker processes when there are many."""
-    workers = worker_count(root, list(by_file))
+def _read_tables(
+    root: GoalsRoot, by_file: dict, display_of: dict, first_by_id: dict, shared: dict, store, read_before: dict
+):
+    """The table of each file of `by_file`, in its order: read by worker processes when there are many.
+
+    A file the workers read beside the goals file naming it is taken as they
+    read it when its rows all belong to measures that take them (as
+    _read_in_workers decides); the rest are read here, or by workers.
+    """
+    ready: dict[str, _Table] = {}
+    for real, users in by_file.items():
+        found = read_before.get(real)
+        if found is not None:
+            display, by_measure, series = found
+            if display == display_of[real] and (not by_measure or _ids_taken(users, first_by_id).issuperset(
+                    m for m, _, _ in series)):
+                ready[real] = _unpacked(display, by_measure, series, shared)
+    rest = [real for real in by_file if real not in ready]
+    workers = worker_count(root, rest) if rest else 1
     if workers == 1:
-        return (_read_table(Path(real), display_of[real], shared, store) for real in by_file)
-    work = [(real, display_of[real], _ids_taken(users, first_by_id)) for real, users in by_file.items()]
-    return _read_in_workers(work, workers, shared, store)
+        others = (_read_table(Path(real), display_of[real], shared, store) for real in rest)
+    else:
+        work = [(real, display_of[real], _ids_taken(by_file[real], first_by_id)) for real in rest]
+        others = _read_in_workers(work, workers, shared, store)
+    return (ready[real] if real in ready else next(others) for real in by_file)
+
+
+def read_named_data(root: GoalsRoot, written: list[str], store, done: set, shared: dict) -> list:
+    """In a worker that has just read a goals file: the CSV files its measures name, read while at hand.
+
+    [(real path, (display path, by_measure, [(measure id, periods, values as bytes)]))]
+    for each file read the quick way (_read_quickly, or from the cache); a
+    file with a fault, outside the root, or already read by this worker
+    (`done`) is left to attach_measure_data, which reports it. Reading it
+    here, in the same pass as the goals, saves a second round of workers.
+    """
+    found = []
+    for path in dict.fromkeys(written):
+        where = _resolve(root, path)
+        if isinstance(where, str) or where[0] in done:
+            continue
+        real, display = where
+        done.add(real)
+        table = _read_table(Path(real), display, shared, store)
+        if table.series is not None:
+            series = [(m, s.periods, s.values.tobytes()) for m, s in table.series.items()]
+            found.append((real, (display, table.by_measure, series)))
+    return found
+
+
+def _unpacked(display: str, by_measure: bool, series: list, shared: dict) -> _Table:
+    """A table as a worker sent it back: (measure id, periods, values as bytes) for each series."""
+    table = _Table(display, by_measure=by_measure)
+    table.series = {m: _shared_series(Series(periods, array("d", values)), shared) for m, periods, values in series}
+    return table
 
 
 def _ids_taken(users: list[_Use], first_by_id: dict) -> frozenset:
@@ -223,9 +275,7 @@ def _read_in_workers(work: list, workers: int, shared: dict, store):
             yield _read_table(Path(real), display, shared, store)
             continue
         by_measure, series = packed
-        table = _Table(display, by_measure=by_measure)
-        table.series = {m: _shared_series(Series(periods, array("d", values)), shared) for m, periods, values in series}
-        yield table
+        yield _unpacked(display, by_measure, series, shared)
 
 
 def _display_of(item: tuple) -> str:

@@ -2,8 +2,8 @@
 
 Each file is read on its own (reader.py: bytes in, FileGoals out), so a
 large repository is shared out among worker processes. The workers send
-back compact records (tuples of strings and numbers, the span's file said
-once per file), because pickling the model's frozen dataclasses costs more
+back plain records (load/records.py: lists of text and numbers, the span's
+file said once per file), because pickling the model's frozen dataclasses costs more
 than reading the YAML: at 20,000 staff it made two processes slower than
 one (measured; docs/performance.md).
 
@@ -32,14 +32,14 @@ from catchball.errors import FileBug
 from catchball.findings import Finding
 from catchball.load.discover import GoalsRoot
 from catchball.load.reader import FileGoals
-from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
+from catchball.load.records import pack, unpack
 
 MIN_FILES = 64
 MIN_BYTES = 2 * 1024 * 1024
 MAX_WORKERS = 8
 WORKERS_VARIABLE = "CATCHBALL_WORKERS"
 
-ReadOne = Callable[[GoalsRoot, str], FileGoals]
+ReadOne = Callable[[GoalsRoot, str], "FileGoals | list"]
 
 
 def worker_count(root: GoalsRoot, files: list[str]) -> int:
@@ -66,10 +66,32 @@ def worker_count(root: GoalsRoot, files: list[str]) -> int:
     return 1
 
 
-def read_parallel(root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne) -> Iterator[FileGoals]:
-    """FileGoals of each file, in the order given, read by `workers` forked processes."""
-    for packed in forked_map(files, workers, lambda relative: pack(read_one(root, relative)), root.display_path):
-        yield unpack(packed)
+def read_parallel(
+    root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne, beside: Callable | None = None,
+    found: dict | None = None,
+) -> Iterator[FileGoals]:
+    """FileGoals of each file, in the order given, read by `workers` forked processes.
+
+    `read_one(root, relative)` may give a FileGoals or its record already
+    packed (as the loader's does, having packed it for the parse cache).
+    With `beside`, the worker also calls beside(record) with each file's
+    record, while the file is at hand, and the (key, value) pairs it returns
+    are added to `found` (the first value of a key is kept): the loader
+    reads there the CSV files of measure data that a goals file names.
+    """
+    def job(relative: str):
+        record = _record(read_one(root, relative))
+        return record, (beside(record) if beside is not None else ())
+
+    for record, extra in forked_map(files, workers, job, root.display_path):
+        if found is not None:
+            for key, value in extra:
+                found.setdefault(key, value)
+        yield unpack(record)
+
+
+def _record(read) -> list:
+    return pack(read) if isinstance(read, FileGoals) else read
 
 
 def forked_map(items: list, workers: int, job: Callable, name: Callable[[object], str]) -> Iterator:
@@ -201,141 +223,3 @@ def _work(pipe, job: Callable, name: Callable) -> None:
             pipe.send(results)
         except (OSError, KeyboardInterrupt):
             return
-
-
-# -- compact records ---------------------------------------------------------------
-#
-# A worker sends each element as a plain tuple (cheap to pickle); the two
-# functions of each kind below are the whole contract, written side by side
-# with the fields by name. A field added to the model and not here fails
-# tests/test_parse_paths.py's round trip of every field.
-
-
-def pack(part: FileGoals) -> tuple:
-    """FileGoals as nested tuples of plain values (cheap to pickle)."""
-    file = part.file
-    return (
-        file,
-        [_pack_aim(e, file) for e in part.aims],
-        [_pack_team(e, file) for e in part.teams],
-        [_pack_person(e, file) for e in part.people],
-        [_pack_objective(e, file) for e in part.objectives],
-        [_pack_finding(f) for f in part.findings],
-    )
-
-
-def unpack(packed: tuple) -> FileGoals:
-    file, aims, teams, people, objectives, findings = packed
-    return FileGoals(
-        file,
-        [_aim(values, file) for values in aims],
-        [_team(values, file) for values in teams],
-        [_person(values, file) for values in people],
-        [_objective(values, file) for values in objectives],
-        [_finding(values) for values in findings],
-    )
-
-
-# Elements and spans come back built by model.builder, as the reader and the
-# parse cache build theirs: the same frozen values at a fifth of the cost.
-_NEW_AIM, _NEW_TEAM, _NEW_PERSON, _NEW_OBJECTIVE, _NEW_MEASURE, _NEW_SPAN = map(
-    builder, (Aim, Team, Person, Objective, Measure, Span)
-)
-
-
-# The span's file is said once per file: an element's span in its own file
-# travels as (line, column).
-def _pack_span(span: Span, file: str):
-    return (span.line, span.column) if span.file == file else span
-
-
-def _span(value, file: str) -> Span:
-    return _NEW_SPAN(file, value[0], value[1]) if type(value) is tuple else value
-
-
-# Ids come back from a worker as new strings each time they are written (an
-# objective's team, person, supports); one string per id saves about a
-# gigabyte at national scale, as the reader's interning does in one process.
-def _id(value: str | None) -> str | None:
-    return None if value is None else sys.intern(value)
-
-
-def _pack_aim(a: Aim, file: str) -> tuple:
-    measures = tuple(_pack_measure(m, file) for m in a.measures)
-    return (a.id, a.title, _pack_span(a.span, file), a.dimension, a.owner, a.description, a.status, measures)
-
-
-def _aim(values: tuple, file: str) -> Aim:
-    id, title, span, dimension, owner, description, status, measures = values
-    return _NEW_AIM(
-        id=_id(id), title=title, span=_span(span, file), dimension=dimension, owner=owner, description=description,
-        status=status, measures=tuple(_measure(m, file) for m in measures),
-    )
-
-
-def _pack_team(t: Team, file: str) -> tuple:
-    return (t.id, t.name, _pack_span(t.span, file), t.parent, t.lead, t.headcount, t.description)
-
-
-def _team(values: tuple, file: str) -> Team:
-    id, name, span, parent, lead, headcount, description = values
-    return _NEW_TEAM(
-        id=_id(id), name=name, span=_span(span, file), parent=_id(parent), lead=lead, headcount=headcount,
-        description=description,
-    )
-
-
-def _pack_person(p: Person, file: str) -> tuple:
-    return (p.id, p.name, _pack_span(p.span, file), p.team, p.role, p.improvement_level)
-
-
-def _person(values: tuple, file: str) -> Person:
-    id, name, span, team, role, improvement_level = values
-    return _NEW_PERSON(
-        id=_id(id), name=name, span=_span(span, file), team=_id(team), role=role, improvement_level=improvement_level
-    )
-
-
-def _pack_objective(o: Objective, file: str) -> tuple:
-    measures = tuple(_pack_measure(m, file) for m in o.measures) if o.measures else ()
-    return (
-        o.id, o.title, _pack_span(o.span, file), o.team, o.person, o.supports, o.owner, o.due, o.status, measures,
-        o.description, o.ownership_ok,
-    )
-
-
-def _objective(values: tuple, file: str) -> Objective:
-    id, title, span, team, person, supports, owner, due, status, measures, description, ownership_ok = values
-    return _NEW_OBJECTIVE(
-        id=_id(id), title=title, span=_span(span, file), team=_id(team), person=_id(person),
-        supports=tuple(map(sys.intern, supports)) if supports else (), owner=owner, due=due, status=status,
-        measures=tuple(_measure(m, file) for m in measures) if measures else (), description=description,
-        ownership_ok=ownership_ok,
-    )
-
-
-def _pack_measure(m: Measure, file: str) -> tuple:
-    return (
-        m.name, _pack_span(m.span, file), m.unit, m.baseline, m.target, m.by, m.direction, m.id, m.data_file,
-        m.data_span, m.points, m.data_fault,
-    )
-
-
-def _measure(values: tuple, file: str) -> Measure:
-    name, span, unit, baseline, target, by, direction, id, data_file, data_span, points, data_fault = values
-    return _NEW_MEASURE(
-        name=name, span=_span(span, file), unit=unit, baseline=baseline, target=target, by=by, direction=direction,
-        id=_id(id), data_file=data_file, data_span=data_span, points=points, data_fault=data_fault,
-    )
-
-
-def _pack_finding(f: Finding) -> tuple:
-    return (f.code, f.name, f.severity, f.message, f.id, f.file, f.line, f.column, f.kind, f.people)
-
-
-def _finding(values: tuple) -> Finding:
-    code, name, severity, message, id, file, line, column, kind, people = values
-    return Finding(
-        code=code, name=name, severity=severity, message=message, id=id, file=file, line=line, column=column,
-        kind=kind, people=people,
-    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from catchball import __version__
 from catchball.asof import default_day
@@ -71,6 +72,7 @@ class _Context:
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
         self.columns = [{"id": t, "name": self.team_name(t)} for t in self.column_ids]
+        self._distances: dict[str, dict[str, int]] = {}
         self.cascades = {a.id: self._aim_cascade(a.id) for a in goals.aims.values() if a.active}
         self.elements: dict[str, dict] = {}
         self.expertise = self._expertise()
@@ -172,7 +174,7 @@ class _Context:
     def _aim_cascade(self, aim_id: str) -> dict:
         """Breadth first below the aim: each objective's distance, counted in scope."""
         cascade = self.cascade
-        distance = cascade.distances_below(aim_id)
+        distance = self.distances(aim_id)
         members = [o for o in distance if o in self.in_scope_ids]
         objectives = self.goals.objectives
         people = set()
@@ -268,11 +270,9 @@ class _Context:
         from catchball.report.measures import MAX_CHARTS, chart_slug, measure_entry
 
         goals, cascade = self.goals, self.cascade
-        by_element: dict[str, list] = {}
-        for chart in cascade.measure_charts:
-            by_element.setdefault(chart.element_id, []).append(chart)
+        by_element = self.charts_by_element
         levels = {aim_id: 0}
-        levels.update({o: level for o, (level, _) in cascade.support_levels(aim_id).items()})
+        levels.update(self.distances(aim_id))
         entries = []
         for element_id, level in sorted(levels.items(), key=lambda item: item[1]):
             if level and (element_id not in self.in_scope_ids or not self.shown(goals.objectives[element_id])):
@@ -298,6 +298,21 @@ class _Context:
             if self.options.chart_folder:
                 entry["chart_path"] = f"{self.options.chart_folder}/{chart_slug(entry['key'])}.svg"
         return entries
+
+    def distances(self, aim_id: str) -> dict[str, int]:
+        """Each active objective below the aim, with its fewest links to it, breadth first (walked once per aim)."""
+        found = self._distances.get(aim_id)
+        if found is None:
+            found = self._distances[aim_id] = self.cascade.distances_below(aim_id)
+        return found
+
+    @cached_property
+    def charts_by_element(self) -> dict[str, list]:
+        """Each aim's and objective's measure charts, in file order (grouped once for every aim)."""
+        by_element: dict[str, list] = {}
+        for chart in self.cascade.measure_charts:
+            by_element.setdefault(chart.element_id, []).append(chart)
+        return by_element
 
     @staticmethod
     def _charts_of(entries, by_element):

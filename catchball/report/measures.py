@@ -12,6 +12,7 @@ import re
 
 from catchball import icons
 from catchball.measurement import decimals, figure
+from catchball.spc import Series
 
 MAX_CHARTS = 12  # SPC charts drawn per aim (the aim's own measures first, then by level); the rest as a table row
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -24,11 +25,21 @@ def chart_slug(name: str) -> str:
 
 def measure_entry(chart, element_title: str | None, owner_name: str | None, level: int) -> dict:
     """One measure as the report shows it."""
-    measure, spc_chart = chart.measure, chart.chart
+    if not chart.has_data and not chart.fault:  # most of a large trust's measures: nothing to work out
+        return _no_data_entry(chart, element_title, owner_name, level)
+    return _entry(chart, element_title, owner_name, level)
+
+
+def _entry(chart, element_title: str | None, owner_name: str | None, level: int) -> dict:
+    # From the last point only: the full chart of every measure is drawn for the
+    # first MAX_CHARTS of each aim, not for the tens of thousands in a table.
+    measure = chart.measure
     latest = chart.latest
     variation = icons.VARIATION.get(chart.variation) if chart.variation else None
     assurance = icons.ASSURANCE.get(chart.assurance) if chart.assurance else None
-    values = [p.value for p in measure.points] if chart.has_data and not chart.fault else []
+    points = measure.points
+    values = (list(points.values[-24:]) if isinstance(points, Series) else [p.value for p in points[-24:]]) \
+        if chart.has_data and not chart.fault else []
     places = decimals(chart) if latest is not None and latest.value % 1 else None
     return {
         "name": measure.name,
@@ -44,7 +55,7 @@ def measure_entry(chart, element_title: str | None, owner_name: str | None, leve
         "has_data": chart.has_data and not chart.fault,
         "fault": chart.fault,
         "latest": {"period": latest.period, "value": figure(latest.value, places, measure.unit)} if latest else None,
-        "run_chart": bool(spc_chart is not None and spc_chart.run_chart),
+        "run_chart": chart.run_chart,
         "variation": chart.variation,
         "variation_words": variation[0] if variation else None,
         "variation_symbol": variation[1] if variation else None,
@@ -53,9 +64,22 @@ def measure_entry(chart, element_title: str | None, owner_name: str | None, leve
         "assurance_words": assurance[0] if assurance else None,
         "assurance_symbol": assurance[1] if assurance else None,
         "assurance_colour": assurance[2] if assurance else None,
-        "sparkline": icons.sparkline(values[-24:]) if values else "",
+        "sparkline": icons.sparkline(values) if values else "",
         "svg": None,  # filled for the first MAX_CHARTS measures with a chart
         "chart_path": None,  # with -o: where the SVG is written, relative to the report
+    }
+
+
+def _no_data_entry(chart, element_title: str | None, owner_name: str | None, level: int) -> dict:
+    """measure_entry for a measure with no data: the same keys, in the same order."""
+    measure = chart.measure
+    return {
+        "name": measure.name, "key": chart.name, "unit": measure.unit, "element": chart.element_id,
+        "element_title": element_title, "level": level, "owner": owner_name, "baseline": measure.baseline,
+        "target": measure.target, "by": measure.by.isoformat() if measure.by else None, "has_data": False,
+        "fault": False, "latest": None, "run_chart": False, "variation": None, "variation_words": None,
+        "variation_symbol": None, "variation_colour": None, "assurance": None, "assurance_words": None,
+        "assurance_symbol": None, "assurance_colour": None, "sparkline": "", "svg": None, "chart_path": None,
     }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import GeneratorType
 from typing import Iterator
 
+from catchball.findings import one_line
 from catchball.metrics import counted, headline, percent
 from catchball.model import Aim, Objective
 from catchball.subjects import FindingIndex, subject_team
@@ -120,9 +121,11 @@ class CascadeView:
     def supporters_in_scope(self, goal_id: str) -> list[Objective]:
         """What supports `goal_id` and is shown. With --no-people, a team objective that
         supports an individual objective is shown where that objective would be."""
+        if self.options.people:  # the direct supporters (asked of every objective shown: no walk for them)
+            in_scope = self.in_scope
+            return [o for o in self.cascade.supporters(goal_id) if o.id != goal_id and in_scope(o)]
         objectives = self.goals.objectives
-        hidden_person = (lambda o: o.is_individual) if not self.options.people else (lambda o: False)
-        below = self.cascade.below(goal_id, through=hidden_person)
+        below = self.cascade.below(goal_id, through=lambda o: o.is_individual)
         return [objectives[b.id] for b in below if not b.repeat and self.in_scope(objectives[b.id])]
 
     def grouped(
@@ -138,24 +141,25 @@ class CascadeView:
             if objectives:
                 yield Line(depth).add(f"… {counted(len(objectives), 'more objective')} below (raise --depth)", "dim")
             return
+        owner_teams = self.cascade.owner_teams  # objectives only: everything here is one
         groups: dict[str | None, list[Objective]] = defaultdict(list)
         for objective in objectives:
-            groups[self.cascade.owner_team(objective.id)].append(objective)
+            groups[owner_teams.get(objective.id)].append(objective)
         for team_id in sorted(groups, key=lambda t: self.team_order.get(t, len(self.team_order))):
             inner = depth
             if team_id != parent_team or team_id is None:
                 yield self.team_line(depth, team_id)
                 inner = depth + 1
-            members = groups[team_id]
-            for objective in (o for o in members if not o.is_individual):
-                yield self.objective_lines(objective, inner, parent_id, level)
-            by_person: dict[str, list[Objective]] = defaultdict(list)
-            for objective in (o for o in members if o.is_individual):
-                by_person[objective.person].append(objective)
+            by_person: dict[str, list[Objective]] = {}
+            for objective in groups[team_id]:
+                if objective.person is not None and objective.team is None:  # individual: under its person
+                    by_person.setdefault(objective.person, []).append(objective)
+                else:
+                    yield from self.objective_lines(objective, inner, parent_id, level)
             for person_id, personal in by_person.items():
                 yield Line(inner).add(f"{PERSON_MARK} {self.person_name(person_id)}", PERSON_STYLE)
                 for objective in personal:
-                    yield self.objective_lines(objective, inner + 1, parent_id, level)
+                    yield from self.objective_lines(objective, inner + 1, parent_id, level)
 
     def team_line(self, depth: int, team_id: str | None) -> Line:
         if team_id is None:
@@ -163,20 +167,31 @@ class CascadeView:
         team = self.goals.teams[team_id]
         return Line(depth).add(team.name or team_id, "bold cyan").add(f" ({team_id})", "dim")
 
-    def objective_lines(self, objective: Objective, depth: int, parent_id: str, level: int) -> Iterator[Line]:
-        first = objective.id not in self.placed
-        yield self.objective_line(objective, depth, show_link=not first, placed_under=self.placed.get(objective.id))
-        if not first:
-            return
-        self.placed[objective.id] = parent_id
-        yield from self.element_findings(objective.id, depth + 1)
-        yield from self.measured(objective, depth + 1)
-        team = self.cascade.owner_team(objective.id)
-        # With --team, the objectives above the branch are context: --depth counts the branch's levels.
-        below = level + 1 if self.in_branch(objective) else level
-        supporters = self.supporters_in_scope(objective.id)
-        if supporters:  # most objectives are leaves: no generator for them
-            yield self.grouped(supporters, depth + 1, objective.id, below, team)
+    def objective_lines(self, objective: Objective, depth: int, parent_id: str, level: int) -> list:
+        """The objective's line and, the first time it is shown, its findings, measures and supporters.
+
+        A list, made when `grouped` reaches the objective, not a generator:
+        most objectives are leaves, and a generator each cost a tenth of the
+        view. The supporters come as a generator, which `_unfolded` walks
+        before `grouped` goes on, so what is placed first is as before.
+        """
+        objective_id = objective.id
+        placed_under = self.placed.get(objective_id)
+        if placed_under is not None:
+            return [self.objective_line(objective, depth, show_link=True, placed_under=placed_under)]
+        items: list = [self.objective_line(objective, depth)]
+        self.placed[objective_id] = parent_id
+        if objective_id in self.by_element:
+            items.extend(self.element_findings(objective_id, depth + 1))
+        if objective.measures:
+            items.extend(self.measured(objective, depth + 1))
+        supporters = self.supporters_in_scope(objective_id)
+        if supporters:
+            team = self.cascade.owner_teams.get(objective_id)
+            # With --team, the objectives above the branch are context: --depth counts the branch's levels.
+            below = level + 1 if self.branch is None or team in self.branch else level
+            items.append(self.grouped(supporters, depth + 1, objective_id, below, team))
+        return items
 
     def measured(self, objective: Objective, depth: int) -> Iterator[Line]:
         """An objective's measures that have data (or bad data), with the latest value and icons."""
@@ -186,18 +201,23 @@ class CascadeView:
                 yield add_summary(Line(depth).add("▸ ", "magenta").add(measure.name, "italic"), chart)
 
     def objective_line(self, objective: Objective, depth: int, show_link: bool = False, placed_under=None) -> Line:
-        line = Line(depth).add(f"{objective.id}", "bold").add(f"  {objective.title or ''}")
-        details = []
-        if objective.owner and not objective.is_individual:
-            details.append(self.person_name(objective.owner).replace(" ", GLUE))  # a name stays on one row
-        if objective.due:
-            details.append(f"due{GLUE}{objective.due.isoformat()}")
-        if details:
-            line.add(f"  {' · '.join(details)}", "dim")
-        line.add("  ").add(objective.status, STATUS_STYLE.get(objective.status))
+        # The parts are made here rather than with Line.add: a large trust's
+        # cascade has an objective line per objective, and this is its cost.
+        parts = [(one_line(objective.id), "bold"), (one_line(f"  {objective.title or ''}"), None)]
+        owner, due = objective.owner, objective.due
+        if (owner and not objective.is_individual) or due:
+            details = []
+            if owner and not objective.is_individual:
+                details.append(self.person_name(owner).replace(" ", GLUE))  # a name stays on one row
+            if due:
+                details.append(f"due{GLUE}{due.isoformat()}")
+            parts.append((one_line(f"  {' · '.join(details)}"), "dim"))
+        status = objective.status
+        parts.append(("  ", None))
+        parts.append((one_line(status), STATUS_STYLE.get(status)))
         if show_link:
-            line.add(f"  (shown in full under {placed_under})", "dim")
-        return line
+            parts.append((one_line(f"  (shown in full under {placed_under})"), "dim"))
+        return Line(depth, parts)
 
     def person_name(self, person_id: str | None) -> str:
         return display_name(self.goals, person_id) or ""

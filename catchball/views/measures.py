@@ -260,7 +260,7 @@ def add_summary(line: Line, chart: MeasureChart | None) -> Line:
     if not chart.has_data:
         return line
     line.add(f"  · {latest_text(chart)}", "bold")
-    if chart.chart.run_chart:
+    if chart.run_chart:  # from the last point: a cascade shows tens of thousands, and draws no chart
         return line.add(" (run chart)", "dim")
     line.add("  ")
     return icon_parts(line, chart, short=True)

@@ -36,9 +36,21 @@ def print_lines(lines: Iterable[Line], out: TextIO | None = None, width: int | N
         width = terminal_width(out)
     if not console.is_terminal or console.no_color:
         write = console.file.write
-        for line in lines:
-            for row in wrap_line(line, width):
-                write("".join(text for text, _ in row).rstrip(" ") + "\n")
+        if width is None:  # one row a line (a pipe, a file): the line's text as it is, in batches
+            batch = []
+            for line in lines:
+                batch.append(line.text.rstrip(" "))
+                if len(batch) >= BATCH:
+                    batch.append("")
+                    write("\n".join(batch))
+                    batch = []
+            if batch:
+                batch.append("")
+                write("\n".join(batch))
+        else:
+            for line in lines:
+                for row in wrap_line(line, width):
+                    write("".join(text for text, _ in row).rstrip(" ") + "\n")
         console.file.flush()
         return
     print_styled(console, lines, width)
