@@ -44,13 +44,16 @@ def read_both(raw: bytes, name: str = "f.yaml") -> tuple[FileGoals, FileGoals]:
 
 
 def fast_route_takes(text: str, name: str = "f.yaml") -> bool:
-    """True when the one-pass reader accepts `text`; it then asserts the exact route agrees, with no finding."""
+    """True when the one-pass reader accepts `text`; it then asserts the exact route agrees, findings too.
+
+    The only finding the fast route may read is CB103 (an unknown key on an element).
+    """
     try:
         records = read_plain(text, name)
     except NotPlain:
         return False
     exact = reader.read_goals_file(text.encode("utf-8"), name, fast=False)
-    assert exact.findings == [], f"the fast route read a file with findings: {exact.findings}"
+    assert all(f.code == "CB103" for f in exact.findings), f"the fast route read a file with findings: {exact.findings}"
     assert FileGoals(name, *records) == exact
     return True
 
@@ -131,7 +134,7 @@ def test_the_fast_route_gives_the_same_goals_and_findings_for_a_repository(gener
 
 def test_ids_and_data_paths_are_interned_as_the_exact_route_interns_them():
     text = GOALS_CASES[0]
-    aims, teams, people, objectives = read_plain(text, "f.yaml")
+    aims, teams, people, objectives, findings = read_plain(text, "f.yaml")
     written = [o.id for o in objectives] + [s for o in objectives for s in o.supports] + [o.team for o in objectives]
     written += [m.data_file for o in objectives for m in o.measures if m.data_file]
     assert written and all(sys.intern(x) is x for x in written)
@@ -231,8 +234,7 @@ def test_plain_goals_take_the_fast_route_and_agree_with_the_exact_route(text):
 # Goals files the one-pass reader must refuse: each holds a finding (the exact
 # route reports it) or something it does not read.
 FINDING_CASES = [
-    "aims:\n  - id: A\n    title: t\n    notes: x\n",  # an unknown key (CB103)
-    "notes: x\naims:\n  - id: A\n    title: t\n",
+    "notes: x\naims:\n  - id: A\n    title: t\n",  # an unknown key at the top (CB103)
     "aims:\n  - id: A\n    title: t\n    measures:\n      - name: m\n        note: x\n",
     "aims:\n  - id: A\n    title: t\n    title: u\n",  # a key given twice (CB105)
     "aims:\n  - id: A\n    title: t\naims:\n  - id: B\n    title: t\n",
@@ -284,8 +286,6 @@ FINDING_CASES = [
     "aims:\n  - x\n",  # an entry that is no mapping
     "aims: x\n",
     "- id: A\n  title: t\n",  # a file that is no mapping
-    "aims:\n  - id: A\n    title: t\n    supports: [B]\n",  # a key of another kind of element
-    "teams:\n  - id: t\n    name: T\n    team: w\n",
     "aims:\n  - id: A\n    title: t\n    measures:\n      - name: - not a list\n",  # a YAML error (CB101)
     "aims:\n  - id: A\n    title: t\n    description: a: b\n",
     "aims:\n  - id: A\n    title: \"x\\\"\n",  # the closing quote is escaped: the scalar never ends
@@ -365,6 +365,56 @@ UNREAD_CASES = [
     "aims:\n  - id: A\n    title: t\n    measures:\n    - name: m\n      unit: u\n   - id: B\n",
     "aims:\n  - id: A\n    title: t\n" + "x" * 1025 + ": 1\n",
 ]
+
+
+# Unknown keys with a one-line value on an element: the one finding the fast
+# route reads (CB103), worded, placed and merged as the exact route does it.
+UNKNOWN_KEY_CASES = [
+    "aims:\n  - id: A\n    title: t\n    notes: x\n",
+    "aims:\n  - notes: x\n    id: A\n    title: t\n",  # before the id: the message still names it
+    "objectives:\n  - id: O-1\n    title: t\n    team: w\n    rag: green\n    priority: 'high'\n",  # one finding, two faults
+    "team: w\nobjectives:\n  - id: O-1\n    title: t\n    descripton: Typo # a comment\n  - id: O-2\n    title: u\n"
+    "    suports: [O-1]\n",  # close to a known key: did you mean
+    "people:\n  - id: p\n    name: P\n    team: w\n    grade: 7\n    start: 2026-04-01\n"
+    "teams:\n  - id: w\n    name: W\n    cost-centre: \"C 12\"\n",  # numbers, dates, quotes; two sections
+    "aims:\n  - id: A\n    title: t\n    Title: x\n",  # another case is another key
+    "aims:\n  - id: A\n    title: t\n    notes: [x, y]\n",  # a flow list of words
+    "aims:\n  - id: A\n    title: t\n    supports: [B]\n",  # a key of another kind of element
+    "teams:\n  - id: t\n    name: T\n    team: w\n",
+]
+
+
+@pytest.mark.parametrize("text", UNKNOWN_KEY_CASES)
+def test_unknown_keys_are_read_by_the_fast_route_with_the_exact_routes_finding(text):
+    assert fast_route_takes(text)
+    fast, exact = read_both(text.encode("utf-8"))
+    assert fast == exact and exact.findings and {f.code for f in exact.findings} == {"CB103"}
+
+
+# An unknown key the fast route leaves to the exact route: in a measure, at the
+# top, given twice, with its value below or not one line, not a word, and more
+# than a file's worth of them.
+UNKNOWN_KEY_REFUSED = [
+    "aims:\n  - id: A\n    title: t\n    measures:\n      - name: m\n        note: x\n",
+    "aims:\n  - id: A\n    title: t\n    notes: x\n    notes: y\n",
+    "aims:\n  - id: A\n    title: t\n    notes:\n      - x\n",
+    "aims:\n  - id: A\n    title: t\n    notes:\n",
+    "aims:\n  - id: A\n    title: t\n    notes: [x, 'y z']\n",
+    "aims:\n  - id: A\n    title: t\n    notes: {a: 1}\n",
+    "aims:\n  - id: A\n    title: t\n    notes: &x y\n",
+    "aims:\n  - id: A\n    title: t\n    my notes: x\n",
+    "aims:\n  - id: A\n    title: t\n    '1,000': x\n",
+    "aims:\n" + "".join(f"  - id: A{i}\n    title: t\n    k: v\n" for i in range(1001)),
+    "aims:\n  - id: A\n    title: t\n" + "".join(f"    k{i}: v\n" for i in range(21)),
+]
+
+
+@pytest.mark.parametrize("text", UNKNOWN_KEY_REFUSED)
+def test_unknown_keys_the_fast_route_does_not_read_are_refused(text):
+    with pytest.raises(NotPlain):
+        read_plain(text, "f.yaml")
+    fast, exact = read_both(text.encode("utf-8"))
+    assert fast == exact and exact.findings
 
 
 @pytest.mark.parametrize("text", FINDING_CASES)

@@ -9,17 +9,22 @@ of mappings. This module reads exactly that part line by line and builds the
 aims, teams, people and objectives as it goes, with no node tree: in about a
 third of the time libyaml and reader.py take.
 
-It reads only files that are clean. Anything else makes it give up
-(NotPlain) and the exact route reads the file: libyaml's node tree walked by
-reader.py, which reports every fault. So that a file with a fault can never
-be read here, the reader accepts only what the exact route would read with
-no finding at all:
+It reads only files that are clean, but for one fault: an unknown key with
+a one-line value on an element (`rag: green`, `descripton: ...`), the
+commonest fault of a goals file, which it reports (CB103) worded and placed
+as the exact route words and places it (load/values.py). Anything else
+makes it give up (NotPlain) and the exact route reads the file: libyaml's
+node tree walked by reader.py, which reports every fault. So that no other
+fault can ever be read here, the reader accepts only what the exact route
+would read with no other finding:
 
 - structure: each line at exactly the column of a collection it belongs to
   (else it is a continuation, an error, or something it does not know);
   no anchors, aliases, tags, block or multi-line scalars, flow mappings,
   escapes, tabs, a second document or any other YAML;
-- keys: only those of the field tables (load/fields.py), each once;
+- keys: only those of the field tables (load/fields.py), each once, and on
+  an element unknown words with a one-line value (CB103), at most
+  MAX_UNKNOWN_KEYS in the file;
 - values: each converted by the helpers the exact route uses
   (load/values.py), and refused where the exact route would report it (an
   id that is not valid, a status that is none of the statuses, a number
@@ -36,10 +41,15 @@ from __future__ import annotations
 import re
 import sys
 
+from catchball.findings import FindingCollector
 from catchball.load import fields as F
 from catchball.load import yaml_nodes as Y
-from catchball.load.values import IMPLICIT_RESOLVERS, NOT_DECIMAL, as_date, as_number, intern_id, resolve_plain, typed
+from catchball.load.limits import MAX_UNKNOWN_KEYS
+from catchball.load.values import (
+    IMPLICIT_RESOLVERS, NOT_DECIMAL, as_date, as_number, intern_id, resolve_plain, typed, unknown_key_message,
+)
 from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
+from catchball.spelling import Suggestions
 
 NEW_AIM, NEW_TEAM, NEW_PERSON, NEW_OBJECTIVE, NEW_MEASURE, NEW_SPAN = map(
     builder, (Aim, Team, Person, Objective, Measure, Span)
@@ -272,12 +282,19 @@ _ELEMENT, _MEASURE = 1, 2
 _READ_BEFORE: dict[tuple[str, str], object] = {}
 _READ_BEFORE_MAX = 50_000
 _REMEMBERED_KINDS = frozenset((F.NUMBER, F.COUNT, F.DATE))
+# Unknown keys read here: a word such as a typo or a column of the team's own
+# (`rag`, `priority`), stored in the element's values under a key no field has.
+_KEY_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+_UNKNOWN = 0
+_UNKNOWN_MAX = 20  # per element; more, and the exact route reads the file (its limit is per file)
 
 
-def read_plain(text: str, file: str) -> tuple[list, list, list, list]:
-    """The aims, teams, people and objectives of a clean plain goals file.
+def read_plain(text: str, file: str) -> tuple[list, list, list, list, list]:
+    """The aims, teams, people and objectives of a clean plain goals file, and its findings.
 
-    Raises NotPlain for anything else: the exact route must read the file.
+    The only findings are CB103, for unknown keys with a one-line value on
+    an element. Raises NotPlain for anything else: the exact route must read
+    the file.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n")
@@ -391,8 +408,21 @@ def read_plain(text: str, file: str) -> tuple[list, list, list, list]:
 
         values = element if into == _ELEMENT else measure
         spec = fields.get(key) if into == _ELEMENT else F.MEASURE_FIELDS.get(key)
-        if spec is None or key in values:
-            raise NotPlain  # an unknown key (CB103), or one given twice (CB105)
+        if spec is None:
+            # An unknown key of an element with a one-line value (`rag: green`, a
+            # typo): CB103, the one finding read here. Anything else is the exact route's.
+            if into != _ELEMENT or not value or _KEY_WORD.fullmatch(key) is None:
+                raise NotPlain
+            # A value the exact route reads without a fault, and then ignores: one
+            # line of text, or a flow list of ids (`suports: [SURG-1]`, a typo).
+            _ids(value) if value[0] == "[" else _scalar(value)
+            unknown = element.setdefault(_UNKNOWN, [])
+            if key in unknown or len(unknown) >= _UNKNOWN_MAX:
+                raise NotPlain  # given twice (CB105), or a file of stray keys
+            unknown.append(key)
+            continue
+        if key in values:
+            raise NotPlain  # a key given twice (CB105)
         kind = spec.kind
         if value and value[0] in _TEXT_START and value[-1] not in ": " and " #" not in value and ": " not in value:
             # plain text, as written: the commonest value
@@ -454,7 +484,33 @@ def read_plain(text: str, file: str) -> tuple[list, list, list, list]:
         [_team(v, span) for v, span in out["teams"]],
         [_person(v, span) for v, span in out["people"]],
         _objectives(out["objectives"], defaults),
+        _unknown_keys(out),
     )
+
+
+def _unknown_keys(out: dict) -> list:
+    """CB103 for the unknown keys of each element, as the exact route words, places and orders them.
+
+    The exact route reads the sections in the order of F.SECTIONS whatever
+    the order they are written in, and each section's elements in order.
+    """
+    collector, count = FindingCollector(), 0
+    for section, known in F.SECTIONS.items():
+        noun = F.ELEMENT_NOUN[section]
+        suggestions = None  # one index a section, as the exact route keeps one for each table of keys
+        for values, span in out[section]:
+            unknown = values.get(_UNKNOWN)
+            if not unknown:
+                continue
+            count += len(unknown)
+            if count > MAX_UNKNOWN_KEYS:
+                raise NotPlain  # the exact route lists the first ones and counts the rest
+            suggestions = suggestions or Suggestions(known)
+            element_id = values["id"]
+            for key in unknown:
+                message = unknown_key_message(key, f"in {noun} {element_id}", known, suggestions.hint(key))
+                collector.add("CB103", message, element_id, span, noun)
+    return collector.findings() if count else []
 
 
 def _measure_key(measure: dict, key: str, spec: F.Field, value: str, file: str, number: int, column: int) -> None:

@@ -25,7 +25,9 @@ from catchball.load import yaml_nodes as Y
 from catchball.load.limits import ALIAS_ALLOWANCE, MAX_DEPTH, MAX_UNKNOWN_KEYS
 from catchball.load.nesting import nesting_fault
 from catchball.load.plain import NotPlain, read_plain
-from catchball.load.values import NOT_DECIMAL, as_date, as_number, intern_id, not_decimal_kind, resolve_plain, typed
+from catchball.load.values import (
+    NOT_DECIMAL, as_date, as_number, intern_id, not_decimal_kind, resolve_plain, typed, unknown_key_message,
+)
 from catchball.spelling import Suggestions
 from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
 
@@ -77,7 +79,7 @@ def read_goals_file(raw: bytes, display_path: str, *, fast: bool = True) -> File
         # Most files are clean plain YAML, which plain.py reads straight into
         # the model in a fraction of libyaml's time; it refuses everything else.
         try:
-            result.aims, result.teams, result.people, result.objectives = read_plain(text, display_path)
+            result.aims, result.teams, result.people, result.objectives, result.findings = read_plain(text, display_path)
             return result
         except NotPlain:
             pass
@@ -261,12 +263,7 @@ class _FileReader:
             if self.unknown_keys == MAX_UNKNOWN_KEYS + 1:
                 self.first_unlisted = (element_id, span, self.noun)
             return
-        hint = self.suggest(key, known)
-        if not hint and re.fullmatch(r"\d[\d ].*", key):
-            hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
-        if not hint:  # nothing close: the spec asks for a suggestion, so name what is allowed
-            hint = f" (known keys: {', '.join(f'`{k}`' for k in known)})"
-        self.add("CB103", f"unknown key `{key}` {where}{hint}", element_id, span)
+        self.add("CB103", unknown_key_message(key, where, known, self.suggest(key, known)), element_id, span)
 
     def read_element(self, section: str, fields: dict, node: yaml.MappingNode, defaults: dict, out: FileGoals) -> None:
         noun = self.noun = F.ELEMENT_NOUN[section]

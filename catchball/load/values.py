@@ -114,3 +114,16 @@ def typed(convert, tag: str, text: str):
         if len(text) <= 40 and len(_TYPED) < _TYPED_MAX:
             _TYPED[key] = value
         return value
+
+
+def unknown_key_message(key: str, where: str, known, hint: str) -> str:
+    """CB103's message for an unknown key (`where`: "in objective X"), with `hint`, the closest known key's.
+
+    Both routes word it here: the one-pass reader reads a file whose only
+    faults are unknown keys, the exact route every other.
+    """
+    if not hint and re.fullmatch(r"\d[\d ].*", key):
+        hint = " (a comma inside `{...}` ends the value: quote text such as 'per 1,000 bed days')"
+    if not hint:  # nothing close: the spec asks for a suggestion, so name what is allowed
+        hint = f" (known keys: {', '.join(f'`{k}`' for k in known)})"
+    return f"unknown key `{key}` {where}{hint}"
