@@ -384,6 +384,14 @@ UNKNOWN_KEY_CASES = [
 ]
 
 
+UNKNOWN_KEY_CASES += [
+    "aims:\n  - id: A\n    title: t\n" + "".join(f"    k{i}: v\n" for i in range(20)),  # an element's most
+    "aims:\n" + "".join(f"  - id: A{i}\n    title: t\n" + "".join(f"    k{j}: v\n" for j in range(20))
+                   for i in range(50)),  # a file's most: 1,000, each listed
+    "aims:\n- id: A\n  title: t\n  k: v\nteams:\n- id: w\n  name: W\n",  # lists at column 0, then a section
+]
+
+
 @pytest.mark.parametrize("text", UNKNOWN_KEY_CASES)
 def test_unknown_keys_are_read_by_the_fast_route_with_the_exact_routes_finding(text):
     assert fast_route_takes(text)

@@ -159,4 +159,10 @@ EQUIVALENT: dict[str, str] = {
         "a list under an element starts right of the section's dashes, never at column 0",
     'read_plain: `if sub_column < 0`: 0 -> 1 (#2)':
         "a list under an element starts right of the section's dashes, never at column 0",
+    '<module>: `_UNKNOWN = 0`: 0 -> 1':
+        "the unknown keys' place in an element's values: any key no field has (fields are text) works",
+    '<module>: `_UNKNOWN = 0`: 0 -> -1':
+        "the unknown keys' place in an element's values: any key no field has (fields are text) works",
+    '_unknown_keys: `return collector.findings() if count else []`: if count -> if True':
+        'with no unknown key the collector is empty, and its findings are []',
 }
