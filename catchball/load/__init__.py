@@ -145,26 +145,31 @@ def read_one(root: GoalsRoot, relative: str, store: ParseCache | None = None, pa
 
 
 def _read_one(root: GoalsRoot, relative: str, display: str, store: ParseCache | None, packed: bool):
+    part, record = _read_part(root, relative, display, store)
+    if not packed:
+        return part
+    return record if record is not None else pack(part)
+
+
+def _read_part(root: GoalsRoot, relative: str, display: str, store: ParseCache | None):
+    """(FileGoals, its record if it was packed for the cache, else None)."""
     try:
         raw = read_bounded(root.path / relative)
     except OSError as exc:
         message = f"cannot be read: {exc.strerror or exc}"
-        part = FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))])
-        return pack(part) if packed else part
+        return FileGoals(display, findings=[new_finding("CB101", message, None, Span(display, 1, 1))]), None
     except LimitExceeded as exc:
-        part = FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))])
-        return pack(part) if packed else part
+        return FileGoals(display, findings=[new_finding("CB101", str(exc), None, Span(display, 1, 1))]), None
     if store is None:
-        part = read_goals_file(raw, display)
-        return pack(part) if packed else part
+        return read_goals_file(raw, display), None
     key = store.key(display, raw)
     part = store.get(key, display)
     if part is not None:
-        return pack(part) if packed else part
+        return part, None
     part = read_goals_file(raw, display)
     record = pack(part)  # once: the cache entry and a worker's answer are the same record
     store.put_record(key, record)
-    return record if packed else part
+    return part, record
 
 
 def merge(loaded: Loaded, part: FileGoals) -> None:

@@ -207,14 +207,14 @@ def _read_tables(
     read it when its rows all belong to measures that take them (as
     _read_in_workers decides); the rest are read here, or by workers.
     """
-    ready: dict[str, _Table] = {}
+    ready = set()
     for real, users in by_file.items():
         found = read_before.get(real)
         if found is not None:
             display, by_measure, series = found
             if display == display_of[real] and (not by_measure or _ids_taken(users, first_by_id).issuperset(
                     m for m, _, _ in series)):
-                ready[real] = _unpacked(display, by_measure, series, shared)
+                ready.add(real)
     rest = [real for real in by_file if real not in ready]
     workers = worker_count(root, rest) if rest else 1
     if workers == 1:
@@ -222,7 +222,16 @@ def _read_tables(
     else:
         work = [(real, display_of[real], _ids_taken(by_file[real], first_by_id)) for real in rest]
         others = _read_in_workers(work, workers, shared, store)
-    return (ready[real] if real in ready else next(others) for real in by_file)
+    return _in_order(by_file, ready, read_before, others, shared)
+
+
+def _in_order(by_file: dict, ready: set, read_before: dict, others, shared: dict):
+    # One table at a time, each let go of once shared out (a national repository's series are millions).
+    for real in by_file:
+        if real in ready:
+            yield _unpacked(*read_before.pop(real), shared)
+        else:
+            yield next(others)
 
 
 def read_named_data(root: GoalsRoot, written: list[str], store, done: set, shared: dict) -> list:
