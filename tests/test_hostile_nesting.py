@@ -78,6 +78,29 @@ def test_the_guard_never_lets_a_deep_text_through(text):
         assert libyaml_depth(deep) <= MAX_DEPTH
 
 
+@given(yaml_like)
+def test_the_quick_shape_is_a_simple_shape(text):
+    # The quick pattern may only prove what the full one would: a line it
+    # passes, the full pattern passes too.
+    lines = "\n" + text.replace("\r\n", "\n")
+    if nesting._not_quick().search(lines) is None:
+        assert nesting._not_simple().search(lines) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["supports: [TN-1, TN-2]", "- {id: p1, name: \"Rachel O'Brien\", team: ward-7}  # a comment", "title: \"it's plain\""],
+)
+def test_one_level_flows_are_proved_by_the_quick_shape(line):
+    assert nesting._not_quick().search("\n" + line) is None
+
+
+@pytest.mark.parametrize("line", ["measures: [{name: m, unit: \"%\"}]", "aims: [[x]]"])
+def test_two_level_flows_need_the_full_shape(line):
+    assert nesting._not_quick().search("\n" + line) is not None
+    assert nesting.every_line_simple(line)
+
+
 def test_the_proofs_leave_room_for_each_other():
     assert 2 * (nesting.LEADING_RUN + 1) + nesting.FLOW_COUNTED <= MAX_DEPTH
     assert 2 * (nesting.LEADING_RUN + 1) + nesting.FLOW_SIMPLE <= MAX_DEPTH
