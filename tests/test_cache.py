@@ -10,7 +10,10 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import sqlite3
 import sys
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,7 @@ from hypothesis import strategies as st
 import catchball.load.cache as cache_module
 from catchball.check import run_check
 from catchball.load import load_goals
-from catchball.load.cache import FORMAT, ParseCache, cache_folder, decode, encode, sweep
+from catchball.load.cache import DATABASE, FORMAT, ParseCache, cache_folder, decode, encode, sweep
 from catchball.load.reader import FileGoals, read_goals_file
 from catchball.model import Aim, Measure, Objective, Span
 from tests.conftest import write_repo
@@ -52,8 +55,32 @@ def opened(monkeypatch):
     return seen
 
 
-def entries(where: Path) -> list[Path]:
-    return sorted(p for p in (where / "entries").glob("*/*") if not p.name.startswith(".tmp-"))
+def database(where: Path) -> sqlite3.Connection:
+    return sqlite3.connect(where / DATABASE, isolation_level=None)
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    """One row of a cache folder's database, read and written as a test would a file."""
+
+    where: Path
+    key: str
+
+    def read_bytes(self) -> bytes:
+        with closing(database(self.where)) as db:
+            return db.execute("SELECT value FROM entries WHERE key = ?", (self.key,)).fetchone()[0]
+
+    def write_bytes(self, data) -> None:
+        with closing(database(self.where)) as db:
+            db.execute("UPDATE entries SET value = ? WHERE key = ?", (data, self.key))
+
+
+def entries(where: Path) -> list[Entry]:
+    """The entries in a cache folder, by key."""
+    if not (where / DATABASE).is_file():
+        return []
+    with closing(database(where)) as db:
+        return [Entry(where, key) for (key,) in db.execute("SELECT key FROM entries ORDER BY key")]
 
 
 def outcome(root: Path, **options) -> tuple:
@@ -184,7 +211,7 @@ def test_edited_reading_code_is_never_served_stale(folder, make_repo, monkeypatc
     assert "POISONED" not in titles(root)
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garble", "empty", "header", "foreign", "shape", "directory"])
+@pytest.mark.parametrize("damage", ["truncate", "garble", "empty", "header", "foreign", "shape", "text"])
 def test_a_damaged_entry_is_ignored_and_rewritten(folder, make_repo, opened, damage):
     root = make_repo()
     expected = outcome(root, cache=False)
@@ -211,14 +238,12 @@ def test_a_damaged_entry_is_ignored_and_rewritten(folder, make_repo, opened, dam
             import hashlib
 
             path.write_bytes(FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text)
-        elif damage == "directory":
-            path.unlink()
-            path.mkdir()
+        elif damage == "text":  # the value stored as text, not bytes
+            path.write_bytes(data.decode("utf-8"))
     assert outcome(root) == expected
     assert opened[-1].hits == 0
-    if damage != "directory":
-        assert {p: p.read_bytes() for p in entries(folder)} == good  # rewritten whole
-        assert outcome(root) == expected and opened[-1].misses == 0
+    assert {p: p.read_bytes() for p in entries(folder)} == good  # rewritten whole
+    assert outcome(root) == expected and opened[-1].misses == 0
 
 
 def test_shape_checks_refuse_wrong_types():
@@ -266,11 +291,13 @@ def _writer(where: str, key: str, payload: str, rounds: int) -> None:
     part = FileGoals("f.yaml", objectives=[Objective("O-1", payload * 2000, Span("f.yaml", 1, 1))])
     for _ in range(rounds):
         store.put(key, part)
+    assert store.working  # every write went in: none gave up waiting for the other writer
+    os._exit(0 if store.written else 3)
 
 
 def test_two_processes_writing_one_entry_never_leave_it_damaged(tmp_path):
     where = tmp_path / "cache"
-    (where / "entries").mkdir(parents=True)
+    where.mkdir(parents=True)
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     writers = [context.Process(target=_writer, args=(str(where), "ab" + "0" * 62, letter, 200)) for letter in "xy"]
     for writer in writers:
@@ -287,21 +314,35 @@ def test_two_processes_writing_one_entry_never_leave_it_damaged(tmp_path):
         assert writer.exitcode == 0
     final = store.get("ab" + "0" * 62, "f.yaml")
     assert final is not None and final.objectives[0].title in ("x" * 2000, "y" * 2000)
-    assert not [p for p in (where / "entries").glob("*/.tmp-*")]
+    assert [e.key for e in entries(where)] == ["ab" + "0" * 62]
 
 
 def test_the_folder_is_kept_under_its_bound_oldest_first(folder, make_repo, monkeypatch):
     root = make_repo()
     outcome(root)
     paths = entries(folder)
-    sizes = {p: p.stat().st_size for p in paths}
-    for age, path in enumerate(paths):  # the first entry is the oldest
-        os.utime(path, (1_000_000 + age, 1_000_000 + age))
-    bound = sum(sizes.values()) - 1
-    sweep(folder / "entries", bound)
+    assert len(paths) >= 3
+    sizes = {p: len(p.read_bytes()) for p in paths}
+    with closing(database(folder)) as db:
+        for age, path in enumerate(paths):  # the first entry is the oldest
+            db.execute("UPDATE entries SET used = ? WHERE key = ?", (1_000_000 + age, path.key))
+        bound = sum(sizes.values()) - 1
+        sweep(db, bound)
     left = entries(folder)
     assert paths[0] not in left and paths[-1] in left
     assert sum(sizes[p] for p in left) <= bound * cache_module.KEEP_AFTER_SWEEP
+    assert not (folder / f"{DATABASE}-wal").exists() or (folder / f"{DATABASE}-wal").stat().st_size == 0
+
+
+def test_a_hit_long_unused_is_marked_used(folder, make_repo):
+    root = make_repo()
+    outcome(root)
+    with closing(database(folder)) as db:
+        db.execute("UPDATE entries SET used = 1000")
+    outcome(root)
+    with closing(database(folder)) as db:
+        used = [u for (u,) in db.execute("SELECT used FROM entries")]
+    assert used and min(used) > dt.datetime(2020, 1, 1).timestamp()
 
 
 def test_a_run_that_writes_sweeps(folder, make_repo, monkeypatch):
@@ -386,3 +427,79 @@ def test_an_entry_with_a_wrong_type_is_refused(where, bad):
     target[where[-1]] = bad
     text = json.dumps(body).encode()
     assert decode(FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text, "k", "f.yaml") is None
+
+
+def _same_after_rebuild(folder: Path, root: Path, opened) -> None:
+    """A run over a damaged or foreign database says what a run without the cache says, and leaves a good one."""
+    expected = outcome(root, cache=False)
+    assert outcome(root) == expected
+    assert opened[-1].working and opened[-1].hits == 0
+    assert len(entries(folder)) == len(expected[5])
+    assert outcome(root) == expected and opened[-1].hits == len(expected[5])
+
+
+@pytest.mark.parametrize("content", [b"not a database at all\n" * 100, b"SQLite format 3\x00" + b"\xff" * 4000, b""])
+def test_a_database_that_is_not_one_is_made_afresh(folder, make_repo, opened, content):
+    folder.mkdir(parents=True)
+    (folder / DATABASE).write_bytes(content)
+    _same_after_rebuild(folder, make_repo(), opened)
+
+
+@pytest.mark.parametrize("layout", [
+    "CREATE TABLE other (x)",
+    "CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB)",
+    cache_module._SCHEMA + "; CREATE TRIGGER t AFTER INSERT ON entries BEGIN DELETE FROM entries; END",
+    cache_module._SCHEMA + "; CREATE VIEW v AS SELECT key FROM entries",
+    cache_module._SCHEMA + "; PRAGMA user_version = 99",
+])
+def test_a_database_of_another_layout_is_not_trusted(folder, make_repo, opened, layout):
+    folder.mkdir(parents=True)
+    with closing(database(folder)) as db:
+        db.executescript(layout)
+    _same_after_rebuild(folder, make_repo(), opened)
+    with closing(database(folder)) as db:
+        assert [r[0] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'table'")] == [cache_module._SCHEMA]
+
+
+def test_a_database_damaged_inside_is_made_afresh(folder, make_repo, opened):
+    root = make_repo({f"objectives/t{n}.yaml": f"team: ward-7\nobjectives:\n  - {{id: T{n}, title: {'t' * 3000}}}\n"
+                      for n in range(6)})
+    expected = outcome(root, cache=False)
+    outcome(root)
+    with closing(database(folder)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray((folder / DATABASE).read_bytes())
+    assert len(data) > 4 * page
+    data[2 * page:] = b"\xa5" * (len(data) - 2 * page)  # the header and schema stay; the entries' pages are garbage
+    (folder / DATABASE).write_bytes(bytes(data))
+    assert outcome(root) == expected
+    assert outcome(root) == expected and opened[-1].hits == len(expected[5])
+
+
+def test_a_database_another_run_holds_is_left_alone(folder, make_repo, opened, monkeypatch):
+    root = make_repo()
+    expected = outcome(root, cache=False)
+    outcome(root)
+    monkeypatch.setattr(cache_module, "BUSY_SECONDS", 0.05)
+    (root / "true-north.yaml").write_text((root / "true-north.yaml").read_text() + "\n# changed\n")
+    expected = outcome(root, cache=False)
+    with closing(database(folder)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another run in the middle of a write
+        assert outcome(root) == expected
+        assert not opened[-1].working  # it gave up the cache for this run, and said the same
+        other.execute("ROLLBACK")
+    assert outcome(root) == expected and opened[-1].working
+
+
+def test_the_database_is_the_users_alone(folder, make_repo):
+    outcome(make_repo())
+    assert (folder / DATABASE).stat().st_mode & 0o777 == 0o600
+
+
+def test_entries_of_the_old_layout_are_removed(folder, make_repo):
+    old = folder / "entries" / "ab"
+    old.mkdir(parents=True)
+    (old / ("c" * 62)).write_bytes(b"catchball-cache 2\n...")
+    outcome(make_repo())
+    assert not (folder / "entries").exists() and entries(folder)

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import shutil
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -110,10 +109,8 @@ def test_round_trip_of_a_generated_1000_staff_trust(export, cli, tmp_path):
     from generate import generate
 
     generate(tmp_path / "trust", 1000)
-    started = time.perf_counter()
     workbook = export(tmp_path / "trust")
     import_into(cli, workbook, tmp_path / "rebuilt")
-    assert time.perf_counter() - started < 60
     # The generator writes invalid statuses (CB102) on purpose: the workbook holds what the loader read.
     assert_round_trip(tmp_path / "trust", tmp_path / "rebuilt", unread=True)
 
