@@ -503,3 +503,10 @@ def test_entries_of_the_old_layout_are_removed(folder, make_repo):
     (old / ("c" * 62)).write_bytes(b"catchball-cache 2\n...")
     outcome(make_repo())
     assert not (folder / "entries").exists() and entries(folder)
+
+
+def test_a_python_without_sqlite_runs_without_the_cache(folder, make_repo, monkeypatch, opened):
+    monkeypatch.setattr(cache_module, "sqlite3", None)
+    root = make_repo()
+    assert outcome(root) == outcome(root, cache=False)
+    assert opened[-1] is None and not folder.exists()

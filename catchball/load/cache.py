@@ -37,7 +37,6 @@ import json
 import math
 import os
 import shutil
-import sqlite3
 import sys
 import time
 from array import array
@@ -48,6 +47,11 @@ from catchball import __version__
 from catchball.load.reader import FileGoals
 from catchball.load.records import pack, unpack
 from catchball.spc import Series
+
+try:
+    import sqlite3
+except ImportError:  # a Python built without SQLite (rare, but it happens): no cache, never a crash
+    sqlite3 = None
 
 DIR_VARIABLE = "CATCHBALL_CACHE_DIR"
 OFF_VARIABLE = "CATCHBALL_NO_CACHE"
@@ -112,14 +116,14 @@ class ParseCache:
         self.prefix = _prefix(settings)
         self.series_prefix = _prefix(settings, _SERIES_READING_CODE, sys.byteorder)
         self.working = True
-        self._db: sqlite3.Connection | None = None
+        self._db: "sqlite3.Connection | None" = None
         self._pid = 0
         self._remade = False  # a damaged database is removed and made afresh once a run, no more
 
     @classmethod
     def open(cls, settings=None) -> "ParseCache | None":
         """The user's cache, or None when it is off or its folder cannot be made."""
-        if not enabled_by_environment():
+        if not enabled_by_environment() or sqlite3 is None:
             return None
         folder = cache_folder()
         try:
@@ -195,7 +199,7 @@ class ParseCache:
             return
         self.written += len(data)
 
-    def _trouble(self, exc: sqlite3.Error) -> None:
+    def _trouble(self, exc: "sqlite3.Error") -> None:
         """After an error: a damaged file is removed (remade on next use, once a run); anything else ends the cache for the run."""
         damaged = not isinstance(exc, sqlite3.OperationalError)  # SQLITE_CORRUPT, SQLITE_NOTADB: not "locked", "full"
         if self._db is not None and self._pid == os.getpid():
@@ -307,10 +311,13 @@ def _ours(db: "sqlite3.Connection") -> bool:
 def _tune(db: "sqlite3.Connection") -> None:
     # WAL lets a run read while another writes; NORMAL syncs at checkpoints
     # only (a crash may lose the last entries, never damage the file). Where
-    # WAL cannot be had (some network folders) SQLite keeps its own journal.
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
+    # WAL cannot be had (some network folders) SQLite keeps its own journal:
+    # an error here is no reason to think the file damaged.
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"journal_size_limit = {WAL_LIMIT}"):
+        try:
+            db.execute(f"PRAGMA {pragma}")
+        except sqlite3.Error:
+            pass
 
 
 def sweep(db: "sqlite3.Connection", max_bytes: int) -> None:
