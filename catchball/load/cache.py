@@ -377,7 +377,7 @@ def encode(part: FileGoals, key: str) -> bytes:
 def encode_record(record: list, key: str) -> bytes:
     """The entry of a file's record (as load/records.py packs it)."""
     body = {"key": key, "record": record}
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=True, check_circular=False).encode("utf-8")
     return FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text
 
 
@@ -438,7 +438,7 @@ def encode_series(table: CsvSeries, key: str) -> bytes:
         index = periods.setdefault(series.periods, len(periods))
         rows.append([measure_id, index, series.values.tobytes().hex()])
     body = {"key": key, "csv": table.file, "by_measure": table.by_measure, "periods": list(periods), "series": rows}
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
     return FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text
 
 
