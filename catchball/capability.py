@@ -231,10 +231,7 @@ def supporting_objectives(
     goals = cascade.goals
     objectives, people, teams, owner_teams = goals.objectives, goals.people, goals.teams, cascade.owner_teams
     below_of = individual_below or {}
-    for step in cascade.below(aim_id):
-        if step.repeat:  # each objective once
-            continue
-        objective_id = step.id
+    for objective_id in cascade.ids_below(aim_id):  # each objective once
         objective = objectives[objective_id]
         team_id = owner_teams.get(objective_id)
         if in_branch is not None and team_id not in in_branch:

@@ -390,6 +390,25 @@ class Cascade:
             if supporters:  # most objectives have none (individual ones): no generator for them
                 stack.extend((level + 1, o.id) for o in reversed(supporters))
 
+    def ids_below(self, goal_id: str) -> Iterator[str]:
+        """The ids `below(goal_id)` lists, without its repeats: each active objective below once, in its order.
+
+        The walk the expertise of every aim takes (capability, the report):
+        an id a step, where `below` makes a Below for each.
+        """
+        seen = {goal_id}
+        supporters = self.supporters
+        stack = [o.id for o in reversed(supporters(goal_id))]
+        while stack:
+            objective_id = stack.pop()
+            if objective_id in seen:
+                continue
+            seen.add(objective_id)
+            yield objective_id
+            below = supporters(objective_id)
+            if below:  # most objectives have none (individual ones)
+                stack.extend([o.id for o in reversed(below)])
+
     def distances_below(self, goal_id: str) -> dict[str, int]:
         """Each active objective below a goal, with its fewest `supports` links to it (breadth first)."""
         distance = {goal_id: 0}
@@ -476,20 +495,44 @@ class Cascade:
         """
         objectives, links, totals = self.goals.objectives, self._targets, {}
         walked_on = {o.id for o in objectives.values() if o.active}  # the walk goes up through these only
+        # Objectives that name the same targets reach the same goals (the
+        # individual objectives of one team objective, most of them): one
+        # walk for each set of targets, counted once per objective. An
+        # objective its own walk comes back to (a cycle) walks alone, since
+        # it never counts itself.
+        by_targets: dict[tuple[str, ...], list[str]] = {}
         for objective in objectives.values():
-            if not (objective.active and counted(objective)):
-                continue
-            seen = {objective.id}
-            stack = [objective.id]
-            while stack:
-                for target in links.get(stack.pop(), ()):
-                    if target in seen:
-                        continue
-                    seen.add(target)
-                    totals[target] = totals.get(target, 0) + 1
-                    if target in walked_on:
-                        stack.append(target)
+            if objective.active and counted(objective):
+                by_targets.setdefault(links.get(objective.id, ()), []).append(objective.id)
+        for targets, members in by_targets.items():
+            reached = self._reached_up(targets, set(), walked_on)
+            alone = [m for m in members if m in reached]
+            times = len(members) - len(alone)
+            if times:
+                for goal_id in reached:
+                    totals[goal_id] = totals.get(goal_id, 0) + times
+            for member in alone:
+                for goal_id in self._reached_up(targets, {member}, walked_on):
+                    totals[goal_id] = totals.get(goal_id, 0) + 1
         return totals
+
+    def _reached_up(self, targets: tuple[str, ...], seen: set[str], walked_on: set[str]) -> set[str]:
+        """The goals reached up `supports` links from `targets`, through `walked_on` only, never through `seen`."""
+        links, reached = self._targets, set()
+        stack = []
+        for target in targets:
+            if target not in seen and target not in reached:
+                reached.add(target)
+                if target in walked_on:
+                    stack.append(target)
+        while stack:
+            for target in links.get(stack.pop(), ()):
+                if target in seen or target in reached:
+                    continue
+                reached.add(target)
+                if target in walked_on:
+                    stack.append(target)
+        return reached
 
     def support_cycles(self) -> list[list[str]]:
         """Groups of active objectives whose `supports` links go round in a circle.

@@ -55,3 +55,67 @@ def test_support_cycles_found_beside_a_chain_above_them(check_repo):
         "objectives support each other in a cycle: L1, L2",
         "objectives support each other in a cycle: S1",
     ]
+
+
+@given(
+    supports=st.lists(st.lists(st.integers(-1, 11), max_size=3), min_size=1, max_size=12),
+    dropped=st.sets(st.integers(0, 11)),
+)
+def test_ids_below_is_below_without_its_repeats(supports, dropped):
+    # Random supports graphs over one aim (-1) and up to 12 objectives, cycles and dropped objectives included.
+    from pathlib import Path
+
+    from catchball.graph import Cascade
+    from catchball.model import Aim, GoalSet, Objective, Span
+
+    span = Span("f.yaml", 1, 1)
+    goals = GoalSet(Path("."), ".", aims={"A": Aim("A", "aim", span)})
+    for n, targets in enumerate(supports):
+        ids = tuple("A" if t < 0 else f"O{t}" for t in targets)
+        status = "dropped" if n in dropped else "agreed"
+        goals.objectives[f"O{n}"] = Objective(f"O{n}", "o", span, team="t", supports=ids, status=status)
+    cascade = Cascade(goals)
+    for goal in ["A", *goals.objectives]:
+        assert list(cascade.ids_below(goal)) == [step.id for step in cascade.below(goal) if not step.repeat]
+
+
+def _counts_below_walking_up_from_each(cascade, counted) -> dict[str, int]:
+    """The reference: each counted objective walks up on its own (as counts_below did before grouping)."""
+    objectives = cascade.goals.objectives
+    walked_on = {o.id for o in objectives.values() if o.active}
+    totals: dict[str, int] = {}
+    for objective in objectives.values():
+        if not (objective.active and counted(objective)):
+            continue
+        seen, stack = {objective.id}, [objective.id]
+        while stack:
+            for target in cascade.targets(stack.pop()):
+                if target not in seen:
+                    seen.add(target)
+                    totals[target] = totals.get(target, 0) + 1
+                    if target in walked_on:
+                        stack.append(target)
+    return totals
+
+
+@given(
+    supports=st.lists(st.lists(st.integers(-1, 11), max_size=3), min_size=1, max_size=12),
+    dropped=st.sets(st.integers(0, 11)),
+    counted=st.sets(st.integers(0, 11)),
+)
+def test_counts_below_is_each_objective_walking_up_alone(supports, dropped, counted):
+    from pathlib import Path
+
+    from catchball.graph import Cascade
+    from catchball.model import Aim, GoalSet, Objective, Span
+
+    span = Span("f.yaml", 1, 1)
+    goals = GoalSet(Path("."), ".", aims={"A": Aim("A", "aim", span)})
+    for n, targets in enumerate(supports):
+        ids = tuple(dict.fromkeys("A" if t < 0 else f"O{t}" for t in targets))
+        goals.objectives[f"O{n}"] = Objective(f"O{n}", "o", span, team="t", supports=ids,
+                                              status="dropped" if n in dropped else "agreed")
+    cascade = Cascade(goals)
+    chosen = {f"O{n}" for n in counted}
+    rule = lambda objective: objective.id in chosen  # noqa: E731
+    assert cascade.counts_below(rule) == _counts_below_walking_up_from_each(cascade, rule)
