@@ -88,9 +88,15 @@ def test_a_second_run_reads_the_series_from_the_cache_and_says_the_same(folder, 
     assert len(series_entries(folder)) == 2  # one entry per CSV file
     reads = []
     real = ParseCache.get_series
-    monkeypatch.setattr(ParseCache, "get_series", lambda self, key, display: reads.append(display) or
-                        real(self, key, display))
-    assert said(root) == fresh and len(reads) == 2
+
+    def get_series(self, key, display):
+        found = real(self, key, display)
+        reads.append((Path(display).name, found is not None))
+        return found
+
+    monkeypatch.setattr(ParseCache, "get_series", get_series)
+    assert said(root) == fresh
+    assert sorted(reads) == [("d.csv", True), ("one.csv", True)]  # both served by the cache
 
 
 def test_poisoned_series_are_served_while_nothing_changed(folder, root):
