@@ -129,3 +129,27 @@ def test_wrapping_never_loses_text_or_passes_the_width(depth, words, width):
     for word in words:
         if len(word) <= min(room, width // 2):
             assert word in joined.split() or any(word in r for r in rows)
+
+
+def test_a_no_break_space_the_user_wrote_is_shown_as_written():
+    from catchball.views.lines import GLUE, Line
+
+    line = Line(1).add("Ward\u00a07 falls  ").keep("due 2027-03-31", "dim")
+    assert line.text == "  Ward\u00a07 falls  due 2027-03-31"  # the user's no-break space kept, our glue a space
+    assert GLUE not in line.text and "\\x00" not in line.text
+    rows = printed([line], 20).splitlines()
+    assert rows == ["  Ward\u00a07 falls", "      due 2027-03-31"]  # the glue still holds the date to its word
+
+
+def test_no_view_prints_the_glue(example):
+    from rich.console import Console
+
+    from catchball.views.terminal import print_styled
+
+    for name, lines in views(example).items():
+        colour = io.StringIO()
+        print_styled(Console(file=colour, force_terminal=True, width=100, soft_wrap=True), lines(), 60)
+        text = printed(lines(), 60) + printed(lines(), None) + colour.getvalue()
+        if name == "cascade":
+            assert "due 2027-03-31" in text  # the glued words are there, as text
+        assert "\x00" not in text and "\\x00" not in text, name

@@ -22,6 +22,14 @@ class GoalsRoot:
     display: str  # the root as the user reaches it: given on the command line, or relative to cwd
     files: list[str] = field(default_factory=list)  # relative POSIX paths in read order
     skipped: list[str] = field(default_factory=list)  # notes on what was not read, and why
+    real: Path | None = None  # `path` resolved, as discover found it: what no link may lead out of
+
+    @property
+    def real_path(self) -> Path:
+        """The root with every link resolved (worked out once a run, not once per file checked)."""
+        if self.real is None:
+            self.real = self.path.resolve()
+        return self.real
 
     def display_path(self, relative: str) -> str:
         relative = printable(relative)
@@ -84,7 +92,7 @@ def discover(given: str | None, cwd: Path | None = None) -> GoalsRoot:
     """Every goals file below the root, sorted by relative path in byte order."""
     path, display = find_root(given, cwd)
     root = GoalsRoot(path, display)
-    real_root = path.resolve()
+    real_root = root.real_path
     found = []
     # os.walk does not follow symlinked folders, so a link loop cannot trap us.
     for folder, dirs, files in os.walk(path, onerror=lambda exc: root.skipped.append(_walk_error(exc, path))):

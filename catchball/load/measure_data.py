@@ -186,7 +186,7 @@ def _resolve(root: GoalsRoot, written: str) -> tuple[str, str] | str:
         return f"{display}: no such file"
     except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
         return f"{display}: cannot be read ({getattr(exc, 'strerror', None) or exc})"
-    if not real.is_relative_to(root.path.resolve()):
+    if not real.is_relative_to(root.real_path):
         return f"{display}: a symlink to outside the goals root, not followed: keep data files under it"
     if real.is_dir():
         return f"{display}: a folder, not a CSV file"

@@ -25,6 +25,7 @@ from catchball.views.lines import (
     WARN,
     Line,
     finding_line,
+    glued_line,
     organisation_line,
 )
 from catchball.views.measures import add_summary, charts_by_place
@@ -211,7 +212,7 @@ class CascadeView:
                 details.append(self.person_name(owner).replace(" ", GLUE))  # a name stays on one row
             if due:
                 details.append(f"due{GLUE}{due.isoformat()}")
-            parts.append((one_line(f"  {' · '.join(details)}"), "dim"))
+            parts.append((glued_line(f"  {' · '.join(details)}"), "dim"))
         status = objective.status
         parts.append(("  ", None))
         parts.append((one_line(status), STATUS_STYLE.get(status)))

@@ -19,11 +19,19 @@ SEVERITY_STYLE = {"error": "bold red", "warning": f"bold {WARN}", "info": "cyan"
 SEVERITY_MARK = {"error": "✖", "warning": "▲", "info": "●"}
 PERSON_MARK = "○"  # a geometric shape every terminal font has (👤 needs an emoji font)
 PERSON_STYLE = "italic"
-GLUE = "\u00a0"  # a space the wrap never breaks at ("due 2027-03-31"); printed as a space
+# A space the wrap never breaks at ("due 2027-03-31"), printed as a space. It
+# is NUL, which no goals text can hold (YAML, our CSV reader and workbooks'
+# XML all refuse it), so a no-break space the user wrote is shown as written.
+GLUE = "\x00"
 HANG = 4  # a wrapped line's continuation starts this many columns right of its own level
 STATUS_STYLE = {
     "agreed": "green", "done": "bold green", "proposed": "cyan", "challenged": WARN, "dropped": "dim", "retired": "dim",
 }
+
+
+def glued_line(text: str) -> str:
+    """one_line(text), keeping the GLUE in it (one_line would show it as `\\x00`)."""
+    return one_line(text) if GLUE not in text else GLUE.join(map(one_line, text.split(GLUE)))
 
 
 @dataclass(slots=True)
@@ -32,7 +40,7 @@ class Line:
     parts: list[tuple[str, str | None]] = field(default_factory=list)  # (text, rich style)
 
     def add(self, text: str, style: str | None = None) -> "Line":
-        self.parts.append((one_line(text), style))
+        self.parts.append((glued_line(text), style))
         return self
 
     def keep(self, text: str, style: str | None = None) -> "Line":
