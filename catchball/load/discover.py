@@ -22,14 +22,14 @@ class GoalsRoot:
     display: str  # the root as the user reaches it: given on the command line, or relative to cwd
     files: list[str] = field(default_factory=list)  # relative POSIX paths in read order
     skipped: list[str] = field(default_factory=list)  # notes on what was not read, and why
-    real: Path | None = None  # `path` resolved, as discover found it: what no link may lead out of
+    _real: Path | None = field(default=None, repr=False, compare=False)  # real_path, once worked out
 
     @property
     def real_path(self) -> Path:
-        """The root with every link resolved (worked out once a run, not once per file checked)."""
-        if self.real is None:
-            self.real = self.path.resolve()
-        return self.real
+        """The root with every link resolved, what no link may lead out of (worked out once a run, not per file)."""
+        if self._real is None:
+            self._real = self.path.resolve()
+        return self._real
 
     def display_path(self, relative: str) -> str:
         relative = printable(relative)
