@@ -78,8 +78,14 @@ class MeasureChart:
 
     def _last_icons(self) -> tuple[str | None, str | None, bool]:
         if self._icons is None:
-            last = self.last
-            icons = (last.variation, last.assurance, last.run_chart) if last is not None else (None, None, False)
+            # Worked out beside the CSV file by the worker process that read it, on a cold run
+            # (load/measure_data.py), unless the chart is drawn already.
+            icons = None
+            if self.has_data and self._chart is None:
+                icons = spc.known_last_icons(self.measure.points, self.direction, self.target, self.spc_settings)
+            if icons is None:
+                last = self.last
+                icons = (last.variation, last.assurance, last.run_chart) if last is not None else (None, None, False)
             object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
         return self._icons
 

@@ -94,11 +94,16 @@ class Measure:
     @property
     def resolved_direction(self) -> str | None:
         """`direction`, or the one baseline and target imply (v1: target above baseline is up)."""
-        if self.direction is not None:
-            return self.direction
-        if self.baseline is None or self.target is None or self.baseline == self.target:
-            return None
-        return "up" if self.target > self.baseline else "down"
+        return implied_direction(self.direction, self.baseline, self.target)
+
+
+def implied_direction(direction: str | None, baseline: float | None, target: float | None) -> str | None:
+    """A measure's `direction`, or the one its baseline and target imply (v1: target above baseline is up)."""
+    if direction is not None:
+        return direction
+    if baseline is None or target is None or baseline == target:
+        return None
+    return "up" if target > baseline else "down"
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ class Series(Sequence):
     `notes` (index, note) pairs. Points are built only when asked for.
     """
 
-    __slots__ = ("periods", "values", "starts", "notes")
+    __slots__ = ("periods", "values", "starts", "notes", "known_icons")
 
     def __init__(
         self,
@@ -56,6 +56,9 @@ class Series(Sequence):
         if len(periods) != len(values):
             raise ValueError("a series needs one value for each period")
         self.periods, self.values, self.starts, self.notes = periods, values, starts, notes
+        # (direction, target, settings, last_icons(...) of them), worked out where the series
+        # was read (a worker process, beside its CSV file), or None: see known_last_icons.
+        self.known_icons: tuple | None = None
 
     @classmethod
     def of(cls, points: Sequence[Point]) -> "Series":
@@ -313,6 +316,26 @@ def last_point(
     return LastPoint(
         False, variation, _assurance(upper, lower, direction, target), mean, upper, lower, tuple(r for r, _ in flags)
     )
+
+
+def last_icons(
+    points: Sequence[Point], direction: str | None, target: float | None, settings: SpcSettings = SpcSettings()
+) -> tuple[str | None, str | None, bool]:
+    """(variation, assurance, whether the last phase is a run chart): what the last point's icons show."""
+    last = last_point(points, direction, target, settings)
+    return last.variation, last.assurance, last.run_chart
+
+
+def known_last_icons(
+    points: Sequence[Point], direction: str | None, target: float | None, settings: SpcSettings
+) -> tuple[str | None, str | None, bool] | None:
+    """last_icons(...) as kept on a Series for these very inputs (Series.known_icons), or None."""
+    known = getattr(points, "known_icons", None)
+    if known is None or known[0] != direction or known[1] != target:
+        return None
+    if known[2] is not settings and known[2] != settings:
+        return None
+    return known[3]
 
 
 def _trend_ending_at(values, bounds: list[tuple[int, int]], settings: SpcSettings) -> str | None:

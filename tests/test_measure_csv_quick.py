@@ -217,3 +217,37 @@ def test_workers_read_each_csv_beside_the_goals_file_that_names_it(monkeypatch, 
         ("m.csv", 17, "a row for measure falls, whose data is not this file (`data: data/d.csv`)"),
     ]
     assert len(one[1]["T2-1:2"][0]) == 12  # the shared file, read once, serves both
+
+
+def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypatch, tmp_path):
+    # Each team file names its own CSV, whose last point is far above the
+    # rest; t2 also names t1's CSV for a measure that should go up, where the
+    # worker worked the icons out for t1's measure, which should go down.
+    files = {**HEALTHY, "true-north.yaml": GOALS.replace("data/one.csv", "data/d.csv")}
+    files["data/d.csv"] = "measure,period,value\n" + "\n".join(monthly("falls", 14, 1.0) + monthly("cdiff", 14, 2.0)) + "\n"
+    for i in range(8):
+        values = [5, 5, 4, 6, 5, 5, 4, 6, 5, 5, 4, 6, 5, 20 + i]
+        files[f"data/f{i}.csv"] = "period,value\n" + "\n".join(
+            f"{2025 + m // 12}-{m % 12 + 1:02d},{v}" for m, v in enumerate(values)) + "\n"
+        files[f"objectives/t{i}.yaml"] = (
+            f"team: ward-7\nobjectives:\n  - id: T{i}-1\n    title: Work {i}\n    supports: [TN-SAFE]\n"
+            f"    measures:\n      - {{name: M{i}, baseline: 5, target: 3, data: data/f{i}.csv}}\n"
+            + ("      - {name: Shared, baseline: 3, target: 5, data: data/f1.csv}\n" if i == 2 else "")
+        )
+    root = write_repo(tmp_path / "goals", files)
+
+    def said(workers: str):
+        monkeypatch.setenv("CATCHBALL_WORKERS", workers)
+        result = run_check(str(root), as_of=dt.date(2026, 3, 1), cache=False)
+        charts = result.cascade.measure_charts
+        return (
+            [(f.code, f.message, f.line) for f in result.findings if f.code in ("CB604", "CB605")],
+            {c.name: (c.variation, c.assurance, c.run_chart) for c in charts},
+        ), {c.name for c in charts if getattr(c.measure.points, "known_icons", None) is not None}
+
+    (one, known_by_one), (two, known_by_two) = said("1"), said("2")
+    assert one == two
+    assert known_by_one == set()
+    assert {f"T{i}-1:1" for i in range(8)} <= known_by_two  # worked out in the workers
+    assert one[1]["T1-1:1"][0] == "concern-high" and one[1]["T2-1:2"][0] == "improvement-high"
+    assert sum(code == "CB604" for code, _, _ in one[0]) == 8

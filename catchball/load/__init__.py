@@ -17,7 +17,7 @@ from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.measure_data import attach_measure_data, read_named_data
 from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
-from catchball.load.records import data_files, pack
+from catchball.load.records import data_uses, pack
 from catchball.model import GoalSet, Span
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -64,7 +64,9 @@ def load_goals(
     store = ParseCache.open(settings) if cache else None
     data: dict = {}  # CSV files of measure data that worker processes read beside the goals files naming them
     with _collector_paused():
-        parts = _read_all(root, goal_files, data) if store is None else _read_through(root, goal_files, store, data)
+        spc = settings.spc  # the workers work out the charts' last points beside the CSV files they read
+        parts = _read_all(root, goal_files, data, spc) if store is None else \
+            _read_through(root, goal_files, store, data, spc)
         for done, part in enumerate(parts, 1):
             merge(loaded, part)
             if progress is not None:
@@ -84,26 +86,26 @@ def load_goals(
     return loaded
 
 
-def _read_all(root: GoalsRoot, files: list[str], data: dict) -> Iterator[FileGoals]:
+def _read_all(root: GoalsRoot, files: list[str], data: dict, spc) -> Iterator[FileGoals]:
     workers = worker_count(root, files)
     if workers > 1:
-        return _in_workers(root, files, workers, None, data)
+        return _in_workers(root, files, workers, None, data, spc)
     return (read_one(root, relative) for relative in files)
 
 
-def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, data: dict):
+def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, data: dict, spc):
     # Each worker also reads the CSV files the file's measures name (its own
     # copies of the sets of files read and of shared periods: forked).
-    beside = partial(_named_data, root, store, set(), {})
+    beside = partial(_named_data, root, store, spc, set(), {})
     return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), beside, data)
 
 
-def _named_data(root: GoalsRoot, store: ParseCache | None, done: set, shared: dict, record: list) -> list:
-    written = data_files(record)
-    return read_named_data(root, written, store, done, shared) if written else []
+def _named_data(root: GoalsRoot, store: ParseCache | None, spc_settings, done: set, shared: dict, record: list) -> list:
+    uses = data_uses(record)
+    return read_named_data(root, uses, store, done, shared, spc_settings) if uses else []
 
 
-def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: dict) -> Iterator[FileGoals]:
+def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: dict, spc) -> Iterator[FileGoals]:
     """Each file's FileGoals in order, from the cache where its entry holds, else read and stored."""
     if worker_count(root, files) == 1:
         # One pass: each file's bytes are read once, looked up, and parsed on a miss.
@@ -115,16 +117,16 @@ def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: di
     # the bytes it parsed, so a file changed in between is never stored stale.
     looked = [_cached(root, relative, store) for relative in files]
     misses = [relative for relative, part in zip(files, looked) if part is None]
-    fresh = iter(_read_misses(root, misses, store, data) if misses else ())
+    fresh = iter(_read_misses(root, misses, store, data, spc) if misses else ())
     for part in looked:
         yield part if part is not None else next(fresh)
 
 
-def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache, data: dict) -> Iterator[FileGoals]:
+def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache, data: dict, spc) -> Iterator[FileGoals]:
     workers = worker_count(root, misses)
     if workers > 1:
         store.written += 1  # the workers write the entries: the sweep must still run here
-        return _in_workers(root, misses, workers, store, data)
+        return _in_workers(root, misses, workers, store, data, spc)
     return (read_one(root, relative, store) for relative in misses)
 
 

@@ -43,7 +43,7 @@ from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.parallel import forked_map, worker_count
 from catchball.model import Aim, GoalSet, Measure, Objective, Span
-from catchball.spc import Series
+from catchball.spc import Series, last_icons
 
 COLUMNS = ("period", "date", "value", "measure", "note", "recalculate")
 
@@ -117,7 +117,7 @@ def attach_measure_data(
         display_of[real] = display
     spoiled: set[tuple[str, int]] = set()
     shared: dict[tuple[str, ...], tuple] = {}  # periods -> (one shared tuple, its order), across files
-    tables = _read_tables(root, by_file, display_of, first_by_id, shared, store, read_before or {})
+    tables = _read_tables(root, by_file, display_of, first_by_id, shared, store, read_before or {}, goals.settings.spc)
     for (real, users), table in zip(by_file.items(), tables):  # each file read once, and let go once shared out
         if table.fault is None:
             spoiled |= _share_out(table, users, first_by_id, collector)
@@ -199,7 +199,8 @@ def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
 
 
 def _read_tables(
-    root: GoalsRoot, by_file: dict, display_of: dict, first_by_id: dict, shared: dict, store, read_before: dict
+    root: GoalsRoot, by_file: dict, display_of: dict, first_by_id: dict, shared: dict, store, read_before: dict,
+    spc_settings,
 ):
     """The table of each file of `by_file`, in its order: read by worker processes when there are many.
 
@@ -213,7 +214,7 @@ def _read_tables(
         if found is not None:
             display, by_measure, series = found
             if display == display_of[real] and (not by_measure or _ids_taken(users, first_by_id).issuperset(
-                    m for m, _, _ in series)):
+                    m for m, _, _, _ in series)):
                 ready.add(real)
     rest = [real for real in by_file if real not in ready]
     workers = worker_count(root, rest) if rest else 1
@@ -222,45 +223,81 @@ def _read_tables(
     else:
         work = [(real, display_of[real], _ids_taken(by_file[real], first_by_id)) for real in rest]
         others = _read_in_workers(work, workers, shared, store)
-    return _in_order(by_file, ready, read_before, others, shared)
+    return _in_order(by_file, ready, read_before, others, shared, spc_settings)
 
 
-def _in_order(by_file: dict, ready: set, read_before: dict, others, shared: dict):
+def _in_order(by_file: dict, ready: set, read_before: dict, others, shared: dict, spc_settings):
     # One table at a time, each let go of once shared out (a national repository's series are millions).
     for real in by_file:
         if real in ready:
-            yield _unpacked(*read_before.pop(real), shared)
+            yield _unpacked(*read_before.pop(real), shared, spc_settings)
         else:
             yield next(others)
 
 
-def read_named_data(root: GoalsRoot, written: list[str], store, done: set, shared: dict) -> list:
+def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared: dict, spc_settings) -> list:
     """In a worker that has just read a goals file: the CSV files its measures name, read while at hand.
 
-    [(real path, (display path, by_measure, [(measure id, periods, values as bytes)]))]
-    for each file read the quick way (_read_quickly, or from the cache); a
-    file with a fault, outside the root, or already read by this worker
-    (`done`) is left to attach_measure_data, which reports it. Reading it
-    here, in the same pass as the goals, saves a second round of workers.
+    `uses` are (path as written, measure id, direction, target) of the
+    file's measures that name a CSV file (records.data_uses). Returns
+    [(real path, (display path, by_measure, [(measure id, periods, values
+    as bytes, icons)]))] for each file read the quick way (_read_quickly,
+    or from the cache); a file with a fault, outside the root, or already
+    read by this worker (`done`) is left to attach_measure_data, which
+    reports it. Reading it here, in the same pass as the goals, saves a
+    second round of workers.
+
+    `icons` are the last point's (spc.last_icons) for the direction and
+    target of the one measure here that takes the series, as
+    (direction, target, icons), or None: worked out here, on both cores,
+    the check's rules need not work them out one by one after loading.
     """
     found = []
-    for path in dict.fromkeys(written):
-        where = _resolve(root, path)
-        if isinstance(where, str) or where[0] in done:
+    takers: dict[str, dict] = {}  # real path -> measure id -> (direction, target) of the measures taking it
+    resolved: dict[str, tuple[str, str] | str] = {}
+    for path, measure_id, direction, target in uses:
+        where = resolved.get(path)
+        if where is None:
+            where = resolved[path] = _resolve(root, path)
+        if isinstance(where, str) or (where[0] in done and where[0] not in takers):
             continue
         real, display = where
-        done.add(real)
+        if real not in takers:
+            done.add(real)
+            takers[real] = {}
+            found.append((real, display))
+        takers[real].setdefault(measure_id, []).append((direction, target))
+    tables = []
+    for real, display in found:
         table = _read_table(Path(real), display, shared, store)
-        if table.series is not None:
-            series = [(m, s.periods, s.values.tobytes()) for m, s in table.series.items()]
-            found.append((real, (display, table.by_measure, series)))
-    return found
+        if table.series is None:
+            continue
+        wanted = takers[real]
+        series = []
+        for measure_id, s in table.series.items():
+            asked = wanted.get(measure_id) if table.by_measure else [d for m in wanted.values() for d in m]
+            icons = None
+            if asked and len(set(asked)) == 1 and asked[0][0] in ("up", "down", None):
+                direction, target = asked[0]
+                icons = (direction, target, last_icons(s, direction, target, spc_settings))
+            series.append((measure_id, s.periods, s.values.tobytes(), icons))
+        tables.append((real, (display, table.by_measure, series)))
+    return tables
 
 
-def _unpacked(display: str, by_measure: bool, series: list, shared: dict) -> _Table:
-    """A table as a worker sent it back: (measure id, periods, values as bytes) for each series."""
+def _unpacked(display: str, by_measure: bool, series: list, shared: dict, spc_settings) -> _Table:
+    """A table as a worker sent it back: (measure id, periods, values as bytes, icons) for each series."""
     table = _Table(display, by_measure=by_measure)
-    table.series = {m: _shared_series(Series(periods, array("d", values)), shared) for m, periods, values in series}
+    table.series = {}
+    for measure_id, periods, values, icons in series:
+        known = shared.get(periods)  # one tuple for the same periods, as reading here gives
+        if known is None or known[1] is not None:
+            shared.setdefault(periods, (periods, None))
+        else:
+            periods = known[0]
+        got = table.series[measure_id] = Series(periods, array("d", values))
+        if icons is not None:  # the workers were forked from this load, after its settings were read
+            got.known_icons = (*icons[:2], spc_settings, icons[2])
     return table
 
 
@@ -284,7 +321,7 @@ def _read_in_workers(work: list, workers: int, shared: dict, store):
             yield _read_table(Path(real), display, shared, store)
             continue
         by_measure, series = packed
-        yield _unpacked(display, by_measure, series, shared)
+        yield _unpacked(display, by_measure, series, shared, None)
 
 
 def _display_of(item: tuple) -> str:
@@ -296,7 +333,7 @@ def _read_packed(item: tuple, store, shared: dict):
     table = _read_table(Path(real), display, shared, store)
     if table.series is None or (table.by_measure and not taken.issuperset(table.series)):
         return None
-    return table.by_measure, [(m, s.periods, s.values.tobytes()) for m, s in table.series.items()]
+    return table.by_measure, [(m, s.periods, s.values.tobytes(), None) for m, s in table.series.items()]
 
 
 def _read_table(path: Path, display: str, shared: dict, store: ParseCache | None = None) -> _Table:

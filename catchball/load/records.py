@@ -26,7 +26,7 @@ import sys
 
 from catchball.findings import Finding
 from catchball.load.reader import FileGoals
-from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder
+from catchball.model import Aim, Measure, Objective, Person, Span, Team, builder, implied_direction
 from catchball.spc import Point, Series
 
 # Elements and spans are built by model.builder, as the reader builds its own:
@@ -65,12 +65,14 @@ def unpack(record) -> FileGoals:
     )
 
 
-def data_files(record: list) -> list[str]:
-    """The `data` CSV paths (as written) that the measures of a file's record name, in order."""
+def data_uses(record: list) -> list[tuple[str, str | None, str | None, float | None]]:
+    """(`data` CSV path as written, measure id, direction given or implied, target) of each measure
+    of a file's record that names a CSV file, in order."""
     _, aims, _, _, objectives, _ = record
-    found = [m[8] for a in aims for m in a[7] if m[8] is not None]
-    found += [m[8] for o in objectives for m in o[9] if m[8] is not None]
-    return found
+    measures = [m for a in aims for m in a[7] if m[8] is not None]
+    measures += [m for o in objectives if o[9] for m in o[9] if m[8] is not None]
+    # name, span, unit, baseline, target, by, direction, id, data_file, ... (_pack_measure)
+    return [(m[8], m[7], implied_direction(m[6], m[3], m[4]), m[4]) for m in measures]
 
 
 def _list(value) -> list | tuple:
