@@ -71,6 +71,9 @@ class MeasureChart:
             return None
         chart = self._chart
         if chart is None:
+            known = spc.known_last(self.measure.points, self.direction, self.target, self.spc_settings)
+            if known is not None and known[1] is not None:
+                return known[1]
             return spc.last_point(self.measure.points, self.direction, self.target, self.spc_settings)
         last = len(chart.points) - 1
         rules = () if chart.run_chart else tuple(dict.fromkeys(s.rule for s in chart.signals if s.index == last))
@@ -82,7 +85,8 @@ class MeasureChart:
             # (load/measure_data.py), unless the chart is drawn already.
             icons = None
             if self.has_data and self._chart is None:
-                icons = spc.known_last_icons(self.measure.points, self.direction, self.target, self.spc_settings)
+                known = spc.known_last(self.measure.points, self.direction, self.target, self.spc_settings)
+                icons = known[0] if known is not None else None
             if icons is None:
                 last = self.last
                 icons = (last.variation, last.assurance, last.run_chart) if last is not None else (None, None, False)

@@ -44,7 +44,7 @@ class Series(Sequence):
     `notes` (index, note) pairs. Points are built only when asked for.
     """
 
-    __slots__ = ("periods", "values", "starts", "notes", "known_icons")
+    __slots__ = ("periods", "values", "starts", "notes", "known_last")
 
     def __init__(
         self,
@@ -56,9 +56,9 @@ class Series(Sequence):
         if len(periods) != len(values):
             raise ValueError("a series needs one value for each period")
         self.periods, self.values, self.starts, self.notes = periods, values, starts, notes
-        # (direction, target, settings, last_icons(...) of them), worked out where the series
-        # was read (a worker process, beside its CSV file), or None: see known_last_icons.
-        self.known_icons: tuple | None = None
+        # What last_point gives for some direction, target and settings, worked out where the
+        # series was read (a worker process, beside its CSV file), or None: see known_last.
+        self.known_last: tuple | None = None
 
     @classmethod
     def of(cls, points: Sequence[Point]) -> "Series":
@@ -318,24 +318,27 @@ def last_point(
     )
 
 
-def last_icons(
-    points: Sequence[Point], direction: str | None, target: float | None, settings: SpcSettings = SpcSettings()
-) -> tuple[str | None, str | None, bool]:
+def icons_of(last: LastPoint) -> tuple[str | None, str | None, bool]:
     """(variation, assurance, whether the last phase is a run chart): what the last point's icons show."""
-    last = last_point(points, direction, target, settings)
     return last.variation, last.assurance, last.run_chart
 
 
-def known_last_icons(
+def worth_keeping(last: LastPoint) -> bool:
+    """Whether a check's rules quote more of the last point than its icons (CB604's rules, CB605's limits)."""
+    return (last.variation or "").startswith("concern") or last.assurance == "fail"
+
+
+def known_last(
     points: Sequence[Point], direction: str | None, target: float | None, settings: SpcSettings
-) -> tuple[str | None, str | None, bool] | None:
-    """last_icons(...) as kept on a Series for these very inputs (Series.known_icons), or None."""
-    known = getattr(points, "known_icons", None)
+) -> tuple[tuple[str | None, str | None, bool], LastPoint | None] | None:
+    """(icons_of(last), the LastPoint itself where worth_keeping, else None) as kept on a Series for
+    these very inputs (Series.known_last), or None."""
+    known = getattr(points, "known_last", None)
     if known is None or known[0] != direction or known[1] != target:
         return None
     if known[2] is not settings and known[2] != settings:
         return None
-    return known[3]
+    return known[3], known[4]
 
 
 def _trend_ending_at(values, bounds: list[tuple[int, int]], settings: SpcSettings) -> str | None:

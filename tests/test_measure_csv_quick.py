@@ -243,7 +243,7 @@ def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypa
         return (
             [(f.code, f.message, f.line) for f in result.findings if f.code in ("CB604", "CB605")],
             {c.name: (c.variation, c.assurance, c.run_chart) for c in charts},
-        ), {c.name for c in charts if getattr(c.measure.points, "known_icons", None) is not None}
+        ), {c.name for c in charts if getattr(c.measure.points, "known_last", None) is not None}
 
     (one, known_by_one), (two, known_by_two) = said("1"), said("2")
     assert one == two

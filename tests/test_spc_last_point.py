@@ -87,17 +87,18 @@ def test_a_series_reads_as_its_points():
     assert not Series((), array("d")) and Series((), array("d")) == ()
 
 
-def test_icons_kept_on_a_series_serve_only_the_inputs_they_were_worked_out_for():
+def test_a_last_point_kept_on_a_series_serves_only_the_inputs_it_was_worked_out_for():
     periods = tuple(f"{2025 + m // 12}-{m % 12 + 1:02d}" for m in range(14))
     series = spc.Series(periods, array("d", [5, 5, 4, 6, 5, 5, 4, 6, 5, 5, 4, 6, 5, 30]))
     settings = spc.SpcSettings()
-    icons = spc.last_icons(series, "down", 3.0, settings)
-    assert icons == ("concern-high", spc.last_point(series, "down", 3.0, settings).assurance, False)
-    assert spc.known_last_icons(series, "down", 3.0, settings) is None  # nothing kept yet
-    series.known_icons = ("down", 3.0, settings, icons)
-    assert spc.known_last_icons(series, "down", 3.0, settings) == icons
-    assert spc.known_last_icons(series, "down", 3.0, spc.SpcSettings()) == icons  # equal settings
-    assert spc.known_last_icons(series, "up", 3.0, settings) is None
-    assert spc.known_last_icons(series, "down", 4.0, settings) is None
-    assert spc.known_last_icons(series, "down", 3.0, spc.SpcSettings(shift=7)) is None
-    assert spc.known_last_icons(tuple(series), "down", 3.0, settings) is None  # points without a Series
+    last = spc.last_point(series, "down", 3.0, settings)
+    assert spc.icons_of(last) == ("concern-high", last.assurance, False) and spc.worth_keeping(last)
+    assert not spc.worth_keeping(spc.last_point(series, "up", 3.0, settings))  # improvement, and the target is met
+    assert spc.known_last(series, "down", 3.0, settings) is None  # nothing kept yet
+    series.known_last = ("down", 3.0, settings, spc.icons_of(last), last)
+    assert spc.known_last(series, "down", 3.0, settings) == (spc.icons_of(last), last)
+    assert spc.known_last(series, "down", 3.0, spc.SpcSettings()) == (spc.icons_of(last), last)  # equal settings
+    assert spc.known_last(series, "up", 3.0, settings) is None
+    assert spc.known_last(series, "down", 4.0, settings) is None
+    assert spc.known_last(series, "down", 3.0, spc.SpcSettings(shift=7)) is None
+    assert spc.known_last(tuple(series), "down", 3.0, settings) is None  # points without a Series

@@ -43,7 +43,7 @@ from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.parallel import forked_map, worker_count
 from catchball.model import Aim, GoalSet, Measure, Objective, Span
-from catchball.spc import Series, last_icons
+from catchball.spc import Series, icons_of, last_point, worth_keeping
 
 COLUMNS = ("period", "date", "value", "measure", "note", "recalculate")
 
@@ -247,10 +247,11 @@ def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared
     reports it. Reading it here, in the same pass as the goals, saves a
     second round of workers.
 
-    `icons` are the last point's (spc.last_icons) for the direction and
-    target of the one measure here that takes the series, as
-    (direction, target, icons), or None: worked out here, on both cores,
-    the check's rules need not work them out one by one after loading.
+    `icons` are what spc.last_point gives for the direction and target of
+    the one measure here that takes the series, as (direction, target,
+    its icons, the LastPoint itself where a rule quotes it), or None:
+    worked out here, on every core, the check's rules need not work them
+    out one by one after loading (Series.known_last).
     """
     found = []
     takers: dict[str, dict] = {}  # real path -> measure id -> (direction, target) of the measures taking it
@@ -279,7 +280,8 @@ def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared
             icons = None
             if asked and len(set(asked)) == 1 and asked[0][0] in ("up", "down", None):
                 direction, target = asked[0]
-                icons = (direction, target, last_icons(s, direction, target, spc_settings))
+                last = last_point(s, direction, target, spc_settings)
+                icons = (direction, target, icons_of(last), last if worth_keeping(last) else None)
             series.append((measure_id, s.periods, s.values.tobytes(), icons))
         tables.append((real, (display, table.by_measure, series)))
     return tables
@@ -297,7 +299,7 @@ def _unpacked(display: str, by_measure: bool, series: list, shared: dict, spc_se
             periods = known[0]
         got = table.series[measure_id] = Series(periods, array("d", values))
         if icons is not None:  # the workers were forked from this load, after its settings were read
-            got.known_icons = (*icons[:2], spc_settings, icons[2])
+            got.known_last = (*icons[:2], spc_settings, *icons[2:])
     return table
 
 
