@@ -102,6 +102,9 @@ def attach_measure_data(
     if not uses:
         return collector.findings()
     resolved: dict[str, tuple[str, str] | str] = {}  # a path as written -> where it is, or why refused
+    for real, found in (read_before or {}).items():  # as the workers resolved them, beside the goals files
+        for written in found[3]:
+            resolved[written] = (real, found[0])
     by_file: dict[str, list[_Use]] = {}  # real path -> the measures naming it, in read order
     display_of: dict[str, str] = {}
     for use in uses:
@@ -212,7 +215,7 @@ def _read_tables(
     for real, users in by_file.items():
         found = read_before.get(real)
         if found is not None:
-            display, by_measure, series = found
+            display, by_measure, series, _ = found
             if display == display_of[real] and (not by_measure or _ids_taken(users, first_by_id).issuperset(
                     m for m, _, _, _ in series)):
                 ready.add(real)
@@ -230,7 +233,8 @@ def _in_order(by_file: dict, ready: set, read_before: dict, others, shared: dict
     # One table at a time, each let go of once shared out (a national repository's series are millions).
     for real in by_file:
         if real in ready:
-            yield _unpacked(*read_before.pop(real), shared, spc_settings)
+            display, by_measure, series, _ = read_before.pop(real)
+            yield _unpacked(display, by_measure, series, shared, spc_settings)
         else:
             yield next(others)
 
@@ -241,8 +245,8 @@ def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared
     `uses` are (path as written, measure id, direction, target) of the
     file's measures that name a CSV file (records.data_uses). Returns
     [(real path, (display path, by_measure, [(measure id, periods, values
-    as bytes, icons)]))] for each file read the quick way (_read_quickly,
-    or from the cache); a file with a fault, outside the root, or already
+    as bytes, icons)], the paths as written that name it))] for each file
+    read the quick way (_read_quickly, or from the cache); a file with a fault, outside the root, or already
     read by this worker (`done`) is left to attach_measure_data, which
     reports it. Reading it here, in the same pass as the goals, saves a
     second round of workers.
@@ -268,6 +272,10 @@ def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared
             takers[real] = {}
             found.append((real, display))
         takers[real].setdefault(measure_id, []).append((direction, target))
+    spellings: dict[str, list[str]] = {}
+    for path, where in resolved.items():
+        if not isinstance(where, str) and where[0] in takers:
+            spellings.setdefault(where[0], []).append(path)
     tables = []
     for real, display in found:
         table = _read_table(Path(real), display, shared, store)
@@ -283,7 +291,7 @@ def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared
                 last = last_point(s, direction, target, spc_settings)
                 icons = (direction, target, icons_of(last), last if worth_keeping(last) else None)
             series.append((measure_id, s.periods, s.values.tobytes(), icons))
-        tables.append((real, (display, table.by_measure, series)))
+        tables.append((real, (display, table.by_measure, series, tuple(spellings[real]))))
     return tables
 
 
