@@ -78,27 +78,31 @@ def closest_match(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> 
     """What `difflib.get_close_matches(word, candidates, n=1, cutoff)` returns, found faster.
 
     difflib computes the full ratio of every candidate that passes its quick
-    bounds. Both bounds are upper bounds of the ratio, so taking candidates
-    from the highest quick_ratio down, we can stop as soon as it falls below
-    the best ratio found: the answer (highest ratio, then the greatest word,
-    as difflib breaks ties) is the same. Among the ids of a large trust most
+    bounds. Those are upper bounds of the ratio, so taking candidates from
+    the highest bound down, we can stop as soon as it falls below the best
+    ratio found: the answer (highest ratio, then the greatest word, as
+    difflib breaks ties) is the same. Among the ids of a large trust most
     candidates have the same length, so real_quick_ratio rarely prunes and
-    ordering by quick_ratio saves most of the full ratios.
+    ordering by a bound saves most of the full ratios.
     """
-    # The two bounds as difflib computes them (2 * matches / total length),
-    # worked out here: quick_ratio's matches are the letters the two words
-    # share, counted with repeats, which str.count finds in C for each
-    # distinct letter of `word`, where difflib walks the candidate in Python.
+    # Two upper bounds of the ratio (2 * matches / total length): difflib's
+    # real_quick_ratio (the shorter length), then the letters of the candidate
+    # that `word` has at all, which one str.translate counts in C. The second
+    # is at least quick_ratio (which counts a letter no more often than `word`
+    # has it), and quick_ratio is worked out, with str.count for each letter,
+    # only for the few candidates that might still win.
     size = len(word)
     letters = {c: word.count(c) for c in set(word)}.items()
+    others = str.maketrans("", "", "".join(c for c, _ in letters))  # deletes the letters of `word`
     bounded = []
     for candidate in candidates:
-        total = len(candidate) + size
+        length = len(candidate)
+        total = length + size
         if not total:
             bounded.append((1.0, candidate))  # difflib: two empty words match fully
             continue
-        if 2.0 * min(len(candidate), size) / total >= cutoff:  # real_quick_ratio
-            bound = 2.0 * sum([min(candidate.count(c), n) for c, n in letters]) / total  # quick_ratio
+        if 2.0 * min(length, size) / total >= cutoff:  # real_quick_ratio
+            bound = 2.0 * min(length - len(candidate.translate(others)), size) / total
             if bound >= cutoff:
                 bounded.append((bound, candidate))
     bounded.sort(reverse=True)
@@ -106,8 +110,15 @@ def closest_match(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> 
     matcher.set_seq2(word)
     best: tuple[float, str] | None = None
     for bound, candidate in bounded:
-        if best is not None and bound < best[0]:
-            break
+        # Sorted from the highest (bound, word) down, and a word's score is at most its
+        # bound: once below the best (score, word), nothing after it can beat or tie it.
+        if best is not None:
+            if (bound, candidate) < best:
+                break
+            total = len(candidate) + size
+            quick = 2.0 * sum([min(candidate.count(c), n) for c, n in letters]) / total if total else 1.0
+            if (quick, candidate) < best:
+                continue  # quick_ratio, a tighter bound: this one cannot win either
         matcher.set_seq1(candidate)
         score = matcher.ratio()
         if score >= cutoff and (best is None or (score, candidate) > best):

@@ -62,3 +62,37 @@ def test_closest_match_agrees_with_difflib_with_empty_words_too(word, pool):
     # The bounds are computed here, not by difflib: empty words are their edge (0 / 0 is a full match).
     expected = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     assert closest_match(word, pool) == (expected[0] if expected else None)
+
+
+@st.composite
+def _siblings(draw):
+    """An id and a pool of its siblings: a letter or two changed, added, dropped or repeated, as typos and
+    numbered ids are, where many bounds and ratios tie and the letters repeat."""
+    base = draw(st.text(alphabet="AABBC-12", min_size=1, max_size=12))
+    pool = []
+    for _ in range(draw(st.integers(0, 40))):
+        word = list(base)
+        for _ in range(draw(st.integers(1, 3))):
+            at = draw(st.integers(0, len(word)))
+            edit = draw(st.sampled_from(["change", "add", "drop", "repeat"]))
+            letter = draw(st.sampled_from("AABBC-12"))
+            if edit == "add" or not word:
+                word.insert(at, letter)
+            elif edit == "change":
+                word[min(at, len(word) - 1)] = letter
+            elif edit == "drop":
+                del word[min(at, len(word) - 1)]
+            else:
+                word.insert(at, word[min(at, len(word) - 1)])
+        pool.append("".join(word))
+    return draw(st.sampled_from([base, base[::-1], base + "1"])), pool
+
+
+@given(_siblings())
+def test_closest_match_agrees_with_difflib_among_siblings(case):
+    # A candidate's first bound counts each of its letters that the word has at all,
+    # so a letter the candidate repeats more often than the word is where it differs
+    # from quick_ratio.
+    word, pool = case
+    expected = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    assert closest_match(word, pool) == (expected[0] if expected else None)
