@@ -63,7 +63,7 @@ def load_goals(
     loaded = Loaded(goals, list(settings_findings), list(root.skipped))
     store = ParseCache.open(settings) if cache else None
     data: dict = {}  # CSV files of measure data that worker processes read beside the goals files naming them
-    with _collector_paused():
+    with _collector_paused(keep_off=freeze):
         spc = settings.spc  # the workers work out the charts' last points beside the CSV files they read
         parts = _read_all(root, goal_files, data, spc) if store is None else \
             _read_through(root, goal_files, store, data, spc)
@@ -72,17 +72,18 @@ def load_goals(
             if progress is not None:
                 progress(done, len(goal_files))
         loaded.findings.extend(attach_measure_data(goals, root, store, data))
-    if store is not None:
-        store.sweep()
-    if freeze:
-        # What was loaded lives until the command ends: keep the cyclic collector
-        # from scanning it again and again while the graph and rules allocate.
-        gc.freeze()
-        # And then off for the rest of the command: a run of check or report
-        # makes few reference cycles, but its collections (3 to 7 full ones
-        # at 20,000 staff) cost 13 to 19% of its CPU time; peak memory was
-        # the same with the collector off (docs/performance.md).
-        gc.disable()
+        if store is not None:
+            store.sweep()
+        if freeze:
+            # What was loaded lives until the command ends: keep the cyclic collector
+            # from scanning it again and again while the graph and rules allocate.
+            # Frozen before the collector is back on: its first collection would
+            # otherwise scan every object loaded (0.1 s at 20,000 staff).
+            gc.freeze()
+            # And then off for the rest of the command (keep_off): a run of check
+            # or report makes few reference cycles, but its collections (3 to 7
+            # full ones at 20,000 staff) cost 13 to 19% of its CPU time; peak
+            # memory was the same with the collector off (docs/performance.md).
     return loaded
 
 
@@ -209,7 +210,7 @@ def _first_definition(goals: GoalSet, kind: str, element_id: str, table):
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused(keep_off: bool = False) -> Iterator[None]:
     # The loader allocates millions of small objects and frees almost none;
     # the cyclic collector would rescan them all repeatedly (NOTES.md: 60% of
     # load time). Nothing here makes reference cycles that need collecting.
@@ -218,5 +219,5 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if enabled:
+        if enabled and not keep_off:
             gc.enable()
