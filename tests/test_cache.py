@@ -368,6 +368,29 @@ def test_parallel_reading_fills_and_uses_the_cache(folder, make_repo, monkeypatc
     assert outcome(root) == expected and opened[-1].hits == len(expected[5])
 
 
+def test_an_empty_cache_is_not_looked_up_file_by_file_but_a_partly_filled_one_is(folder, make_repo, monkeypatch, opened):
+    import catchball.load as load
+
+    monkeypatch.setenv("CATCHBALL_WORKERS", "2")
+    files = {f"objectives/t{n}.yaml": f"team: ward-7\nobjectives:\n  - {{id: T{n}, title: t}}\n" for n in range(8)}
+    root = make_repo(files)
+    looked: list[str] = []
+    real_cached = load._cached
+
+    def spy(root, relative, store):
+        looked.append(relative)
+        return real_cached(root, relative, store)
+
+    monkeypatch.setattr(load, "_cached", spy)
+    expected = outcome(root, cache=False)
+    assert outcome(root) == expected and looked == []  # every file a miss: read once, in the workers
+    assert opened[-1].misses == len(expected[5]) and len(entries(folder)) == len(expected[5])
+    (root / "objectives/t3.yaml").write_text(files["objectives/t3.yaml"].replace("title: t", "title: changed"))
+    changed = outcome(root, cache=False)
+    assert outcome(root) == changed and len(looked) == len(expected[5])  # each file looked up here
+    assert opened[-1].hits == len(expected[5]) - 1
+
+
 def test_cache_folder_follows_the_platform(monkeypatch, tmp_path):
     monkeypatch.delenv("CATCHBALL_CACHE_DIR")
     monkeypatch.setattr(sys, "platform", "linux")

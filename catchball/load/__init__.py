@@ -113,6 +113,12 @@ def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: di
         for relative in files:
             yield read_one(root, relative, store)
         return
+    if store.holds_nothing():
+        # A first run, or a CI job that keeps no cache: every file is a miss, so none
+        # is read and hashed here only to find that out (0.1 s at 20,000 staff).
+        store.misses += len(files)
+        yield from _read_misses(root, files, store, data, spc)
+        return
     # Look everything up first, so that workers are started only for the misses
     # (none on a warm run). A worker reads its file again and keys the entry by
     # the bytes it parsed, so a file changed in between is never stored stale.

@@ -167,6 +167,17 @@ class ParseCache:
         if self.working:
             self._put(key, encode_series(table, key))
 
+    def holds_nothing(self) -> bool:
+        """Whether every lookup would miss: the database has no entries, or cannot be read."""
+        db = self._connection()
+        if db is None:
+            return True
+        try:
+            return db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+            return True
+
     def _get(self, key: str, display_path: str, decoder):
         found = None
         db = self._connection()
