@@ -44,27 +44,36 @@ def root(tmp_path):
     })
 
 
+def body_of(path: Entry) -> tuple[dict, array]:
+    """A series entry's JSON body and its values (encode_series: JSON, NUL, the doubles)."""
+    text, _, raw = path.read_bytes()[len(FORMAT):].partition(b"\n")[2].partition(b"\0")
+    return json.loads(text), array("d", raw)
+
+
 def series_entries(where: Path) -> list[Entry]:
     found = []
     for path in entries(where):
-        body = json.loads(path.read_bytes()[len(FORMAT):].partition(b"\n")[2])
-        if "csv" in body:
+        text = path.read_bytes()[len(FORMAT):].partition(b"\n")[2]
+        if b"\0" in text and "csv" in json.loads(text.partition(b"\0")[0]):
             found.append(path)
     return found
 
 
 def rewrite(path: Entry, change) -> None:
-    """Change an entry's body and give it a valid checksum: what a stale hit would serve."""
-    body = json.loads(path.read_bytes()[len(FORMAT):].partition(b"\n")[2])
-    change(body)
-    text = json.dumps(body).encode()
+    """Change an entry's body and values and give it a valid checksum: what a stale hit would serve.
+
+    change(body, values) changes the body in place and returns the bytes to follow the NUL (or None
+    for the values as they are; b"" for none at all, with no NUL either)."""
+    body, values = body_of(path)
+    tail = change(body, values)
+    tail = values.tobytes() if tail is None else tail
+    text = json.dumps(body).encode() + (b"\0" + tail if tail else b"")
     path.write_bytes(FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text)
 
 
 def poison(where: Path) -> None:
-    def to_99(body):
-        for row in body["series"]:
-            row[2] = array("d", [99.0] * (len(row[2]) // 16)).tobytes().hex()
+    def to_99(body, values):
+        return array("d", [99.0] * len(values)).tobytes()
 
     for path in series_entries(where):
         rewrite(path, to_99)
@@ -156,14 +165,17 @@ DAMAGE = {
     "foreign": lambda data, other: other,  # the other CSV's whole, valid entry under this key
 }
 SHAPES = {
-    "too few values": lambda body: body["series"][0].__setitem__(2, body["series"][0][2][:-16]),
-    "not hex": lambda body: body["series"][0].__setitem__(2, "zz" * 8 * len(MONTHS)),
-    "infinite value": lambda body: body["series"][0].__setitem__(2, array("d", [float("inf")] * len(MONTHS)).tobytes().hex()),
-    "no such periods": lambda body: body["series"][0].__setitem__(1, 7),
-    "negative index": lambda body: body["series"][0].__setitem__(1, -1),
-    "period not text": lambda body: body["periods"][0].__setitem__(0, 202601),
-    "by_measure not bool": lambda body: body.__setitem__("by_measure", 1),
-    "no series": lambda body: body.pop("series"),
+    "too few values": lambda body, values: values[:-1].tobytes(),
+    "too many values": lambda body, values: values.tobytes() + array("d", [1.0]).tobytes(),
+    "not doubles": lambda body, values: values.tobytes() + b"xyz",
+    "no values": lambda body, values: b"",
+    "infinite value": lambda body, values: array("d", [float("inf")] * len(values)).tobytes(),
+    "no such periods": lambda body, values: body["series"][0].__setitem__(1, 7),
+    "negative index": lambda body, values: body["series"][0].__setitem__(1, -1),
+    "period not text": lambda body, values: body["periods"][0].__setitem__(0, 202601),
+    "by_measure not bool": lambda body, values: body.__setitem__("by_measure", 1),
+    "no series": lambda body, values: body.__delitem__("series"),
+    "a row too long": lambda body, values: body["series"][0].append("x"),
 }
 
 

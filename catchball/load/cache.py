@@ -425,10 +425,15 @@ def _list(value) -> list:
 
 # -- CSV series entries ----------------------------------------------------------
 #
-# body = {"key": KEY, "csv": PATH, "by_measure": bool, "periods": [[PERIOD, ...], ...],
-#         "series": [[MEASURE ID or null, index into periods, VALUES], ...]}
-# VALUES is the hex of the doubles in this machine's byte order (part of the
-# key). Only series read without a fault are stored (measure_data._read_quickly):
+# body = JSON, then a NUL, then VALUES: the doubles of every series one after
+# the other, in this machine's byte order (part of the key). The JSON is
+# {"key": KEY, "csv": PATH, "by_measure": bool, "periods": [[PERIOD, ...], ...],
+#  "series": [[MEASURE ID or null, index into periods], ...]}, a series having
+# one value for each of its periods. JSON text never holds a raw NUL (it
+# writes control characters escaped), so the first one ends it; the checksum
+# covers both parts. Raw doubles, where hex text in the JSON was twice the
+# bytes to write, hash and read (0.3 s a cold run at 20,000 staff with data).
+# Only series read without a fault are stored (measure_data._read_quickly):
 # a file with a fault is read again, to report it.
 
 
@@ -442,21 +447,26 @@ class CsvSeries:
 
 
 def encode_series(table: CsvSeries, key: str) -> bytes:
-    """One CSV entry's bytes: header, checksum, JSON body."""
+    """One CSV entry's bytes: header, checksum, JSON body, NUL, the values."""
     periods: dict[tuple, int] = {}
     rows = []
+    values = array("d")
     for measure_id, series in table.series.items():
-        index = periods.setdefault(series.periods, len(periods))
-        rows.append([measure_id, index, series.values.tobytes().hex()])
+        rows.append([measure_id, periods.setdefault(series.periods, len(periods))])
+        values.extend(series.values)
     body = {"key": key, "csv": table.file, "by_measure": table.by_measure, "periods": list(periods), "series": rows}
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
+    text += b"\0" + values.tobytes()
     return FORMAT + hashlib.sha256(text).hexdigest().encode() + b"\n" + text
 
 
 def decode_series(data: bytes, key: str, display_path: str) -> CsvSeries | None:
     """The series in a CSV entry, or None unless header, checksum, key, path and shape all hold."""
-    text = _checked_body(data)
-    if text is None:
+    checked = _checked_body(data)
+    if checked is None:
+        return None
+    text, nul, raw = checked.partition(b"\0")
+    if not nul or len(raw) % 8:
         return None
     try:
         body = json.loads(text)
@@ -470,16 +480,20 @@ def decode_series(data: bytes, key: str, display_path: str) -> CsvSeries | None:
             if not all(type(p) is str for p in _list(written)):
                 return None
             periods.append(tuple(map(sys.intern, written)))
+        values = array("d", raw)
+        if not all(map(math.isfinite, values)):
+            return None
         series: dict[str | None, Series] = {}
+        at = 0
         for row in _list(body["series"]):
-            measure_id, index, hexed = _list(row)
-            if not (measure_id is None or type(measure_id) is str) or type(index) is not int or index < 0 \
-                    or type(hexed) is not str:
+            measure_id, index = _list(row)
+            if not (measure_id is None or type(measure_id) is str) or type(index) is not int or index < 0:
                 return None
-            values = array("d", bytes.fromhex(hexed))
-            if not all(map(math.isfinite, values)):
-                return None
-            series[measure_id] = Series(periods[index], values)  # ValueError unless one value per period
+            these = periods[index]
+            series[measure_id] = Series(these, values[at : at + len(these)])  # ValueError unless one value a period
+            at += len(these)
+        if at != len(values):
+            return None
     except (KeyError, TypeError, ValueError, IndexError, RecursionError):
         return None
     return CsvSeries(display_path, by_measure, series)
