@@ -49,6 +49,9 @@ class MeasureChart:
     # worked out (a few dozen tuples every chart shares, where keeping its
     # LastPoint would cost 4 MB at 20,000 staff).
     _icons: tuple[str | None, str | None, bool] | None = field(default=None, init=False, repr=False, compare=False)
+    # The LastPoint a worker process worked out and kept because a rule quotes it
+    # (spc.kept_last: a concern, a target out of reach), taken off its Series.
+    _last: spc.LastPoint | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -71,9 +74,9 @@ class MeasureChart:
             return None
         chart = self._chart
         if chart is None:
-            known = spc.known_last(self.measure.points, self.direction, self.target, self.spc_settings)
-            if known is not None and known[1] is not None:
-                return known[1]
+            self._take_known()
+            if self._last is not None:
+                return self._last
             return spc.last_point(self.measure.points, self.direction, self.target, self.spc_settings)
         last = len(chart.points) - 1
         rules = () if chart.run_chart else tuple(dict.fromkeys(s.rule for s in chart.signals if s.index == last))
@@ -83,15 +86,28 @@ class MeasureChart:
         if self._icons is None:
             # Worked out beside the CSV file by the worker process that read it, on a cold run
             # (load/measure_data.py), unless the chart is drawn already.
-            icons = None
             if self.has_data and self._chart is None:
-                known = spc.known_last(self.measure.points, self.direction, self.target, self.spc_settings)
-                icons = known[0] if known is not None else None
-            if icons is None:
+                self._take_known()
+            if self._icons is None:
                 last = self.last
                 icons = (last.variation, last.assurance, last.run_chart) if last is not None else (None, None, False)
-            object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
+                object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
         return self._icons
+
+    def _take_known(self) -> None:
+        """Take the icons (and the LastPoint, if kept) a worker worked out for this measure off its Series.
+
+        The loader gives them to a Series only when one measure takes it, and
+        only if the worker worked them out for that measure (its direction
+        and target, this load's settings): load/measure_data.py, _give_known.
+        """
+        points = self.measure.points
+        kept = getattr(points, "known_last", None)
+        if kept is not None:
+            icons, last = spc.kept_icons(kept)
+            object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
+            object.__setattr__(self, "_last", last)
+            points.known_last = None  # taken off: its job is done
 
     @property
     def latest(self) -> spc.Point | None:

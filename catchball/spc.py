@@ -56,9 +56,10 @@ class Series(Sequence):
         if len(periods) != len(values):
             raise ValueError("a series needs one value for each period")
         self.periods, self.values, self.starts, self.notes = periods, values, starts, notes
-        # What last_point gives for some direction, target and settings, worked out where the
-        # series was read (a worker process, beside its CSV file), or None: see known_last.
-        self.known_last: tuple | None = None
+        # What last_point gives for the one measure that takes this series, worked out where
+        # the series was read (a worker process, beside its CSV file) and given by the
+        # loader, which knows the measure: see kept_last. None when not worked out.
+        self.known_last: int | LastPoint | None = None
 
     @classmethod
     def of(cls, points: Sequence[Point]) -> "Series":
@@ -323,22 +324,28 @@ def icons_of(last: LastPoint) -> tuple[str | None, str | None, bool]:
     return last.variation, last.assurance, last.run_chart
 
 
-def worth_keeping(last: LastPoint) -> bool:
-    """Whether a check's rules quote more of the last point than its icons (CB604's rules, CB605's limits)."""
-    return (last.variation or "").startswith("concern") or last.assurance == "fail"
+# Every (variation, assurance, run chart) there is, so that a worker process can
+# send a last point's icons as a small number (no object to make at either end).
+VARIATIONS = (None, "common-cause", *(f"{kind}-{side}" for kind in ("improvement", "concern", "neither") for side in SIDES))
+ASSURANCES = (None, "pass", "fail", "hit-or-miss")
+ICONS = tuple((v, a, r) for v in VARIATIONS for a in ASSURANCES for r in (False, True))
+ICON_CODES = {icons: code for code, icons in enumerate(ICONS)}
 
 
-def known_last(
-    points: Sequence[Point], direction: str | None, target: float | None, settings: SpcSettings
-) -> tuple[tuple[str | None, str | None, bool], LastPoint | None] | None:
-    """(icons_of(last), the LastPoint itself where worth_keeping, else None) as kept on a Series for
-    these very inputs (Series.known_last), or None."""
-    known = getattr(points, "known_last", None)
-    if known is None or known[0] != direction or known[1] != target:
-        return None
-    if known[2] is not settings and known[2] != settings:
-        return None
-    return known[3], known[4]
+def kept_last(last: LastPoint) -> int | LastPoint:
+    """What to keep of a last point: its icons' code, or itself where a check's rules quote more of
+    it (CB604 its rules, CB605 its limits) or its icons have no code."""
+    if (last.variation or "").startswith("concern") or last.assurance == "fail":
+        return last
+    code = ICON_CODES.get(icons_of(last))
+    return last if code is None else code
+
+
+def kept_icons(kept: int | LastPoint) -> tuple[tuple[str | None, str | None, bool], LastPoint | None]:
+    """(the icons, the LastPoint or None) of what kept_last kept."""
+    if type(kept) is int:
+        return ICONS[kept], None
+    return icons_of(kept), kept
 
 
 def _trend_ending_at(values, bounds: list[tuple[int, int]], settings: SpcSettings) -> str | None:

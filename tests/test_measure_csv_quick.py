@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import catchball.load.measure_data as measure_data
 from catchball.check import run_check
+from catchball import spc
 from catchball.spc import Series
 from tests.conftest import HEALTHY, write_repo
 
@@ -221,8 +222,8 @@ def test_workers_read_each_csv_beside_the_goals_file_that_names_it(monkeypatch, 
 
 def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypatch, tmp_path):
     # Each team file names its own CSV, whose last point is far above the
-    # rest; t2 also names t1's CSV for a measure that should go up, where the
-    # worker worked the icons out for t1's measure, which should go down.
+    # rest; t2 also names t1's CSV for a measure that should go up, where t1's
+    # measure should go down.
     files = {**HEALTHY, "true-north.yaml": GOALS.replace("data/one.csv", "data/d.csv")}
     files["data/d.csv"] = "measure,period,value\n" + "\n".join(monthly("falls", 14, 1.0) + monthly("cdiff", 14, 2.0)) + "\n"
     for i in range(8):
@@ -233,21 +234,44 @@ def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypa
             f"team: ward-7\nobjectives:\n  - id: T{i}-1\n    title: Work {i}\n    supports: [TN-SAFE]\n"
             f"    measures:\n      - {{name: M{i}, baseline: 5, target: 3, data: data/f{i}.csv}}\n"
             + ("      - {name: Shared, baseline: 3, target: 5, data: data/f1.csv}\n" if i == 2 else "")
+            # A measure id defined twice (CB104), going down then up: its rows are the first's.
+            + ("      - {id: dup, name: Dup, baseline: 5, target: 3, data: data/m.csv}\n" if i == 5 else "")
+            + ("      - {id: dup, name: Dup again, baseline: 3, target: 5, data: data/m.csv}\n" if i == 6 else "")
         )
+    files["data/m.csv"] = "measure,period,value\n" + "\n".join(
+        f"dup,{2025 + m // 12}-{m % 12 + 1:02d},{v}" for m, v in enumerate([5, 5, 4, 6, 5, 5, 4, 6, 5, 5, 4, 6, 5, 40])) + "\n"
     root = write_repo(tmp_path / "goals", files)
+    calls: list[str] = []  # last points worked out in this process (a forked worker appends to its own copy)
+    real_last_point = spc.last_point
+
+    def spy(points, direction, target, settings=spc.SpcSettings()):
+        calls.append(direction)
+        return real_last_point(points, direction, target, settings)
+
+    monkeypatch.setattr(spc, "last_point", spy)
+    monkeypatch.setattr(measure_data, "last_point", spy)
 
     def said(workers: str):
         monkeypatch.setenv("CATCHBALL_WORKERS", workers)
+        calls.clear()
         result = run_check(str(root), as_of=dt.date(2026, 3, 1), cache=False)
         charts = result.cascade.measure_charts
         return (
             [(f.code, f.message, f.line) for f in result.findings if f.code in ("CB604", "CB605")],
-            {c.name: (c.variation, c.assurance, c.run_chart) for c in charts},
-        ), {c.name for c in charts if getattr(c.measure.points, "known_last", None) is not None}
+            {f"{c.element_id}:{c.index}": (c.variation, c.assurance, c.run_chart) for c in charts},
+        ), list(calls)
 
-    (one, known_by_one), (two, known_by_two) = said("1"), said("2")
+    (one, here_by_one), (two, here_by_two) = said("1"), said("2")
     assert one == two
-    assert known_by_one == set()
-    assert {f"T{i}-1:1" for i in range(8)} <= known_by_two  # worked out in the workers
+    with_data = [name for name, icons in one[1].items() if icons != (None, None, False)]
+    assert len(with_data) == 12  # falls, cdiff, T0 to T7's, Shared and the first dup (T5-1's)
+    # One process: each chart's icons, then again for each that CB604 or CB605 quotes.
+    quoted = [n for n, (variation, assurance, _) in one[1].items() if (variation or "").startswith("concern")
+              or assurance == "fail"]
+    assert len(quoted) == 9 and len(here_by_one) == len(with_data) + len(quoted)
+    # Only the two measures that share f1.csv: a series two measures take gets nothing from the
+    # workers (here t1's goes down, Shared's up); t1's twice, for its icons and for CB604's message.
+    assert sorted(here_by_two) == ["down", "down", "up"]
     assert one[1]["T1-1:1"][0] == "concern-high" and one[1]["T2-1:2"][0] == "improvement-high"
-    assert sum(code == "CB604" for code, _, _ in one[0]) == 8
+    assert one[1]["T5-1:2"][0] == "concern-high" and one[1]["T6-1:2"] == (None, None, False)
+    assert sum(code == "CB604" for code, _, _ in one[0]) == 8  # T5-1's two measures in one finding

@@ -87,18 +87,20 @@ def test_a_series_reads_as_its_points():
     assert not Series((), array("d")) and Series((), array("d")) == ()
 
 
-def test_a_last_point_kept_on_a_series_serves_only_the_inputs_it_was_worked_out_for():
-    periods = tuple(f"{2025 + m // 12}-{m % 12 + 1:02d}" for m in range(14))
-    series = spc.Series(periods, array("d", [5, 5, 4, 6, 5, 5, 4, 6, 5, 5, 4, 6, 5, 30]))
-    settings = spc.SpcSettings()
-    last = spc.last_point(series, "down", 3.0, settings)
-    assert spc.icons_of(last) == ("concern-high", last.assurance, False) and spc.worth_keeping(last)
-    assert not spc.worth_keeping(spc.last_point(series, "up", 3.0, settings))  # improvement, and the target is met
-    assert spc.known_last(series, "down", 3.0, settings) is None  # nothing kept yet
-    series.known_last = ("down", 3.0, settings, spc.icons_of(last), last)
-    assert spc.known_last(series, "down", 3.0, settings) == (spc.icons_of(last), last)
-    assert spc.known_last(series, "down", 3.0, spc.SpcSettings()) == (spc.icons_of(last), last)  # equal settings
-    assert spc.known_last(series, "up", 3.0, settings) is None
-    assert spc.known_last(series, "down", 4.0, settings) is None
-    assert spc.known_last(series, "down", 3.0, spc.SpcSettings(shift=7)) is None
-    assert spc.known_last(tuple(series), "down", 3.0, settings) is None  # points without a Series
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=1, max_size=30),
+    direction=st.sampled_from(["up", "down", None]),
+    target=st.one_of(st.none(), st.floats(-1e3, 1e3, allow_nan=False)),
+    minimum=st.integers(2, 14),
+)
+def test_what_is_kept_of_a_last_point_gives_its_icons_back(values, direction, target, minimum):
+    # A worker process sends kept_last(...) through its pipe: a small number for
+    # the icons, or the whole LastPoint where a rule quotes more of it.
+    series = Series(tuple(f"{2020 + m // 12}-{m % 12 + 1:02d}" for m in range(len(values))), array("d", values))
+    last = last_point(series, direction, target, SpcSettings(minimum_points=minimum))
+    kept = spc.kept_last(last)
+    icons, whole = spc.kept_icons(kept)
+    assert icons == (last.variation, last.assurance, last.run_chart)
+    quoted = (last.variation or "").startswith("concern") or last.assurance == "fail"
+    assert (whole == last) if quoted else (type(kept) is int and whole is None)

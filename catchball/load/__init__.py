@@ -103,7 +103,7 @@ def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCac
 
 def _named_data(root: GoalsRoot, store: ParseCache | None, spc_settings, done: set, shared: dict, record: list) -> list:
     uses = data_uses(record)
-    return read_named_data(root, uses, store, done, shared, spc_settings) if uses else []
+    return read_named_data(root, uses, store, done, shared, spc_settings, record[0]) if uses else []
 
 
 def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: dict, spc) -> Iterator[FileGoals]:

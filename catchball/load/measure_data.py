@@ -43,7 +43,7 @@ from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.parallel import forked_map, worker_count
 from catchball.model import Aim, GoalSet, Measure, Objective, Span
-from catchball.spc import Series, icons_of, last_point, worth_keeping
+from catchball.spc import Series, kept_last, last_point
 
 COLUMNS = ("period", "date", "value", "measure", "note", "recalculate")
 
@@ -66,6 +66,10 @@ class _Table:
     # row by row after all (a row for another measure is a finding at its line).
     series: dict[str | None, Series] | None = None
     raw: bytes = b""
+    # Read by a worker beside a goals file (read_named_data): that file, and for each
+    # series it worked the last point out for, what spc.kept_last keeps (_give_known).
+    source: str | None = None
+    known: dict | None = None
 
 
 @dataclass(slots=True)
@@ -120,7 +124,7 @@ def attach_measure_data(
         display_of[real] = display
     spoiled: set[tuple[str, int]] = set()
     shared: dict[tuple[str, ...], tuple] = {}  # periods -> (one shared tuple, its order), across files
-    tables = _read_tables(root, by_file, display_of, first_by_id, shared, store, read_before or {}, goals.settings.spc)
+    tables = _read_tables(root, by_file, display_of, first_by_id, shared, store, read_before or {})
     for (real, users), table in zip(by_file.items(), tables):  # each file read once, and let go once shared out
         if table.fault is None:
             spoiled |= _share_out(table, users, first_by_id, collector)
@@ -202,8 +206,7 @@ def _fault_at_key(collector: FindingCollector, use: _Use, message: str) -> None:
 
 
 def _read_tables(
-    root: GoalsRoot, by_file: dict, display_of: dict, first_by_id: dict, shared: dict, store, read_before: dict,
-    spc_settings,
+    root: GoalsRoot, by_file: dict, display_of: dict, first_by_id: dict, shared: dict, store, read_before: dict
 ):
     """The table of each file of `by_file`, in its order: read by worker processes when there are many.
 
@@ -215,7 +218,7 @@ def _read_tables(
     for real, users in by_file.items():
         found = read_before.get(real)
         if found is not None:
-            display, by_measure, series, _ = found
+            display, by_measure, series, _, _ = found
             if display == display_of[real] and (not by_measure or _ids_taken(users, first_by_id).issuperset(
                     m for m, _, _, _ in series)):
                 ready.add(real)
@@ -226,36 +229,38 @@ def _read_tables(
     else:
         work = [(real, display_of[real], _ids_taken(by_file[real], first_by_id)) for real in rest]
         others = _read_in_workers(work, workers, shared, store)
-    return _in_order(by_file, ready, read_before, others, shared, spc_settings)
+    return _in_order(by_file, ready, read_before, others, shared)
 
 
-def _in_order(by_file: dict, ready: set, read_before: dict, others, shared: dict, spc_settings):
+def _in_order(by_file: dict, ready: set, read_before: dict, others, shared: dict):
     # One table at a time, each let go of once shared out (a national repository's series are millions).
     for real in by_file:
         if real in ready:
-            display, by_measure, series, _ = read_before.pop(real)
-            yield _unpacked(display, by_measure, series, shared, spc_settings)
+            display, by_measure, series, _, source = read_before.pop(real)
+            yield _unpacked(display, by_measure, series, shared, source)
         else:
             yield next(others)
 
 
-def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared: dict, spc_settings) -> list:
-    """In a worker that has just read a goals file: the CSV files its measures name, read while at hand.
+def read_named_data(
+    root: GoalsRoot, uses: list[tuple], store, done: set, shared: dict, spc_settings, source: str
+) -> list:
+    """In a worker that has just read the goals file `source`: the CSV files its measures name, read while at hand.
 
     `uses` are (path as written, measure id, direction, target) of the
     file's measures that name a CSV file (records.data_uses). Returns
     [(real path, (display path, by_measure, [(measure id, periods, values
-    as bytes, icons)], the paths as written that name it))] for each file
-    read the quick way (_read_quickly, or from the cache); a file with a fault, outside the root, or already
-    read by this worker (`done`) is left to attach_measure_data, which
-    reports it. Reading it here, in the same pass as the goals, saves a
-    second round of workers.
+    as bytes, kept)], the paths as written that name it, source))] for each
+    file read the quick way (_read_quickly, or from the cache); a file with
+    a fault, outside the root, or already read by this worker (`done`) is
+    left to attach_measure_data, which reports it. Reading it here, in the
+    same pass as the goals, saves a second round of workers.
 
-    `icons` are what spc.last_point gives for the direction and target of
-    the one measure here that takes the series, as (direction, target,
-    its icons, the LastPoint itself where a rule quotes it), or None:
-    worked out here, on every core, the check's rules need not work them
-    out one by one after loading (Series.known_last).
+    `kept` is what spc.kept_last keeps of the last point, worked out for the
+    direction and target of the measures here that take the series when
+    they agree on both (else None): worked out here, on every core, the
+    check's rules need not work them out one by one after loading
+    (_give_known decides which measure may use it).
     """
     found = []
     takers: dict[str, dict] = {}  # real path -> measure id -> (direction, target) of the measures taking it
@@ -285,30 +290,43 @@ def read_named_data(root: GoalsRoot, uses: list[tuple], store, done: set, shared
         series = []
         for measure_id, s in table.series.items():
             asked = wanted.get(measure_id) if table.by_measure else [d for m in wanted.values() for d in m]
-            icons = None
+            kept = None
             if asked and len(set(asked)) == 1 and asked[0][0] in ("up", "down", None):
-                direction, target = asked[0]
-                last = last_point(s, direction, target, spc_settings)
-                icons = (direction, target, icons_of(last), last if worth_keeping(last) else None)
-            series.append((measure_id, s.periods, s.values.tobytes(), icons))
-        tables.append((real, (display, table.by_measure, series, tuple(spellings[real]))))
+                kept = kept_last(last_point(s, *asked[0], spc_settings))
+            series.append((measure_id, s.periods, s.values.tobytes(), kept))
+        tables.append((real, (display, table.by_measure, series, tuple(spellings[real]), source)))
     return tables
 
 
-def _unpacked(display: str, by_measure: bool, series: list, shared: dict, spc_settings) -> _Table:
-    """A table as a worker sent it back: (measure id, periods, values as bytes, icons) for each series."""
-    table = _Table(display, by_measure=by_measure)
+def _unpacked(display: str, by_measure: bool, series: list, shared: dict, source: str | None) -> _Table:
+    """A table as a worker sent it back: (measure id, periods, values as bytes, kept) for each series."""
+    table = _Table(display, by_measure=by_measure, source=source, known={})
     table.series = {}
-    for measure_id, periods, values, icons in series:
+    for measure_id, periods, values, kept in series:
         known = shared.get(periods)  # one tuple for the same periods, as reading here gives
         if known is None or known[1] is not None:
             shared.setdefault(periods, (periods, None))
         else:
             periods = known[0]
-        got = table.series[measure_id] = Series(periods, array("d", values))
-        if icons is not None:  # the workers were forked from this load, after its settings were read
-            got.known_last = (*icons[:2], spc_settings, *icons[2:])
+        table.series[measure_id] = Series(periods, array("d", values))
+        if kept is not None:
+            table.known[measure_id] = kept
     return table
+
+
+def _give_known(table: _Table, measure_id: str | None, use: _Use) -> None:
+    """Give the series `use` takes what the worker worked out of its last point, if that was for this measure.
+
+    The worker worked it out for the measures of the goals file it read
+    (table.source) that take the series, when they agree on direction and
+    target, with this load's settings (it was forked from this load). `use`
+    is the one measure that takes the series here; if it is written in that
+    file, it is one of those measures, so the direction and target are its own.
+    """
+    if table.known and use.element.span.file == table.source:
+        kept = table.known.get(measure_id)
+        if kept is not None:
+            table.series[measure_id].known_last = kept
 
 
 def _ids_taken(users: list[_Use], first_by_id: dict) -> frozenset:
@@ -608,6 +626,8 @@ def _share_out(table: _Table, users: list[_Use], first_by_id: dict, collector: F
         for use in users:
             if table.series is not None:
                 use.points = table.series[None]
+                if len(users) == 1:
+                    _give_known(table, None, use)
             else:
                 _series(use, table.display, table.rows, collector)
         return spoiled
@@ -628,6 +648,8 @@ def _share_out(table: _Table, users: list[_Use], first_by_id: dict, collector: F
         if all(measure_id in named for measure_id in table.series):
             for measure_id, use in named.items():
                 use.points = table.series.get(measure_id, S.EMPTY)
+                if measure_id in table.series:
+                    _give_known(table, measure_id, use)
             return spoiled
         _read_rows(table.raw.decode("utf-8-sig"), table)  # rows for other measures: each is a finding at its line
     rows_of: dict[str, list[_Row]] = {}
