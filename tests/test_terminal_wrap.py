@@ -153,3 +153,12 @@ def test_no_view_prints_the_glue(example):
         if name == "cascade":
             assert "due 2027-03-31" in text  # the glued words are there, as text
         assert "\x00" not in text and "\\x00" not in text, name
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(["a", " ", "é", "\u00a0", "\t", "\n", "\u200b", "\x07", "·", "\u2028"])), max_size=4))
+def test_glued_text_is_made_one_line_piece_by_piece_keeping_the_glue(pieces):
+    from catchball.findings import one_line
+    from catchball.views.lines import GLUE, glued_line
+
+    text = GLUE.join(pieces)
+    assert glued_line(text) == GLUE.join(map(one_line, pieces))

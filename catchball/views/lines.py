@@ -31,7 +31,11 @@ STATUS_STYLE = {
 
 def glued_line(text: str) -> str:
     """one_line(text), keeping the GLUE in it (one_line would show it as `\\x00`)."""
-    return one_line(text) if GLUE not in text else GLUE.join(map(one_line, text.split(GLUE)))
+    if GLUE not in text:
+        return one_line(text)
+    if text.replace(GLUE, "").isprintable():  # what one_line leaves as it is, piece by piece (the common case)
+        return text
+    return GLUE.join(map(one_line, text.split(GLUE)))
 
 
 @dataclass(slots=True)
