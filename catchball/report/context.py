@@ -68,7 +68,9 @@ class _Context:
         # diagram's colours still count every finding (a colour names nobody).
         self.index = FindingIndex((f for f in result.findings if not self.hidden(f)), goals)
         self.all_findings = FindingIndex(result.findings, goals)
-        self.objectives = [o for o in goals.objectives.values() if self.in_scope(self.cascade.owner_team(o.id))]
+        owner_teams = self.cascade.owner_teams
+        self.objectives = list(goals.objectives.values()) if self.scope is None else \
+            [o for o in goals.objectives.values() if owner_teams.get(o.id) in self.scope]
         self.in_scope_ids = {o.id for o in self.objectives}
         self.column_ids, self.column_of = self._columns()
         self.columns = [{"id": t, "name": self.team_name(t)} for t in self.column_ids]
@@ -185,8 +187,10 @@ class _Context:
                 people.add(person)
         cells = [0] * len(self.columns)
         column_index = {team: i for i, team in enumerate(self.column_ids)}
-        for objective_id in members:
-            column = self.column_of.get(self.cascade.owner_team(objective_id))
+        owner_teams = cascade.owner_teams  # the members are objectives
+        teams = [owner_teams.get(o) for o in members]
+        for team in teams:
+            column = self.column_of.get(team)
             if column is not None:
                 cells[column_index[column]] += 1
         return {
@@ -194,7 +198,7 @@ class _Context:
             "direct": sum(1 for o in cascade.supporters(aim_id) if o.id in self.in_scope_ids),
             "levels": max((distance[o] for o in members), default=0),
             "reaches_people": any(objectives[o].is_individual for o in members),
-            "teams": len({self.cascade.owner_team(o) for o in members} - {None}),
+            "teams": len(set(teams) - {None}),
             "people": len(people),
             "cells": cells,
         }
@@ -274,18 +278,26 @@ class _Context:
         levels = {aim_id: 0}
         levels.update(self.distances(aim_id))
         entries = []
-        for element_id, level in sorted(levels.items(), key=lambda item: item[1]):
+        for element_id, level in levels.items():  # nearest first: distances are breadth first, so in level order
+            charts = by_element.get(element_id)
+            if not charts:  # most objectives of a large trust: nothing to show of them here
+                continue
             if level and (element_id not in self.in_scope_ids or not self.shown(goals.objectives[element_id])):
                 continue
             element = goals.goal(element_id)
             owner = element.person if level and element.is_individual else element.owner
-            for chart in by_element.get(element_id, ()):
+            for chart in charts:
                 entries.append(measure_entry(chart, element.title, self.name(owner), level))
         # The aim's own measures, then those with data (what a board can read a chart of), nearest first.
         entries.sort(key=lambda e: (e["level"] > 0, not e["has_data"], e["level"]))
         drawn = 0
-        for entry, chart in zip(entries, self._charts_of(entries, by_element)):
-            if drawn >= MAX_CHARTS or chart.chart is None or not entry["has_data"]:
+        for entry in entries:
+            if drawn >= MAX_CHARTS:
+                break
+            if not entry["has_data"]:
+                continue
+            chart = next(c for c in by_element[entry["element"]] if c.name == entry["key"])
+            if chart.chart is None:
                 continue
             drawn += 1
             entry["svg"] = render_svg(
@@ -313,11 +325,6 @@ class _Context:
         for chart in self.cascade.measure_charts:
             by_element.setdefault(chart.element_id, []).append(chart)
         return by_element
-
-    @staticmethod
-    def _charts_of(entries, by_element):
-        for entry in entries:
-            yield next(c for c in by_element[entry["element"]] if c.name == entry["key"])
 
     def xmatrix(self) -> dict:
         from catchball.report.xmatrix import x_matrices
