@@ -109,9 +109,15 @@ def _maybe_span(value, file: str) -> Span | None:
 
 # Ids come back as new strings each time they are written (an objective's
 # team, person, supports); one string per id saves about a gigabyte at
-# national scale, as the reader's interning does in one process.
+# national scale, as the reader's interning does in one process. So do the
+# other words that repeat: statuses, units, directions, measure names, CSV paths.
 def _id(value) -> str | None:
     return None if value is None else _intern(value)
+
+
+def _word(value):
+    """Text as one string per word, anything else as it is (the reader judged it)."""
+    return _intern(value) if type(value) is str else value
 
 
 def _ids(values) -> tuple[str, ...]:
@@ -203,7 +209,7 @@ def _objective(values, file: str) -> Objective:
     id, title, span, team, person, supports, owner, due, status, measures, description, ownership_ok = _list(values)
     return _NEW_OBJECTIVE(
         _intern(id), title, _span(span, file), _id(team), _id(person), _ids(supports), _id(owner), _date(due),
-        status, tuple(_measure(m, file) for m in _list(measures)) if measures else (), description, ownership_ok,
+        _word(status), tuple(_measure(m, file) for m in _list(measures)) if measures else (), description, ownership_ok,
     )
 
 
@@ -217,7 +223,7 @@ def _pack_measure(m: Measure, file: str) -> list:
 def _measure(values, file: str) -> Measure:
     name, span, unit, baseline, target, by, direction, id, data_file, data_span, points, data_fault = _list(values)
     return _NEW_MEASURE(
-        name, _span(span, file), unit, baseline, target, _date(by), direction, _id(id), data_file,
+        _word(name), _span(span, file), _word(unit), baseline, target, _date(by), _word(direction), _id(id), _word(data_file),
         _maybe_span(data_span, file), _points(points), data_fault,
     )
 
