@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 # 2.66 = 3 / d2, d2 = 1.128 for moving ranges of two points (MDC, NHSRplotthedots).
@@ -204,22 +207,41 @@ def xmr(
       is "high", MDC's SQL testing the high flags first).
     - No data: no phases, `run_chart` False, every value None.
     """
+    series, values, periods, phases = _phases_of(points, direction, settings)
+    if not phases:
+        return Chart(series, (), False, (), None, None, None, None, None, ())
+    signals = _signals(values, periods, phases, direction, settings)
+    return _chart(series, phases, signals, _point_variations(values, phases, signals, direction), direction, target)
+
+
+def _phases_of(points: Sequence[Point], direction: str | None, settings: SpcSettings) -> tuple:
+    """(the series, its values, its periods, its phases) of `points`; no phases without points."""
     _check_direction(direction)
     series = points if isinstance(points, Series) else tuple(points)
     if not series:
-        return Chart(series, (), False, (), None, None, None, None, None, ())
+        return series, (), (), ()
     values, periods, bounds = _columns(series)
-    phases = tuple(_phase(values, start, end, settings) for start, end in bounds)
-    flags: set[tuple[int, str, str]] = set()
+    return series, values, periods, tuple(_phase(values, start, end, settings) for start, end in bounds)
+
+
+def _signals(values, periods, phases: tuple[Phase, ...], direction: str | None, settings: SpcSettings) -> tuple[Signal, ...]:
+    """Every flagged point of every phase, in index order then rule order then side."""
+    # (index, rule, side) as numbers into RULES and SIDES: sorted as tuples, in C.
+    flags: set[tuple[int, int, int]] = set()
     for phase in phases:
         if not phase.run_chart:
             flags |= _phase_flags(values, phase, settings)
     flags |= _trend_flags(values, phases, settings)
-    signals = tuple(
-        Signal(index, periods[index], rule, side, _kind(side, direction))
-        for index, rule, side in sorted(flags, key=lambda f: (f[0], RULES.index(f[1]), SIDES.index(f[2])))
+    kinds = [_kind(side, direction) for side in SIDES]
+    return tuple(
+        Signal(index, periods[index], RULES[rule], SIDES[side], kinds[side]) for index, rule, side in sorted(flags)
     )
-    point_variations = _point_variations(values, phases, signals, direction)
+
+
+def _chart(
+    series, phases: tuple[Phase, ...], signals: tuple[Signal, ...], point_variations: tuple, direction: str | None,
+    target: float | None,
+) -> Chart:
     last = phases[-1]
     if last.run_chart:
         return Chart(series, phases, True, signals, None, None, None, None, None, point_variations)
@@ -424,41 +446,61 @@ def _mean(values: Sequence[float]) -> float:
         return math.fsum(v / len(values) for v in values)
 
 
-def _phase_flags(values: Sequence[float], phase: Phase, settings: SpcSettings) -> set[tuple[int, str, str]]:
+_OUTSIDE, _SHIFT, _TREND, _TWO_OF_THREE = range(len(RULES))  # flags hold these, and 0 high, 1 low
+_HIGH, _LOW = 0, 1
+# Sides written as letters ("h" above the mean or a rise, "l" below or a fall, "."
+# neither), so that runs are found by `re` in C: a phase is read a point at a time
+# only where a rule may flag it.
+_LETTER_SIDE = {"h": _HIGH, "l": _LOW}
+_THREE_ALIKE = re.compile(r"(?=(hhh|lll))")  # each window of three on one side (overlapping)
+
+
+@lru_cache(maxsize=64)
+def _runs_of(length: int) -> re.Pattern:
+    """Runs of `length` or more of one side."""
+    return re.compile(f"h{{{length},}}|l{{{length},}}")
+
+
+def _phase_flags(values: Sequence[float], phase: Phase, settings: SpcSettings) -> set[tuple[int, int, int]]:
     """(index, rule, side) for the rules that use one XmR phase's mean and lines: all but trend."""
     start = phase.start
     values = values[start : phase.end]
-    flags: set[tuple[int, str, str]] = set()
+    flags: set[tuple[int, int, int]] = set()
     upper, lower = phase.upper, phase.lower
-    for i, value in enumerate(values, start):
-        if value > upper:
-            flags.add((i, "outside", "high"))
-        elif value < lower:
-            flags.add((i, "outside", "low"))
+    ordered = sorted(values)  # in C: most phases have no point outside, and none two beyond a two-sigma line
+    if ordered[-1] > upper or ordered[0] < lower:
+        for i, value in enumerate(values, start):
+            if value > upper:
+                flags.add((i, _OUTSIDE, _HIGH))
+            elif value < lower:
+                flags.add((i, _OUTSIDE, _LOW))
 
     # Shift: a run of points strictly on one side of the mean; a point on the mean ends it.
     mean = phase.mean
-    sides = ["high" if v > mean else "low" if v < mean else None for v in values]
-    for side, run in _runs(sides):
-        if side is not None and len(run) >= settings.shift:
-            flags.update((start + j, "shift", side) for j in run)
+    sides = "".join(["h" if v > mean else "l" if v < mean else "." for v in values])
+    for run in _runs_of(settings.shift).finditer(sides):
+        side = _LETTER_SIDE[run.group()[0]]
+        flags.update((start + j, _SHIFT, side) for j in range(run.start(), run.end()))
 
     # Two of three beyond the same two-sigma line, all three on that side of the mean.
     high, low = phase.upper_two_sigma, phase.lower_two_sigma
-    for j in range(len(values) - 2):
-        side = sides[j]
-        if side is None or sides[j + 1] != side or sides[j + 2] != side:
-            continue
-        if side == "high":
-            hits = [k for k in (j, j + 1, j + 2) if values[k] > high]
+    if len(ordered) < 3 or not (ordered[-2] > high or ordered[1] < low):
+        return flags
+    for window in _THREE_ALIKE.finditer(sides):
+        j = window.start()
+        three = values[j : j + 3]
+        if sides[j] == "h":
+            hits = [k for k, v in enumerate(three, j) if v > high]
+            side = _HIGH
         else:
-            hits = [k for k in (j, j + 1, j + 2) if values[k] < low]
+            hits = [k for k, v in enumerate(three, j) if v < low]
+            side = _LOW
         if len(hits) >= 2:
-            flags.update((start + k, "two-of-three", side) for k in hits)
+            flags.update((start + k, _TWO_OF_THREE, side) for k in hits)
     return flags
 
 
-def _trend_flags(values: Sequence[float], phases: tuple[Phase, ...], settings: SpcSettings) -> set[tuple[int, str, str]]:
+def _trend_flags(values: Sequence[float], phases: tuple[Phase, ...], settings: SpcSettings) -> set[tuple[int, int, int]]:
     """(index, rule, side) for trends: points each strictly higher (or lower) than the one before.
 
     An equal value ends a run; a run of k steps covers k + 1 points, and two
@@ -466,18 +508,17 @@ def _trend_flags(values: Sequence[float], phases: tuple[Phase, ...], settings: S
     MDC's SQL v2.6, it runs on across a recalculation; the points of a
     run-chart phase get no signal and so break it.
     """
-    in_xmr = [False] * len(values)
+    # Step i goes from point i to point i + 1.
+    steps = ["h" if b > a else "l" if b < a else "." for a, b in zip(values, values[1:])]
     for phase in phases:
-        if not phase.run_chart:
-            in_xmr[phase.start : phase.end] = [True] * (phase.end - phase.start)
-    steps = [
-        ("high" if b > a else "low" if b < a else None) if in_xmr[i] and in_xmr[i + 1] else None
-        for i, (a, b) in enumerate(zip(values, values[1:]))
-    ]
-    flags: set[tuple[int, str, str]] = set()
-    for side, run in _runs(steps):
-        if side is not None and len(run) + 1 >= settings.trend:
-            flags.update((i, "trend", side) for i in range(run.start, run.stop + 1))
+        if phase.run_chart:  # no step into, within or out of a run-chart phase
+            first, stop = max(phase.start - 1, 0), min(phase.end, len(steps))
+            if stop > first:
+                steps[first:stop] = ["."] * (stop - first)
+    flags: set[tuple[int, int, int]] = set()
+    for run in _runs_of(max(settings.trend - 1, 1)).finditer("".join(steps)):
+        side = _LETTER_SIDE[run.group()[0]]
+        flags.update((i, _TREND, side) for i in range(run.start(), run.end() + 1))
     return flags
 
 
@@ -487,17 +528,6 @@ def _side_of(value: float, reference: float) -> str | None:
     if value < reference:
         return "low"
     return None
-
-
-def _runs(labels: list[str | None]) -> list[tuple[str | None, range]]:
-    """Maximal runs of equal labels, as (label, range of positions)."""
-    runs = []
-    start = 0
-    for i in range(1, len(labels) + 1):
-        if i == len(labels) or labels[i] != labels[start]:
-            runs.append((labels[start], range(start, i)))
-            start = i
-    return runs
 
 
 def _kind(side: str, direction: str | None) -> str:
@@ -510,18 +540,17 @@ def _kind(side: str, direction: str | None) -> str:
 def _point_variations(
     values: Sequence[float], phases: tuple[Phase, ...], signals: tuple[Signal, ...], direction: str | None
 ) -> tuple[str | None, ...]:
-    by_index: dict[int, list[Signal]] = {}
-    for signal in signals:
-        by_index.setdefault(signal.index, []).append(signal)
     variations: list[str | None] = []
     for phase in phases:
-        for i in range(phase.start, phase.end):
-            if phase.run_chart:
-                variations.append(None)
-            elif i not in by_index:
-                variations.append("common-cause")
-            else:
-                variations.append(_variation(by_index[i], values[i], phase.mean, direction))
+        variations += [None if phase.run_chart else "common-cause"] * (phase.end - phase.start)
+    if signals:  # only XmR phases' points are flagged
+        by_index: dict[int, list[Signal]] = {}
+        for signal in signals:
+            by_index.setdefault(signal.index, []).append(signal)
+        starts = [phase.start for phase in phases]
+        for index, flagged in by_index.items():
+            phase = phases[bisect_right(starts, index) - 1]
+            variations[index] = _variation(flagged, values[index], phase.mean, direction)
     return tuple(variations)
 
 
