@@ -92,18 +92,19 @@ def run_check(
     as_of: dt.date | None = None,
     freeze: bool = False,
     cache: bool = True,
+    last_points: bool = True,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
     `select` and `ignore` take codes, names or prefixes (CB2); catchball.yaml's
     `ignore` and `severity` apply too. `as_of` is the day calendar rules
     judge on (default: catchball.asof.default_day()). `freeze` is load_goals'
-    (for a process that ends after the check). Raises CatchballError when the
-    command cannot run.
+    (for a process that ends after the check), and so is `last_points`.
+    Raises CatchballError when the command cannot run.
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
-    loaded = load_goals(path, cwd, progress, freeze=freeze, cache=cache)
+    loaded = load_goals(path, cwd, progress, freeze=freeze, cache=cache, last_points=last_points)
     settings = loaded.goals.settings
     ignored |= set(settings.ignore)
     cascade = Cascade(loaded.goals, as_of)

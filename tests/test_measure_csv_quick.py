@@ -251,10 +251,10 @@ def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypa
     monkeypatch.setattr(spc, "last_point", spy)
     monkeypatch.setattr(measure_data, "last_point", spy)
 
-    def said(workers: str):
+    def said(workers: str, **options):
         monkeypatch.setenv("CATCHBALL_WORKERS", workers)
         calls.clear()
-        result = run_check(str(root), as_of=dt.date(2026, 3, 1), cache=False)
+        result = run_check(str(root), as_of=dt.date(2026, 3, 1), cache=False, **options)
         charts = result.cascade.measure_charts
         return (
             [(f.code, f.message, f.line) for f in result.findings if f.code in ("CB604", "CB605")],
@@ -262,7 +262,8 @@ def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypa
         ), list(calls)
 
     (one, here_by_one), (two, here_by_two) = said("1"), said("2")
-    assert one == two
+    (without, here_without) = said("2", last_points=False)  # as `measures` asks: none worked out in the workers
+    assert one == two == without and sorted(here_without) == sorted(here_by_one)
     with_data = [name for name, icons in one[1].items() if icons != (None, None, False)]
     assert len(with_data) == 12  # falls, cdiff, T0 to T7's, Shared and the first dup (T5-1's)
     # One process: each chart's icons, then again for each that CB604 or CB605 quotes.

@@ -38,6 +38,7 @@ def load_goals(
     progress: Progress | None = None,
     freeze: bool = False,
     cache: bool = True,
+    last_points: bool = True,
 ) -> Loaded:
     """Read the goals root named by `given` (or found from cwd).
 
@@ -46,8 +47,11 @@ def load_goals(
     With `freeze`, what was loaded is moved out of the cyclic collector's
     sight (gc.freeze) and the collector is switched off, which makes the
     graph, rules and views faster; it is a process-wide step, so only a
-    process that runs one command and ends (the CLI) asks for it. Raises
-    NoGoalsError or SettingsError when the command cannot run.
+    process that runs one command and ends (the CLI) asks for it. With
+    `last_points`, worker processes work out the last point of each measure
+    whose CSV they read (what a check's rules ask); a command that draws
+    every chart whole (`measures`) does without. Raises NoGoalsError or
+    SettingsError when the command cannot run.
     """
     root = discover(given, cwd)
     goal_files = [f for f in root.files if f != SETTINGS_FILE]
@@ -64,7 +68,7 @@ def load_goals(
     store = ParseCache.open(settings) if cache else None
     data: dict = {}  # CSV files of measure data that worker processes read beside the goals files naming them
     with _collector_paused(keep_off=freeze):
-        spc = settings.spc  # the workers work out the charts' last points beside the CSV files they read
+        spc = settings.spc if last_points else None  # for the last points the workers work out
         parts = _read_all(root, goal_files, data, spc) if store is None else \
             _read_through(root, goal_files, store, data, spc)
         for done, part in enumerate(parts, 1):

@@ -258,7 +258,8 @@ def read_named_data(
 
     `kept` is what spc.kept_last keeps of the last point, worked out for the
     direction and target of the measures here that take the series when
-    they agree on both (else None): worked out here, on every core, the
+    they agree on both (else None, and None without `spc_settings`, the
+    load's SPC settings): worked out here, on every core, the
     check's rules need not work them out one by one after loading
     (_give_known decides which measure may use it).
     """
@@ -291,7 +292,7 @@ def read_named_data(
         for measure_id, s in table.series.items():
             asked = wanted.get(measure_id) if table.by_measure else [d for m in wanted.values() for d in m]
             kept = None
-            if asked and len(set(asked)) == 1 and asked[0][0] in ("up", "down", None):
+            if spc_settings is not None and asked and len(set(asked)) == 1 and asked[0][0] in ("up", "down", None):
                 kept = kept_last(last_point(s, *asked[0], spc_settings))
             series.append((measure_id, s.periods, s.values.tobytes(), kept))
         tables.append((real, (display, table.by_measure, series, tuple(spellings[real]), source)))
