@@ -224,7 +224,9 @@ def _phases_of(points: Sequence[Point], direction: str | None, settings: SpcSett
     return series, values, periods, tuple(_phase(values, start, end, settings) for start, end in bounds)
 
 
-def _signals(values, periods, phases: tuple[Phase, ...], direction: str | None, settings: SpcSettings) -> tuple[Signal, ...]:
+def _signals(
+    values, periods, phases: tuple[Phase, ...], direction: str | None, settings: SpcSettings
+) -> tuple[Signal, ...]:
     """Every flagged point of every phase, in index order then rule order then side."""
     # (index, rule, side) as numbers into RULES and SIDES: sorted as tuples, in C.
     flags: set[tuple[int, int, int]] = set()
@@ -348,7 +350,9 @@ def icons_of(last: LastPoint) -> tuple[str | None, str | None, bool]:
 
 # Every (variation, assurance, run chart) there is, so that a worker process can
 # send a last point's icons as a small number (no object to make at either end).
-VARIATIONS = (None, "common-cause", *(f"{kind}-{side}" for kind in ("improvement", "concern", "neither") for side in SIDES))
+VARIATIONS = (
+    None, "common-cause", *(f"{kind}-{side}" for kind in ("improvement", "concern", "neither") for side in SIDES)
+)
 ASSURANCES = (None, "pass", "fail", "hit-or-miss")
 ICONS = tuple((v, a, r) for v in VARIATIONS for a in ASSURANCES for r in (False, True))
 ICON_CODES = {icons: code for code, icons in enumerate(ICONS)}
@@ -500,7 +504,9 @@ def _phase_flags(values: Sequence[float], phase: Phase, settings: SpcSettings) -
     return flags
 
 
-def _trend_flags(values: Sequence[float], phases: tuple[Phase, ...], settings: SpcSettings) -> set[tuple[int, int, int]]:
+def _trend_flags(
+    values: Sequence[float], phases: tuple[Phase, ...], settings: SpcSettings
+) -> set[tuple[int, int, int]]:
     """(index, rule, side) for trends: points each strictly higher (or lower) than the one before.
 
     An equal value ends a run; a run of k steps covers k + 1 points, and two

@@ -264,7 +264,7 @@ def read_named_data(
     (_give_known decides which measure may use it).
     """
     found = []
-    takers: dict[str, dict] = {}  # real path -> measure id -> (direction, target) of the measures taking it
+    takers: dict[str, dict] = {}  # real path -> measure id -> [(direction, target) of each measure naming it]
     resolved: dict[str, tuple[str, str] | str] = {}
     for path, measure_id, direction, target in uses:
         where = resolved.get(path)

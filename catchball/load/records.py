@@ -223,8 +223,8 @@ def _pack_measure(m: Measure, file: str) -> list:
 def _measure(values, file: str) -> Measure:
     name, span, unit, baseline, target, by, direction, id, data_file, data_span, points, data_fault = _list(values)
     return _NEW_MEASURE(
-        _word(name), _span(span, file), _word(unit), baseline, target, _date(by), _word(direction), _id(id), _word(data_file),
-        _maybe_span(data_span, file), _points(points), data_fault,
+        _word(name), _span(span, file), _word(unit), baseline, target, _date(by), _word(direction), _id(id),
+        _word(data_file), _maybe_span(data_span, file), _points(points), data_fault,
     )
 
 
