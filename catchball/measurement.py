@@ -90,7 +90,7 @@ class MeasureChart:
                 self._take_known()
             if self._icons is None:
                 last = self.last
-                icons = (last.variation, last.assurance, last.run_chart) if last is not None else (None, None, False)
+                icons = spc.icons_of(last) if last is not None else (None, None, False)
                 object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
         return self._icons
 

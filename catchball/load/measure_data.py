@@ -304,12 +304,7 @@ def _unpacked(display: str, by_measure: bool, series: list, shared: dict, source
     table = _Table(display, by_measure=by_measure, source=source, known={})
     table.series = {}
     for measure_id, periods, values, kept in series:
-        known = shared.get(periods)  # one tuple for the same periods, as reading here gives
-        if known is None or known[1] is not None:
-            shared.setdefault(periods, (periods, None))
-        else:
-            periods = known[0]
-        table.series[measure_id] = Series(periods, array("d", values))
+        table.series[measure_id] = Series(_shared_periods(periods, shared), array("d", values))
         if kept is not None:
             table.known[measure_id] = kept
     return table
@@ -398,11 +393,17 @@ def _read_table(path: Path, display: str, shared: dict, store: ParseCache | None
 
 def _shared_series(series: Series, shared: dict) -> Series:
     """A series from the cache, its periods (in order) made the tuple every such series shares."""
-    known = shared.get(series.periods)
+    periods = _shared_periods(series.periods, shared)
+    return series if periods is series.periods else Series(periods, series.values)
+
+
+def _shared_periods(periods: tuple[str, ...], shared: dict) -> tuple[str, ...]:
+    """The one tuple kept for these periods in order (as reading here gives them), or these, now kept."""
+    known = shared.get(periods)
     if known is None or known[1] is not None:
-        shared.setdefault(series.periods, (series.periods, None))
-        return series
-    return series if known[0] is series.periods else Series(known[0], series.values)
+        shared.setdefault(periods, (periods, None))
+        return periods
+    return known[0]
 
 
 def _read_quickly(text: str, table: _Table, shared: dict) -> bool:
