@@ -82,6 +82,10 @@ def _with_subject_person(finding: Finding, cascade: Cascade) -> Finding:
     return dataclasses.replace(finding, people=(*person, *finding.people))
 
 
+# The rules that read measure data (the only ones that do): they run after it is attached.
+DATA_FAMILY = "measures"
+
+
 def run_check(
     path: str | None = None,
     *,
@@ -104,17 +108,28 @@ def run_check(
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
-    loaded = load_goals(path, cwd, progress, freeze=freeze, cache=cache, last_points=last_points)
-    settings = loaded.goals.settings
-    ignored |= set(settings.ignore)
-    cascade = Cascade(loaded.goals, as_of)
-    rules = all_rules()
-    collector = FindingCollector()
-    collector.extend(loaded.findings)
-    for code, rule in rules.items():
-        if code in ignored or (selected is not None and code not in selected):
-            continue
-        collector.extend(rule.check(cascade))
+    # The measure data is attached once the other rules have run: meanwhile
+    # worker processes read the CSV files, on the core the rules leave idle.
+    loaded = load_goals(path, cwd, progress, freeze=freeze, cache=cache, last_points=last_points, defer_data=True)
+    try:
+        settings = loaded.goals.settings
+        ignored |= set(settings.ignore)
+        cascade = Cascade(loaded.goals, as_of)
+        collector = FindingCollector()
+        collector.extend(loaded.findings)
+        wanted = [
+            rule for code, rule in all_rules().items()
+            if code not in ignored and (selected is None or code in selected)
+        ]
+        for rule in wanted:
+            if rule.family != DATA_FAMILY:
+                collector.extend(rule.check(cascade))
+        collector.extend(loaded.attach_data())
+        for rule in wanted:
+            if rule.family == DATA_FAMILY:
+                collector.extend(rule.check(cascade))
+    finally:
+        loaded.abandon_data()
     severity = dict(settings.severity)
     findings = [
         _with_subject_person(f, cascade) if f.code not in severity

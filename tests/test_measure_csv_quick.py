@@ -7,6 +7,7 @@ must be the same either way.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -276,3 +277,59 @@ def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypa
     assert one[1]["T1-1:1"][0] == "concern-high" and one[1]["T2-1:2"][0] == "improvement-high"
     assert one[1]["T5-1:2"][0] == "concern-high" and one[1]["T6-1:2"] == (None, None, False)
     assert sum(code == "CB604" for code, _, _ in one[0]) == 8  # T5-1's two measures in one finding
+
+
+def _eight_teams_with_data(tmp_path):
+    files = {**HEALTHY, "true-north.yaml": GOALS.replace("data/one.csv", "data/f0.csv")}
+    files["data/d.csv"] = "measure,period,value\n" + "\n".join(monthly("falls", 14, 1.0) + monthly("cdiff", 14, 2.0)) + "\n"
+    for i in range(8):
+        files[f"data/f{i}.csv"] = "period,value\n" + "\n".join(f"2025-{m:02d},{m + i}" for m in range(1, 13)) + "\n"
+        files[f"objectives/t{i}.yaml"] = (
+            f"team: ward-7\nobjectives:\n  - id: T{i}-1\n    title: Work {i}\n    supports: [TN-SAFE]\n"
+            f"    measures:\n      - {{name: M{i}, baseline: 5, target: 3, data: data/f{i}.csv}}\n"
+        )
+    return write_repo(tmp_path / "goals", files)
+
+
+def test_the_rules_that_read_data_run_once_it_is_attached_and_the_others_before(monkeypatch, tmp_path):
+    # The workers read the CSV files while the rules that need no data run: a
+    # rule of the measures family must see every point, whatever the workers.
+    from catchball.rules import registry
+
+    root = _eight_teams_with_data(tmp_path)
+    seen: dict[str, list] = {}
+    rules = registry.all_rules()
+    for code in ("CB201", "CB602", "CB701"):
+        real = rules[code].check
+
+        def spy(cascade, code=code, real=real):
+            seen.setdefault(code, []).append(
+                sum(len(m.points) for o in cascade.goals.objectives.values() for m in o.measures))
+            return real(cascade)
+
+        spy.__module__ = real.__module__  # the rule's family is its module's
+        monkeypatch.setitem(registry._RULES, code, dataclasses.replace(rules[code], check=spy))
+    monkeypatch.setenv("CATCHBALL_NO_CACHE", "1")
+    for workers in ("1", "2"):
+        monkeypatch.setenv("CATCHBALL_WORKERS", workers)
+        run_check(str(root), as_of=dt.date(2026, 12, 1))
+    assert seen["CB602"] == [96, 96]  # eight teams' twelve months, attached before the measures' rules
+    assert seen["CB201"] == seen["CB701"] == [0, 0]  # and after the others, in one process or with workers
+
+
+def test_a_check_that_fails_before_the_data_is_attached_leaves_no_worker(monkeypatch, tmp_path):
+    import multiprocessing
+
+    from catchball.rules import registry
+
+    root = _eight_teams_with_data(tmp_path)
+
+    def broken(cascade):
+        raise RuntimeError("a rule's bug")
+
+    monkeypatch.setitem(registry._RULES, "CB201", dataclasses.replace(registry.all_rules()["CB201"], check=broken))
+    monkeypatch.setenv("CATCHBALL_NO_CACHE", "1")
+    monkeypatch.setenv("CATCHBALL_WORKERS", "2")
+    with pytest.raises(RuntimeError, match="a rule's bug"):
+        run_check(str(root), as_of=dt.date(2026, 12, 1))
+    assert multiprocessing.active_children() == []

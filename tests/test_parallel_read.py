@@ -211,3 +211,82 @@ def test_a_crash_reading_measure_data_in_workers_names_the_csv_file(make_repo, m
     with pytest.raises(FileBug) as raised:
         list(measure_data._read_in_workers(work, 2, {}, None))
     assert raised.value.file == "data/t1.csv" and "RuntimeError: boom" in str(raised.value)
+
+
+# -- work after the last item: measure data read while the check's first rules run ----------
+
+_KEPT: list = []  # a forked worker's own copy: what its jobs saw
+
+
+def _keep_square(n: int) -> int:
+    _KEPT.append(n)
+    return n * n
+
+
+def _sum_kept() -> list:
+    return [(os.getpid(), sum(_KEPT), len(_KEPT))]
+
+
+def test_each_worker_works_out_its_tail_after_its_last_item_and_it_is_collected_later():
+    later: list = []
+    items = list(range(1, 201))
+    assert list(forked_map(items, 2, _keep_square, str, _sum_kept, later)) == [n * n for n in items]
+    assert len(later) == 1 and len(multiprocessing.active_children()) <= 2  # still at work, or done and waiting
+    found = later[0].collect()
+    assert len(found) == 2 and len({pid for pid, _, _ in found}) == 2  # one tail from each worker
+    assert sum(total for _, total, _ in found) == sum(items) and sum(n for _, _, n in found) == len(items)
+    assert multiprocessing.active_children() == []
+    assert _KEPT == []  # the jobs ran in the workers, never here
+
+
+def test_without_later_there_is_no_tail_and_the_workers_are_stopped():
+    assert list(forked_map(list(range(50)), 2, _keep_square, str, _sum_kept)) == [n * n for n in range(50)]
+    assert multiprocessing.active_children() == []
+
+
+def _tail_that_crashes() -> list:
+    from catchball.errors import reading
+
+    with reading("data/t3.csv"):
+        raise RuntimeError("tail boom")
+
+
+def _tail_that_dies() -> list:
+    os.kill(os.getpid(), signal.SIGKILL)
+    return []
+
+
+def test_a_tail_that_crashes_names_the_file_it_was_reading():
+    later: list = []
+    list(forked_map(list(range(40)), 2, _keep_square, str, _tail_that_crashes, later))
+    with pytest.raises(FileBug) as raised:
+        later[0].collect()
+    assert raised.value.file == "data/t3.csv" and raised.value.summary == "RuntimeError: tail boom"
+    assert "Traceback" in raised.value.detail
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_killed_in_its_tail_is_a_bug_report_not_a_hang():
+    later: list = []
+    list(forked_map(list(range(40)), 2, _keep_square, str, _tail_that_dies, later))
+    with pytest.raises(FileBug) as raised:
+        later[0].collect()
+    assert raised.value.file == "measure data"
+    assert raised.value.summary == (
+        "a reading process stopped (exit code -9) reading the measure data beside its goals files"
+    )
+    assert multiprocessing.active_children() == []
+
+
+def _slow_tail() -> list:
+    time.sleep(60)
+    return []
+
+
+def test_a_tail_never_collected_is_killed_by_close():
+    later: list = []
+    list(forked_map(list(range(40)), 2, _keep_square, str, _slow_tail, later))
+    assert len(multiprocessing.active_children()) == 2
+    started = time.monotonic()
+    later[0].close()
+    assert multiprocessing.active_children() == [] and time.monotonic() - started < 10

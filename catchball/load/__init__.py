@@ -25,11 +25,36 @@ Progress = Callable[[int, int], None]  # (files done, files in all)
 
 @dataclass(slots=True)
 class Loaded:
-    """The goals, the findings met while reading them, and notes for stderr."""
+    """The goals, the findings met while reading them, and notes for stderr.
+
+    Loaded with `defer_data`, the measures have their data only once
+    attach_data() has been called: until then worker processes may still be
+    reading CSV files.
+    """
 
     goals: GoalSet
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _attach: Callable[[], list[Finding]] | None = None
+    _later: list = field(default_factory=list)  # workers reading measure data (parallel.Afterwards)
+
+    def attach_data(self) -> list[Finding]:
+        """Give the measures their data (once); the findings of doing so (CB104, CB601), also added to `findings`."""
+        attach, self._attach = self._attach, None
+        if attach is None:
+            return []
+        try:
+            found = attach()
+        finally:
+            self.abandon_data()
+        self.findings.extend(found)
+        return found
+
+    def abandon_data(self) -> None:
+        """Stop any worker still reading measure data (a run that ends before attach_data)."""
+        later, self._later = self._later, []
+        for afterwards in later:
+            afterwards.close()
 
 
 def load_goals(
@@ -39,6 +64,7 @@ def load_goals(
     freeze: bool = False,
     cache: bool = True,
     last_points: bool = True,
+    defer_data: bool = False,
 ) -> Loaded:
     """Read the goals root named by `given` (or found from cwd).
 
@@ -50,7 +76,10 @@ def load_goals(
     process that runs one command and ends (the CLI) asks for it. With
     `last_points`, worker processes work out the last point of each measure
     whose CSV they read (what a check's rules ask); a command that draws
-    every chart whole (`measures`) does without. Raises NoGoalsError or
+    every chart whole (`measures`) does without. With `defer_data`, the
+    workers read the CSV files after their last goals file, while the
+    caller goes on (a check runs its first rules), and the data is attached
+    when the caller calls loaded.attach_data(). Raises NoGoalsError or
     SettingsError when the command cannot run.
     """
     root = discover(given, cwd)
@@ -66,18 +95,18 @@ def load_goals(
     goals.settings_present = root.settings_file.is_file()
     loaded = Loaded(goals, list(settings_findings), list(root.skipped))
     store = ParseCache.open(settings) if cache else None
-    data: dict = {}  # CSV files of measure data that worker processes read beside the goals files naming them
+    later = loaded._later  # workers that read CSV files of measure data after their goals files
     with _collector_paused(keep_off=freeze):
         spc = settings.spc if last_points else None  # for the last points the workers work out
-        parts = _read_all(root, goal_files, data, spc) if store is None else \
-            _read_through(root, goal_files, store, data, spc)
+        parts = _read_all(root, goal_files, later, spc) if store is None else \
+            _read_through(root, goal_files, store, later, spc)
         for done, part in enumerate(parts, 1):
             merge(loaded, part)
             if progress is not None:
                 progress(done, len(goal_files))
-        loaded.findings.extend(attach_measure_data(goals, root, store, data))
-        if store is not None:
-            store.sweep()
+        loaded._attach = partial(_attach_data, loaded, root, store, goal_files)
+        if not defer_data:
+            loaded.attach_data()
         if freeze:
             # What was loaded lives until the command ends: keep the cyclic collector
             # from scanning it again and again while the graph and rules allocate.
@@ -91,26 +120,58 @@ def load_goals(
     return loaded
 
 
-def _read_all(root: GoalsRoot, files: list[str], data: dict, spc) -> Iterator[FileGoals]:
+def _attach_data(loaded: Loaded, root: GoalsRoot, store: ParseCache | None, goal_files: list[str]) -> list[Finding]:
+    with _collector_paused():
+        found = attach_measure_data(loaded.goals, root, store, _read_beside(loaded._later, root, goal_files))
+        if store is not None:
+            store.sweep()  # after the workers' last entries (series of CSV files)
+    return found
+
+
+def _read_beside(later: list, root: GoalsRoot, goal_files: list[str]) -> dict:
+    """The CSV files the workers read beside the goals files naming them, by real path.
+
+    A file two workers read (named from goals files of both) is taken as
+    read beside the first of those goals files, as reading them here in
+    order would: whichever worker got there first, the load is the same.
+    """
+    found = [pair for afterwards in later for pair in afterwards.collect()]
+    order = {root.display_path(relative): i for i, relative in enumerate(goal_files)}
+    found.sort(key=lambda pair: order.get(pair[1][4], len(order)))  # stable: a worker's own order kept
+    data: dict = {}
+    for real, table in found:
+        data.setdefault(real, table)
+    return data
+
+
+def _read_all(root: GoalsRoot, files: list[str], later: list, spc) -> Iterator[FileGoals]:
     workers = worker_count(root, files)
     if workers > 1:
-        return _in_workers(root, files, workers, None, data, spc)
+        return _in_workers(root, files, workers, None, later, spc)
     return (read_one(root, relative) for relative in files)
 
 
-def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, data: dict, spc):
-    # Each worker also reads the CSV files the file's measures name (its own
-    # copies of the sets of files read and of shared periods: forked).
-    beside = partial(_named_data, root, store, spc, set(), {})
-    return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), beside, data)
+def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, later: list, spc):
+    # Each worker also reads the CSV files its files' measures name, once it
+    # has read its last goals file (its own copies of the sets of files read
+    # and of shared periods: forked).
+    after = partial(_named_data, root, store, spc, set(), {})
+    return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), _data_named, after, later)
 
 
-def _named_data(root: GoalsRoot, store: ParseCache | None, spc_settings, done: set, shared: dict, record: list) -> list:
+def _data_named(record: list) -> tuple[str, list] | None:
+    """(the goals file, its measures' uses of CSV files) of a record that names any (records.data_uses)."""
     uses = data_uses(record)
-    return read_named_data(root, uses, store, done, shared, spc_settings, record[0]) if uses else []
+    return (record[0], uses) if uses else None
 
 
-def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: dict, spc) -> Iterator[FileGoals]:
+def _named_data(root: GoalsRoot, store: ParseCache | None, spc_settings, done: set, shared: dict, noted) -> list:
+    source, uses = noted
+    with reading(source):  # an internal error names the goals file whose data was being read
+        return read_named_data(root, uses, store, done, shared, spc_settings, source)
+
+
+def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, later: list, spc) -> Iterator[FileGoals]:
     """Each file's FileGoals in order, from the cache where its entry holds, else read and stored."""
     if worker_count(root, files) == 1:
         # One pass: each file's bytes are read once, looked up, and parsed on a miss.
@@ -121,23 +182,23 @@ def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, data: di
         # A first run, or a CI job that keeps no cache: every file is a miss, so none
         # is read and hashed here only to find that out (0.1 s at 20,000 staff).
         store.misses += len(files)
-        yield from _read_misses(root, files, store, data, spc)
+        yield from _read_misses(root, files, store, later, spc)
         return
     # Look everything up first, so that workers are started only for the misses
     # (none on a warm run). A worker reads its file again and keys the entry by
     # the bytes it parsed, so a file changed in between is never stored stale.
     looked = [_cached(root, relative, store) for relative in files]
     misses = [relative for relative, part in zip(files, looked) if part is None]
-    fresh = iter(_read_misses(root, misses, store, data, spc) if misses else ())
+    fresh = iter(_read_misses(root, misses, store, later, spc) if misses else ())
     for part in looked:
         yield part if part is not None else next(fresh)
 
 
-def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache, data: dict, spc) -> Iterator[FileGoals]:
+def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache, later: list, spc) -> Iterator[FileGoals]:
     workers = worker_count(root, misses)
     if workers > 1:
         store.written += 1  # the workers write the entries: the sweep must still run here
-        return _in_workers(root, misses, workers, store, data, spc)
+        return _in_workers(root, misses, workers, store, later, spc)
     return (read_one(root, relative, store) for relative in misses)
 
 

@@ -28,7 +28,7 @@ import os
 import sys
 from typing import Callable, Iterator
 
-from catchball.errors import FileBug
+from catchball.errors import FileBug, file_being_read
 from catchball.findings import Finding
 from catchball.load.discover import GoalsRoot
 from catchball.load.reader import FileGoals
@@ -67,26 +67,37 @@ def worker_count(root: GoalsRoot, files: list[str]) -> int:
 
 
 def read_parallel(
-    root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne, beside: Callable | None = None,
-    found: dict | None = None,
+    root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne, note: Callable | None = None,
+    after: Callable | None = None, later: list | None = None,
 ) -> Iterator[FileGoals]:
     """FileGoals of each file, in the order given, read by `workers` forked processes.
 
     `read_one(root, relative)` may give a FileGoals or its record already
     packed (as the loader's does, having packed it for the parse cache).
-    With `beside`, the worker also calls beside(record) with each file's
-    record, while the file is at hand, and the (key, value) pairs it returns
-    are added to `found` (the first value of a key is kept): the loader
-    reads there the CSV files of measure data that a goals file names.
+    With `note` and `after`, each worker also keeps note(record) of each file
+    it reads (unless None), and once it has read its last file works out
+    after(kept) for each, while this process goes on with what it reads:
+    the loader reads there the CSV files of measure data that a goals file
+    names, while the check's first rules run. The workers are then handed
+    to `later` (a list) as one Afterwards, whose collect() gives the lists
+    after() returned, joined.
     """
+    kept: list = []  # in each forked worker, that worker's own list
+    if later is None:
+        note = after = None
+
     def job(relative: str):
         record = _record(read_one(root, relative))
-        return record, (beside(record) if beside is not None else ())
+        if note is not None:
+            noted = note(record)
+            if noted is not None:
+                kept.append(noted)
+        return record
 
-    for record, extra in forked_map(files, workers, job, root.display_path):
-        if found is not None:
-            for key, value in extra:
-                found.setdefault(key, value)
+    def tail() -> list:
+        return [pair for noted in kept for pair in after(noted)]
+
+    for record in forked_map(files, workers, job, root.display_path, tail if after is not None else None, later):
         yield unpack(record)
 
 
@@ -94,7 +105,10 @@ def _record(read) -> list:
     return pack(read) if isinstance(read, FileGoals) else read
 
 
-def forked_map(items: list, workers: int, job: Callable, name: Callable[[object], str]) -> Iterator:
+def forked_map(
+    items: list, workers: int, job: Callable, name: Callable[[object], str], tail: Callable | None = None,
+    later: list | None = None,
+) -> Iterator:
     """job(item) for each item, in the order given, computed by `workers` forked processes.
 
     What `job` returns must pickle (it comes back through a pipe). Each worker
@@ -104,10 +118,16 @@ def forked_map(items: list, workers: int, job: Callable, name: Callable[[object]
     is a worker that dies (the kernel's out-of-memory killer, a signal): both
     stop the run at once, and every worker is killed, not waited for. Goals
     files (read_parallel) and measure data files (measure_data) share it.
+
+    With `tail`, each worker calls tail() once it has been told there are no
+    more items, and the workers go on to `later` as an Afterwards rather than
+    being stopped: its collect() gives what each tail() returned.
     """
     import multiprocessing
     from multiprocessing.connection import wait
 
+    if later is None:
+        tail = None  # nobody to collect it
     context = multiprocessing.get_context("fork")
     size = max(1, min(32, len(items) // (workers * 8)))
     chunks = [items[at:at + size] for at in range(0, len(items), size)]
@@ -115,13 +135,23 @@ def forked_map(items: list, workers: int, job: Callable, name: Callable[[object]
     finished = False
     try:
         for _ in range(min(workers, len(chunks))):
-            crew.append(_Worker.start(context, job, name))
+            crew.append(_Worker.start(context, job, name, tail))
         given = 0
+
+        def give(worker: _Worker) -> None:
+            nonlocal given
+            if given < len(chunks):
+                worker.give(given, chunks[given])
+                given += 1
+            if given == len(chunks) and tail is not None:
+                # Nothing left to give: each worker reads its tail once it has
+                # worked through its chunks, while this process goes on with them.
+                for one in crew:
+                    one.finish()
+
         for _ in range(2):
             for worker in crew:
-                if given < len(chunks):
-                    worker.give(given, chunks[given])
-                    given += 1
+                give(worker)
         back: dict[int, list] = {}
         for index in range(len(chunks)):
             while index not in back:
@@ -131,14 +161,38 @@ def forked_map(items: list, workers: int, job: Callable, name: Callable[[object]
                     done = worker.take(chunks, name)
                     if done is not None:
                         back[done[0]] = done[1]
-                        if given < len(chunks):
-                            worker.give(given, chunks[given])
-                            given += 1
+                        give(worker)
             yield from back.pop(index)
         finished = True
+        if tail is not None:
+            later.append(Afterwards(crew, name))
+            crew = []
     finally:
         for worker in crew:
             worker.stop(finished)
+
+
+class Afterwards:
+    """Workers working out their tail(), to be collected once this process needs what they found."""
+
+    def __init__(self, crew: list[_Worker], name: Callable) -> None:
+        self.crew, self.name = crew, name
+
+    def collect(self) -> list:
+        """What every worker's tail() returned, one list after another (raises FileBug for a crash)."""
+        found: list = []
+        try:
+            for worker in self.crew:
+                found.extend(worker.last_word())
+        finally:
+            self.close()
+        return found
+
+    def close(self) -> None:
+        """Kill what is still working (a run that ended early); nothing is waited for."""
+        crew, self.crew = self.crew, []
+        for worker in crew:
+            worker.stop(False)
 
 
 class _Worker:
@@ -147,12 +201,13 @@ class _Worker:
     def __init__(self, process, pipe) -> None:
         self.process, self.pipe = process, pipe
         self.chunks: list[int] = []
+        self.finished = False  # told there are no more items
 
     @classmethod
-    def start(cls, context, job: Callable, name: Callable) -> _Worker:
+    def start(cls, context, job: Callable, name: Callable, tail: Callable | None = None) -> _Worker:
         ours, theirs = context.Pipe()
         # Forked: `job` reaches the child as it is in memory, never pickled.
-        process = context.Process(target=_work, args=(theirs, job, name), daemon=True)
+        process = context.Process(target=_work, args=(theirs, job, name, tail), daemon=True)
         process.start()
         theirs.close()
         return cls(process, ours)
@@ -185,9 +240,34 @@ class _Worker:
             raise message
         return self.chunks.pop(0), message
 
+    def finish(self) -> None:
+        """Tell a worker there are no more items (once): it works out its tail() and sends it."""
+        if self.finished:
+            return
+        self.finished = True
+        try:
+            self.pipe.send(None)
+        except OSError:
+            pass  # it has died: last_word reports it
+
+    def last_word(self) -> list:
+        """What the worker's tail() returned; raises FileBug for a crash or a worker that died."""
+        try:
+            message = self.pipe.recv()
+        except (EOFError, OSError):
+            message = None
+        if isinstance(message, FileBug):
+            raise message
+        if message is None:
+            self.process.join(1)
+            raise FileBug("measure data", f"a reading process stopped (exit code {self.process.exitcode}) "
+                          "reading the measure data beside its goals files", "")
+        self.process.join(5)
+        return message
+
     def stop(self, finished: bool) -> None:
         """Ask a worker that did its share to leave; kill one stopped half-way (never wait on it)."""
-        if finished:
+        if finished and not self.finished:
             try:
                 self.pipe.send(None)
             except OSError:
@@ -199,27 +279,41 @@ class _Worker:
         self.pipe.close()
 
 
-def _work(pipe, job: Callable, name: Callable) -> None:
-    """A worker's loop: chunks of items in, their results (or a FileBug) out, until None."""
+def _work(pipe, job: Callable, name: Callable, tail: Callable | None = None) -> None:
+    """A worker's loop: chunks of items in, their results (or a FileBug) out, until None; then its tail()."""
     while True:
         try:
             chunk = pipe.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         if chunk is None:
-            return
+            break
         results = []
         for item in chunk:
             try:
                 results.append(job(item))
             except Exception as exc:
-                # Sent back as a FileBug: the parent reports the file and, with --debug,
-                # this process's traceback (the bare exception would lose both).
-                import traceback
-
-                results = FileBug(name(item), f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                results = _bug(name(item), exc)
                 break
         try:
             pipe.send(results)
         except (OSError, KeyboardInterrupt):
             return
+    if tail is None:
+        return
+    try:
+        found = tail()
+    except Exception as exc:
+        found = _bug(file_being_read() or "measure data", exc)
+    try:
+        pipe.send(found)
+    except (OSError, KeyboardInterrupt):
+        return
+
+
+def _bug(file: str, exc: Exception) -> FileBug:
+    # Sent back as a FileBug: the parent reports the file and, with --debug,
+    # this process's traceback (the bare exception would lose both).
+    import traceback
+
+    return FileBug(file, f"{type(exc).__name__}: {exc}", traceback.format_exc())
