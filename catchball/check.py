@@ -97,20 +97,25 @@ def run_check(
     freeze: bool = False,
     cache: bool = True,
     last_points: bool = True,
+    whole_charts: bool = False,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
     `select` and `ignore` take codes, names or prefixes (CB2); catchball.yaml's
     `ignore` and `severity` apply too. `as_of` is the day calendar rules
     judge on (default: catchball.asof.default_day()). `freeze` is load_goals'
-    (for a process that ends after the check), and so is `last_points`.
+    (for a process that ends after the check), and so are `last_points`
+    and `whole_charts`.
     Raises CatchballError when the command cannot run.
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
     # The measure data is attached once the other rules have run: meanwhile
     # worker processes read the CSV files, on the core the rules leave idle.
-    loaded = load_goals(path, cwd, progress, freeze=freeze, cache=cache, last_points=last_points, defer_data=True)
+    loaded = load_goals(
+        path, cwd, progress, freeze=freeze, cache=cache, last_points=last_points, defer_data=True,
+        whole_charts=whole_charts,
+    )
     try:
         settings = loaded.goals.settings
         ignored |= set(settings.ignore)

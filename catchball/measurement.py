@@ -62,9 +62,11 @@ class MeasureChart:
     def chart(self) -> spc.Chart | None:
         """The XmR chart of every point, or None with no data or bad data."""
         if self._chart is None and self.has_data:
-            object.__setattr__(
-                self, "_chart", spc.xmr(self.measure.points, self.direction, self.target, self.spc_settings)
-            )
+            self._take_known()
+            if self._chart is None:
+                object.__setattr__(
+                    self, "_chart", spc.xmr(self.measure.points, self.direction, self.target, self.spc_settings)
+                )
         return self._chart
 
     @property
@@ -77,7 +79,9 @@ class MeasureChart:
             self._take_known()
             if self._last is not None:
                 return self._last
-            return spc.last_point(self.measure.points, self.direction, self.target, self.spc_settings)
+            chart = self._chart  # a worker's, if it drew the whole chart
+            if chart is None:
+                return spc.last_point(self.measure.points, self.direction, self.target, self.spc_settings)
         last = len(chart.points) - 1
         rules = () if chart.run_chart else tuple(dict.fromkeys(s.rule for s in chart.signals if s.index == last))
         return spc.LastPoint(chart.run_chart, chart.variation, chart.assurance, chart.mean, chart.upper, chart.lower, rules)
@@ -95,19 +99,24 @@ class MeasureChart:
         return self._icons
 
     def _take_known(self) -> None:
-        """Take the icons (and the LastPoint, if kept) a worker worked out for this measure off its Series.
+        """Take what a worker worked out for this measure off its Series: the icons (and the
+        LastPoint, if kept), or the whole chart.
 
         The loader gives them to a Series only when one measure takes it, and
         only if the worker worked them out for that measure (its direction
         and target, this load's settings): load/measure_data.py, _give_known.
         """
         points = self.measure.points
-        kept = getattr(points, "known_last", None)
-        if kept is not None:
-            icons, last = spc.kept_icons(kept)
-            object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
-            object.__setattr__(self, "_last", last)
-            points.known_last = None  # taken off: its job is done
+        kept = getattr(points, "known", None)
+        if kept is None:
+            return
+        points.known = None  # taken off: its job is done
+        if type(kept) is spc.PackedChart:
+            object.__setattr__(self, "_chart", spc.unpack_chart(kept, points))
+            return
+        icons, last = spc.kept_icons(kept)
+        object.__setattr__(self, "_icons", _ICONS.setdefault(icons, icons))
+        object.__setattr__(self, "_last", last)
 
     @property
     def latest(self) -> spc.Point | None:

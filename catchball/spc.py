@@ -47,7 +47,7 @@ class Series(Sequence):
     `notes` (index, note) pairs. Points are built only when asked for.
     """
 
-    __slots__ = ("periods", "values", "starts", "notes", "known_last")
+    __slots__ = ("periods", "values", "starts", "notes", "known")
 
     def __init__(
         self,
@@ -59,10 +59,11 @@ class Series(Sequence):
         if len(periods) != len(values):
             raise ValueError("a series needs one value for each period")
         self.periods, self.values, self.starts, self.notes = periods, values, starts, notes
-        # What last_point gives for the one measure that takes this series, worked out where
-        # the series was read (a worker process, beside its CSV file) and given by the
-        # loader, which knows the measure: see kept_last. None when not worked out.
-        self.known_last: int | LastPoint | None = None
+        # What last_point (see kept_last) or xmr (a PackedChart) gives for the one measure
+        # that takes this series, worked out where the series was read (a worker process,
+        # beside its CSV file) and given by the loader, which knows the measure. None when
+        # not worked out.
+        self.known: int | LastPoint | PackedChart | None = None
 
     @classmethod
     def of(cls, points: Sequence[Point]) -> "Series":
@@ -372,6 +373,45 @@ def kept_icons(kept: int | LastPoint) -> tuple[tuple[str | None, str | None, boo
     if type(kept) is int:
         return ICONS[kept], None
     return icons_of(kept), kept
+
+
+class PackedChart(tuple):
+    """A Chart without its points, as plain values: how a worker process sends a chart it drew.
+
+    (phases as tuples of their fields, run chart, signals as (index, rule,
+    side, kind), variation, assurance, mean, upper, lower, point variations).
+    A tuple of its own kind, so that what a worker kept (kept_last) tells a
+    chart from a last point. unpack_chart gives the Chart back, equal to the
+    one xmr draws from the same series.
+    """
+
+    __slots__ = ()
+
+
+def pack_chart(chart: Chart) -> PackedChart:
+    """`chart` without its points (the series it was drawn from travels on its own)."""
+    phases = tuple(
+        (p.start, p.end, p.mean, p.upper, p.lower, p.upper_two_sigma, p.lower_two_sigma, p.run_chart)
+        for p in chart.phases
+    )
+    signals = tuple((s.index, s.rule, s.side, s.kind) for s in chart.signals)
+    return PackedChart((
+        phases, chart.run_chart, signals, chart.variation, chart.assurance, chart.mean, chart.upper, chart.lower,
+        chart.point_variations,
+    ))
+
+
+def unpack_chart(packed: PackedChart, series: Series) -> Chart:
+    """The Chart that `packed` (pack_chart) is of, drawn from `series`."""
+    phases, run_chart, signals, variation, assurance, mean, upper, lower, point_variations = packed
+    periods = series.periods
+    return Chart(
+        series,
+        tuple(Phase(*phase) for phase in phases),
+        run_chart,
+        tuple(Signal(index, periods[index], rule, side, kind) for index, rule, side, kind in signals),
+        variation, assurance, mean, upper, lower, point_variations,
+    )
 
 
 def _trend_ending_at(values, bounds: list[tuple[int, int]], settings: SpcSettings) -> str | None:

@@ -104,3 +104,18 @@ def test_what_is_kept_of_a_last_point_gives_its_icons_back(values, direction, ta
     assert icons == (last.variation, last.assurance, last.run_chart)
     quoted = (last.variation or "").startswith("concern") or last.assurance == "fail"
     assert (whole == last) if quoted else (type(kept) is int and whole is None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    VALUES, st.sets(st.integers(0, 39)), st.sampled_from(["up", "down", None]),
+    st.one_of(st.none(), st.integers(-4, 4).map(float)), SETTINGS,
+)
+def test_a_chart_a_worker_packs_comes_back_as_the_chart_drawn_here(values, recalculate, direction, target, spc_settings):
+    # `measures` has the workers that read the CSV files draw each chart and send it packed.
+    series = Series.of(tuple(Point(f"2024-{i:04d}", v, i in recalculate) for i, v in enumerate(values)))
+    drawn = xmr(series, direction, target, spc_settings)
+    packed = pickle.loads(pickle.dumps(spc.pack_chart(drawn), pickle.HIGHEST_PROTOCOL))
+    assert type(packed) is spc.PackedChart
+    back = spc.unpack_chart(packed, series)
+    assert back == drawn and back.points is series

@@ -51,8 +51,8 @@ def measures(
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
         # only the rules the charts need: the measures command shows data, `check` judges it
-        # Every chart is drawn whole here: the workers need not work out last points.
-        result = run_check(path, progress=progress, as_of=day, select=["CB601"], last_points=False)
+        # Every chart is drawn whole here: by the workers that read the CSV files, where they can.
+        result = run_check(path, progress=progress, as_of=day, select=["CB601"], whole_charts=True)
     goals = result.goals
     if aim is not None and aim not in goals.aims:
         raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")
@@ -64,13 +64,13 @@ def measures(
         note(message)
     options = MeasuresOptions(aim=aim, team=team, element=element)
     charts = result.cascade.measure_charts
-    shown = in_cascade_order(result.cascade, charts, options)
     if format == "json":
-        if aim or team or element:
-            kept = {id(chart) for _, chart in shown}
+        if aim or team or element:  # the document keeps file order: cascade order only picks the measures
+            kept = {id(chart) for _, chart in in_cascade_order(result.cascade, charts, options)}
             charts = tuple(chart for chart in charts if id(chart) in kept)
         write_document(measures_document(goals, result.cascade.as_of, charts), sys.stdout)
         return
+    shown = in_cascade_order(result.cascade, charts, options)
     from catchball.views.measures import MeasuresView
     from catchball.views.terminal import print_lines
 

@@ -14,7 +14,7 @@ from catchball.findings import Finding, new_finding
 from catchball.load.cache import ParseCache
 from catchball.load.discover import SETTINGS_FILE, GoalsRoot, discover
 from catchball.load.limits import LimitExceeded, read_bounded
-from catchball.load.measure_data import attach_measure_data, read_named_data
+from catchball.load.measure_data import attach_measure_data, read_named_data, worked_chart, worked_last
 from catchball.load.parallel import read_parallel, worker_count
 from catchball.load.reader import FileGoals, read_goals_file
 from catchball.load.records import data_uses, pack
@@ -65,6 +65,7 @@ def load_goals(
     cache: bool = True,
     last_points: bool = True,
     defer_data: bool = False,
+    whole_charts: bool = False,
 ) -> Loaded:
     """Read the goals root named by `given` (or found from cwd).
 
@@ -76,7 +77,8 @@ def load_goals(
     process that runs one command and ends (the CLI) asks for it. With
     `last_points`, worker processes work out the last point of each measure
     whose CSV they read (what a check's rules ask); a command that draws
-    every chart whole (`measures`) does without. With `defer_data`, the
+    every chart whole (`measures`) asks for `whole_charts` instead: the
+    workers draw the chart of each measure whose CSV they read. With `defer_data`, the
     workers read the CSV files after their last goals file, while the
     caller goes on (a check runs its first rules), and the data is attached
     when the caller calls loaded.attach_data(). Raises NoGoalsError or
@@ -97,9 +99,11 @@ def load_goals(
     store = ParseCache.open(settings) if cache else None
     later = loaded._later  # workers that read CSV files of measure data after their goals files
     with _collector_paused(keep_off=freeze):
-        spc = settings.spc if last_points else None  # for the last points the workers work out
-        parts = _read_all(root, goal_files, later, spc) if store is None else \
-            _read_through(root, goal_files, store, later, spc)
+        # What the workers work out of each series they read, for the measure taking it.
+        work_out = partial(worked_chart, settings.spc) if whole_charts else \
+            partial(worked_last, settings.spc) if last_points else None
+        parts = _read_all(root, goal_files, later, work_out) if store is None else \
+            _read_through(root, goal_files, store, later, work_out)
         for done, part in enumerate(parts, 1):
             merge(loaded, part)
             if progress is not None:
@@ -144,18 +148,18 @@ def _read_beside(later: list, root: GoalsRoot, goal_files: list[str]) -> dict:
     return data
 
 
-def _read_all(root: GoalsRoot, files: list[str], later: list, spc) -> Iterator[FileGoals]:
+def _read_all(root: GoalsRoot, files: list[str], later: list, work_out) -> Iterator[FileGoals]:
     workers = worker_count(root, files)
     if workers > 1:
-        return _in_workers(root, files, workers, None, later, spc)
+        return _in_workers(root, files, workers, None, later, work_out)
     return (read_one(root, relative) for relative in files)
 
 
-def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, later: list, spc):
+def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, later: list, work_out):
     # Each worker also reads the CSV files its files' measures name, once it
     # has read its last goals file (its own copies of the sets of files read
     # and of shared periods: forked).
-    after = partial(_named_data, root, store, spc, set(), {})
+    after = partial(_named_data, root, store, work_out, set(), {})
     return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), _data_named, after, later)
 
 
@@ -165,13 +169,13 @@ def _data_named(record: list) -> tuple[str, list] | None:
     return (record[0], uses) if uses else None
 
 
-def _named_data(root: GoalsRoot, store: ParseCache | None, spc_settings, done: set, shared: dict, noted) -> list:
+def _named_data(root: GoalsRoot, store: ParseCache | None, work_out, done: set, shared: dict, noted) -> list:
     source, uses = noted
     with reading(source):  # an internal error names the goals file whose data was being read
-        return read_named_data(root, uses, store, done, shared, spc_settings, source)
+        return read_named_data(root, uses, store, done, shared, work_out, source)
 
 
-def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, later: list, spc) -> Iterator[FileGoals]:
+def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, later: list, work_out) -> Iterator[FileGoals]:
     """Each file's FileGoals in order, from the cache where its entry holds, else read and stored."""
     if worker_count(root, files) == 1:
         # One pass: each file's bytes are read once, looked up, and parsed on a miss.
@@ -182,23 +186,23 @@ def _read_through(root: GoalsRoot, files: list[str], store: ParseCache, later: l
         # A first run, or a CI job that keeps no cache: every file is a miss, so none
         # is read and hashed here only to find that out (0.1 s at 20,000 staff).
         store.misses += len(files)
-        yield from _read_misses(root, files, store, later, spc)
+        yield from _read_misses(root, files, store, later, work_out)
         return
     # Look everything up first, so that workers are started only for the misses
     # (none on a warm run). A worker reads its file again and keys the entry by
     # the bytes it parsed, so a file changed in between is never stored stale.
     looked = [_cached(root, relative, store) for relative in files]
     misses = [relative for relative, part in zip(files, looked) if part is None]
-    fresh = iter(_read_misses(root, misses, store, later, spc) if misses else ())
+    fresh = iter(_read_misses(root, misses, store, later, work_out) if misses else ())
     for part in looked:
         yield part if part is not None else next(fresh)
 
 
-def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache, later: list, spc) -> Iterator[FileGoals]:
+def _read_misses(root: GoalsRoot, misses: list[str], store: ParseCache, later: list, work_out) -> Iterator[FileGoals]:
     workers = worker_count(root, misses)
     if workers > 1:
         store.written += 1  # the workers write the entries: the sweep must still run here
-        return _in_workers(root, misses, workers, store, later, spc)
+        return _in_workers(root, misses, workers, store, later, work_out)
     return (read_one(root, relative, store) for relative in misses)
 
 

@@ -35,6 +35,7 @@ from array import array
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from catchball.findings import MEASURE, Finding, FindingCollector
 from catchball.load import series as S
@@ -43,7 +44,7 @@ from catchball.load.discover import GoalsRoot
 from catchball.load.limits import LimitExceeded, read_bounded
 from catchball.load.parallel import forked_map, worker_count
 from catchball.model import Aim, GoalSet, Measure, Objective, Span
-from catchball.spc import Series, kept_last, last_point
+from catchball.spc import PackedChart, Series, SpcSettings, kept_last, last_point, pack_chart, xmr
 
 COLUMNS = ("period", "date", "value", "measure", "note", "recalculate")
 
@@ -242,8 +243,18 @@ def _in_order(by_file: dict, ready: set, read_before: dict, others, shared: dict
             yield next(others)
 
 
+def worked_last(settings: SpcSettings, series: Series, direction: str | None, target: float | None):
+    """What a worker keeps of a series' last point for a check's rules (spc.kept_last)."""
+    return kept_last(last_point(series, direction, target, settings))
+
+
+def worked_chart(settings: SpcSettings, series: Series, direction: str | None, target: float | None) -> PackedChart:
+    """A series' whole chart, as a worker sends it for a command that draws every chart (`measures`)."""
+    return pack_chart(xmr(series, direction, target, settings))
+
+
 def read_named_data(
-    root: GoalsRoot, uses: list[tuple], store, done: set, shared: dict, spc_settings, source: str
+    root: GoalsRoot, uses: list[tuple], store, done: set, shared: dict, work_out: Callable | None, source: str
 ) -> list:
     """In a worker that has just read the goals file `source`: the CSV files its measures name, read while at hand.
 
@@ -256,12 +267,13 @@ def read_named_data(
     left to attach_measure_data, which reports it. Reading it here, in the
     same pass as the goals, saves a second round of workers.
 
-    `kept` is what spc.kept_last keeps of the last point, worked out for the
-    direction and target of the measures here that take the series when
-    they agree on both (else None, and None without `spc_settings`, the
-    load's SPC settings): worked out here, on every core, the
-    check's rules need not work them out one by one after loading
-    (_give_known decides which measure may use it).
+    `kept` is work_out(series, direction, target) (worked_last or
+    worked_chart, with the load's SPC settings) for the direction and
+    target of the measures here that take the series, when they agree on
+    both (else None, and None without `work_out`): worked out here, on every
+    core, the check's rules or the charts of `measures` need not be worked
+    out one by one after loading (_give_known decides which measure may use
+    it).
     """
     found = []
     takers: dict[str, dict] = {}  # real path -> measure id -> [(direction, target) of each measure naming it]
@@ -292,8 +304,8 @@ def read_named_data(
         for measure_id, s in table.series.items():
             asked = wanted.get(measure_id) if table.by_measure else [d for m in wanted.values() for d in m]
             kept = None
-            if spc_settings is not None and asked and len(set(asked)) == 1 and asked[0][0] in ("up", "down", None):
-                kept = kept_last(last_point(s, *asked[0], spc_settings))
+            if work_out is not None and asked and len(set(asked)) == 1 and asked[0][0] in ("up", "down", None):
+                kept = work_out(s, *asked[0])
             series.append((measure_id, s.periods, s.values.tobytes(), kept))
         tables.append((real, (display, table.by_measure, series, tuple(spellings[real]), source)))
     return tables
@@ -311,7 +323,7 @@ def _unpacked(display: str, by_measure: bool, series: list, shared: dict, source
 
 
 def _give_known(table: _Table, measure_id: str | None, use: _Use) -> None:
-    """Give the series `use` takes what the worker worked out of its last point, if that was for this measure.
+    """Give the series `use` takes what the worker worked out of its last point or chart, if for this measure.
 
     The worker worked it out for the measures of the goals file it read
     (table.source) that take the series, when they agree on direction and
@@ -322,7 +334,7 @@ def _give_known(table: _Table, measure_id: str | None, use: _Use) -> None:
     if table.known and use.element.span.file == table.source:
         kept = table.known.get(measure_id)
         if kept is not None:
-            table.series[measure_id].known_last = kept
+            table.series[measure_id].known = kept
 
 
 def _ids_taken(users: list[_Use], first_by_id: dict) -> frozenset:
