@@ -169,11 +169,8 @@ def test_files_read_by_worker_processes_give_what_one_process_gives(monkeypatch,
     assert ("CB601", "measure 'nobody' is not the id of any measure", 16) in one[0]
 
 
-@pytest.mark.parametrize("cache", [False, True])
-def test_workers_read_each_csv_beside_the_goals_file_that_names_it(monkeypatch, tmp_path, cache):
-    # Objectives in eight files, each naming its own CSV; one CSV named from two
-    # files; one with a fault; one whose `measure` column names a measure of
-    # another file (the worker cannot know it belongs there: read again here).
+def eight_team_files(more: dict[int, str] | None = None) -> dict[str, str]:
+    """Objectives in eight team files, each naming a CSV of its own; `more`: further measure lines by team."""
     files = {**HEALTHY, "true-north.yaml": GOALS.replace("data/one.csv", "data/f0.csv")}
     files["data/d.csv"] = "measure,period,value\n" + "\n".join(monthly("falls", 14, 1.0) + monthly("cdiff", 14, 2.0)) + "\n"
     for i in range(8):
@@ -181,9 +178,20 @@ def test_workers_read_each_csv_beside_the_goals_file_that_names_it(monkeypatch, 
         files[f"objectives/t{i}.yaml"] = (
             f"team: ward-7\nobjectives:\n  - id: T{i}-1\n    title: Work {i}\n    supports: [TN-SAFE]\n"
             f"    measures:\n      - {{name: M{i}, baseline: 5, target: 3, data: data/f{i}.csv}}\n"
-            + ("      - {name: Shared, baseline: 5, target: 3, data: data/f1.csv}\n" if i == 2 else "")
-            + ("      - {id: own, name: Own, baseline: 5, target: 3, data: data/m.csv}\n" if i == 4 else "")
+            + (more or {}).get(i, "")
         )
+    return files
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_workers_read_each_csv_beside_the_goals_file_that_names_it(monkeypatch, tmp_path, cache):
+    # Objectives in eight files, each naming its own CSV; one CSV named from two
+    # files; one with a fault; one whose `measure` column names a measure of
+    # another file (the worker cannot know it belongs there: read again here).
+    files = eight_team_files({
+        2: "      - {name: Shared, baseline: 5, target: 3, data: data/f1.csv}\n",
+        4: "      - {id: own, name: Own, baseline: 5, target: 3, data: data/m.csv}\n",
+    })
     files["data/f3.csv"] = "period,value\n2026-01,1\n2026-02,x\n"
     files["data/m.csv"] = "measure,period,value\n" + "\n".join(monthly("own", 14, 1.0) + monthly("falls", 2, 1.0)) + "\n"
     root = write_repo(tmp_path / "goals", files)
@@ -280,15 +288,7 @@ def test_the_last_points_the_workers_work_out_are_those_worked_out_here(monkeypa
 
 
 def _eight_teams_with_data(tmp_path):
-    files = {**HEALTHY, "true-north.yaml": GOALS.replace("data/one.csv", "data/f0.csv")}
-    files["data/d.csv"] = "measure,period,value\n" + "\n".join(monthly("falls", 14, 1.0) + monthly("cdiff", 14, 2.0)) + "\n"
-    for i in range(8):
-        files[f"data/f{i}.csv"] = "period,value\n" + "\n".join(f"2025-{m:02d},{m + i}" for m in range(1, 13)) + "\n"
-        files[f"objectives/t{i}.yaml"] = (
-            f"team: ward-7\nobjectives:\n  - id: T{i}-1\n    title: Work {i}\n    supports: [TN-SAFE]\n"
-            f"    measures:\n      - {{name: M{i}, baseline: 5, target: 3, data: data/f{i}.csv}}\n"
-        )
-    return write_repo(tmp_path / "goals", files)
+    return write_repo(tmp_path / "goals", eight_team_files())
 
 
 def test_the_rules_that_read_data_run_once_it_is_attached_and_the_others_before(monkeypatch, tmp_path):
