@@ -256,7 +256,7 @@ def worked_chart(settings: SpcSettings, series: Series, direction: str | None, t
 def read_named_data(
     root: GoalsRoot, uses: list[tuple], store, done: set, shared: dict, work_out: Callable | None, source: str
 ) -> list:
-    """In a worker that has just read the goals file `source`: the CSV files its measures name, read while at hand.
+    """In a worker that has read the goals file `source`: the CSV files its measures name (after its last goals file).
 
     `uses` are (path as written, measure id, direction, target) of the
     file's measures that name a CSV file (records.data_uses). Returns
@@ -264,8 +264,8 @@ def read_named_data(
     as bytes, kept)], the paths as written that name it, source))] for each
     file read the quick way (_read_quickly, or from the cache); a file with
     a fault, outside the root, or already read by this worker (`done`) is
-    left to attach_measure_data, which reports it. Reading it here, in the
-    same pass as the goals, saves a second round of workers.
+    left to attach_measure_data, which reports it. Reading it in the workers
+    that read the goals saves a second round of workers.
 
     `kept` is work_out(series, direction, target) (worked_last or
     worked_chart, with the load's SPC settings) for the direction and

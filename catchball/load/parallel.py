@@ -165,7 +165,7 @@ def forked_map(
             yield from back.pop(index)
         finished = True
         if tail is not None:
-            later.append(Afterwards(crew, name))
+            later.append(Afterwards(crew))
             crew = []
     finally:
         for worker in crew:
@@ -175,8 +175,8 @@ def forked_map(
 class Afterwards:
     """Workers working out their tail(), to be collected once this process needs what they found."""
 
-    def __init__(self, crew: list[_Worker], name: Callable) -> None:
-        self.crew, self.name = crew, name
+    def __init__(self, crew: list[_Worker]) -> None:
+        self.crew = crew
 
     def collect(self) -> list:
         """What every worker's tail() returned, one list after another (raises FileBug for a crash)."""
