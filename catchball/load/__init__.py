@@ -140,6 +140,8 @@ def _read_beside(later: list, root: GoalsRoot, goal_files: list[str]) -> dict:
     order would: whichever worker got there first, the load is the same.
     """
     found = [pair for afterwards in later for pair in afterwards.collect()]
+    if not found:
+        return {}  # no workers, or no CSV files: no order of every goals file to build
     order = {root.display_path(relative): i for i, relative in enumerate(goal_files)}
     found.sort(key=lambda pair: order.get(pair[1][4], len(order)))  # stable: a worker's own order kept
     data: dict = {}
