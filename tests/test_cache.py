@@ -108,9 +108,10 @@ def test_no_cache_writes_nothing(folder, make_repo, cli):
     root = make_repo()
     assert cli("check", "--no-cache", root).exit_code == 0
     assert not folder.exists() or not entries(folder)
-    for command in ("cascade", "report", "status"):
+    for command in ("cascade", "report", "status", "measures"):
         assert cli(command, "--no-cache", root).exit_code == 0
     assert cli("trace", "--no-cache", "TN-SAFE", root).exit_code == 0
+    assert cli("chart", "--no-cache", "TN-SAFE:1", root).exit_code == 0
     assert not folder.exists() or not entries(folder)
 
 

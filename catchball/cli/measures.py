@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 MEASURES_FORMATS = ("text", "json")
 
@@ -34,6 +34,7 @@ def measures(
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show every measure in cascade order: latest value, sparkline, mean and limits, MDC icons, signals.
 
@@ -52,7 +53,11 @@ def measures(
     with command_errors(), reading_progress(enabled=format == "text") as progress:
         # only the rules the charts need: the measures command shows data, `check` judges it
         # Every chart is drawn whole here: by the workers that read the CSV files, where they can.
-        result = run_check(path, progress=progress, as_of=day, select=["CB601"], whole_charts=True)
+        # freeze: what was loaded lives until the command ends (load_goals); the charts and the
+        # records built after it are then not rescanned by the cyclic collector (a second at 20,000 staff).
+        result = run_check(
+            path, progress=progress, as_of=day, select=["CB601"], whole_charts=True, freeze=True, cache=not no_cache
+        )
     goals = result.goals
     if aim is not None and aim not in goals.aims:
         raise fail(f"no aim {aim!r}{did_you_mean(aim, goals.aims)}")
@@ -102,6 +107,7 @@ def chart(
         bool, typer.Option("--force", help="Overwrite the output file even when it is not an SVG chart.")
     ] = False,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Draw one measure's XmR chart as an SVG, in Making Data Count's style. Exits 0, or 2 for an unknown measure."""
     day = as_of_option(as_of)
@@ -113,7 +119,7 @@ def chart(
     from catchball.spelling import did_you_mean
 
     with command_errors():
-        result = run_check(path, as_of=day, select=["CB601"])
+        result = run_check(path, as_of=day, select=["CB601"], freeze=True, cache=not no_cache)
         charts = result.cascade.measure_charts
         found = find_measure(charts, measure)
         if found is None:

@@ -52,7 +52,7 @@ def export(
     from catchball.workbook.tables import repository_sheets, team_pack
 
     with command_errors():
-        result = run_check(path)
+        result = run_check(path, freeze=True)  # one command, then the process ends (load_goals)
         for message in result.notes:
             note(message)
         target = Path(output)
