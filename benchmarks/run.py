@@ -43,7 +43,10 @@ measured in this run:
 - `catchball --version` within 4 times `python -c pass`.
 
 Times are the best of --repeat runs (default 1 above 200,000 staff, else 3);
-peak memory is the largest seen. Exit status 1 when a target fails. The
+peak memory is the largest seen. The runs that a ratio compares are
+interleaved, a round of each after another (the floors and every command
+cold, then every command warm), so that a busy moment of a shared machine
+slows them alike. Exit status 1 when a target fails. The
 cache folders of a run are temporary and removed at the end: the user's own
 cache is never read or written.
 """
@@ -166,70 +169,76 @@ COMMANDS = ("check", "cascade", "report", "status", "capability", "measures")
 LIMIT = {"capability": 1.2}  # the capability issue asks 1.2x check; the others 1.3x (measures 1.5x was the measures issue's bound, 1.3x is the performance issue's)
 
 
+def interleaved(size: Size, jobs: list[tuple], repeat: int, what: str) -> None:
+    """Run `jobs` (key, label, argv, env) one after another, `repeat` rounds, into size.runs.
+
+    The runs a ratio compares are interleaved, so that a busy moment of a
+    shared machine slows each of them alike, where `repeat` runs of one
+    command then `repeat` of the next would judge a quiet moment against a
+    busy one. Each keeps its best time and the largest peak memory.
+    """
+    for round_ in range(1, repeat + 1):
+        print(f"  {what}, round {round_} of {repeat} ...", file=sys.stderr, flush=True)
+        for key, label, argv, env in jobs:
+            run = measure(label, argv, repeat=1, env=env, objectives=size.stats["objectives"])
+            best = size.runs.get(key)
+            if best is not None:
+                run.seconds, run.peak_mb = min(run.seconds, best.seconds), max(run.peak_mb, best.peak_mb)
+                run.note = best.note or run.note
+            size.runs[key] = run
+
+
 def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Path) -> None:
-    repo, objectives = str(size.repo), size.stats["objectives"]
-    runs = size.runs
+    repo = str(size.repo)
+    small = size.staff <= 20_000  # above, only check, cold: the targets there are its time and memory
 
-    def run(key: str, label: str, argv: list[str], **kw) -> None:
-        print(f"  {label} ...", file=sys.stderr, flush=True)
-        runs[key] = measure(label, argv, repeat=repeat, objectives=objectives, **kw)
+    def cold() -> dict:  # an empty cache folder for every run (each writes its entries, as a first run would)
+        return dict(env, CATCHBALL_CACHE_DIR=tempfile.mkdtemp(dir=scratch))
 
-    run("read", "floor: read the bytes", FLOOR + ["read", repo], env=env)
-    run("parse", f"floor: fastest parse ({parse_floor})", FLOOR + [parse_floor, repo], env=env)
-    if size.staff <= 20_000:  # libyaml alone takes minutes above (about 100 s at 200,000 staff)
-        run("csafe", "PyYAML libyaml load (CSafeLoader)", FLOOR + ["csafe", repo], env=env)
-    warm_dir = scratch / f"warm-{size.staff}"
-    warm = dict(env, CATCHBALL_CACHE_DIR=str(warm_dir))
-    # Above 20,000 staff only check, cold: the targets there are its time and memory.
-    for command in COMMANDS if size.staff <= 20_000 else COMMANDS[:1]:
-        # cold: an empty cache folder for every run (each run writes its entries, as a first run would)
-        run(f"{command} cold", f"catchball {command}, cold", CATCHBALL + [command, repo],
-            env=lambda: dict(env, CATCHBALL_CACHE_DIR=tempfile.mkdtemp(dir=scratch)))
-        if size.staff > 20_000:
-            continue
-        measure("fill", CATCHBALL + [command, repo], repeat=1, env=warm)  # unmeasured: fills the cache
-        run(f"{command} warm", f"catchball {command}, warm", CATCHBALL + [command, repo], env=warm)
-        if command == "check":
-            changed = _one_file(size.repo)
-            run("check changed", "catchball check, warm, one file changed", CATCHBALL + [command, repo],
-                env=warm, before=changed.change, after=changed.restore)
+    jobs = [
+        ("read", "floor: read the bytes", FLOOR + ["read", repo], env),
+        ("parse", f"floor: fastest parse ({parse_floor})", FLOOR + [parse_floor, repo], env),
+    ]
+    if small:  # libyaml alone takes minutes above (about 100 s at 200,000 staff)
+        jobs.append(("csafe", "PyYAML libyaml load (CSafeLoader)", FLOOR + ["csafe", repo], env))
+    commands = COMMANDS if small else COMMANDS[:1]
+    jobs += [(f"{c} cold", f"catchball {c}, cold", CATCHBALL + [c, repo], cold) for c in commands]
+    interleaved(size, jobs, repeat, "floors and cold runs")
+    if not small:
+        return
+    warm = dict(env, CATCHBALL_CACHE_DIR=str(scratch / f"warm-{size.staff}"))
+    for command in commands:  # unmeasured: fills the cache with what each command reads
+        measure("fill", CATCHBALL + [command, repo], repeat=1, env=warm)
+    interleaved(size, [(f"{c} warm", f"catchball {c}, warm", CATCHBALL + [c, repo], warm) for c in commands],
+                repeat, "warm runs")
+    changed = _one_file(size.repo)
+    print("  catchball check, warm, one file changed ...", file=sys.stderr, flush=True)
+    size.runs["check changed"] = measure(
+        "catchball check, warm, one file changed", CATCHBALL + ["check", repo], repeat=repeat,
+        objectives=size.stats["objectives"], env=warm, before=changed.change, after=changed.restore,
+    )
 
 
 MEASURE_DATA_STAFF = 20_000  # the size the measure data targets (issue 13) are set at
 
 
 def bench_measure_data(size: Size, data_repo: Path, repeat: int, env: dict, scratch: Path) -> None:
-    """check and measures on the twin repository with measure data, beside check without (issue 13).
-
-    The runs the targets compare are interleaved (without data, with data,
-    measures, then again), so that a busy moment slows all three alike; each
-    keeps its best time of `repeat`, and the largest peak memory.
-    """
-    objectives = size.stats["objectives"]
+    """check and measures on the twin repository with measure data, beside check without (issue 13)."""
     plain, data = str(size.repo), str(data_repo)
 
     def cold() -> dict:
         return dict(env, CATCHBALL_CACHE_DIR=tempfile.mkdtemp(dir=scratch))
 
-    side_by_side = [
-        ("check cold, beside data", "catchball check, cold, beside the data runs", CATCHBALL + ["check", plain]),
-        ("check cold, data", "catchball check, cold, with measure data", CATCHBALL + ["check", data]),
+    interleaved(size, [
+        ("check cold, beside data", "catchball check, cold, beside the data runs", CATCHBALL + ["check", plain], cold),
+        ("check cold, data", "catchball check, cold, with measure data", CATCHBALL + ["check", data], cold),
         ("measures json, data", "catchball measures json, with measure data",
-         CATCHBALL + ["measures", "--format", "json", data]),
-    ]
-    print("  check and measures with measure data, interleaved ...", file=sys.stderr, flush=True)
-    for _ in range(repeat):
-        for key, label, argv in side_by_side:
-            run = measure(label, argv, repeat=1, env=cold, objectives=objectives)
-            best = size.runs.get(key)
-            if best is not None:
-                run.seconds, run.peak_mb = min(run.seconds, best.seconds), max(run.peak_mb, best.peak_mb)
-                run.note = best.note or run.note
-            size.runs[key] = run
+         CATCHBALL + ["measures", "--format", "json", data], cold),
+    ], repeat, "check and measures with measure data")
     warm = dict(env, CATCHBALL_CACHE_DIR=str(scratch / f"warm-data-{size.staff}"))
     measure("fill", CATCHBALL + ["check", data], repeat=1, env=warm)  # unmeasured: fills the cache
     size.runs["check warm, data"] = measure("catchball check, warm, with measure data", CATCHBALL + ["check", data],
-                                            repeat=repeat, env=warm, objectives=objectives)
+                                            repeat=repeat, env=warm, objectives=size.stats["objectives"])
 
 
 def measure_data_targets(runs: dict[str, Run]) -> list[tuple[str, str, bool]]:
