@@ -244,6 +244,25 @@ def test_without_later_there_is_no_tail_and_the_workers_are_stopped():
     assert multiprocessing.active_children() == []
 
 
+def _niceness_in_tail() -> list:
+    return [os.nice(0)]  # adds nothing: the priority the tail runs at
+
+
+def _niceness_in_job(n: int) -> int:
+    return os.nice(0)
+
+
+def test_a_tail_runs_behind_the_parent_and_the_items_do_not():
+    """The check's first rules run in the parent while the tails run: on two cores the rules must not wait."""
+    from catchball.load.parallel import TAIL_NICENESS
+
+    here = os.nice(0)
+    later: list = []
+    assert set(forked_map(list(range(40)), 2, _niceness_in_job, str, _niceness_in_tail, later)) == {here}
+    assert later[0].collect() == [min(here + TAIL_NICENESS, 19)] * 2
+    assert os.nice(0) == here  # this process keeps its own
+
+
 def _tail_that_crashes() -> list:
     from catchball.errors import reading
 

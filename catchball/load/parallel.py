@@ -301,6 +301,7 @@ def _work(pipe, job: Callable, name: Callable, tail: Callable | None = None) -> 
             return
     if tail is None:
         return
+    _behind_the_parent()
     try:
         found = tail()
     except Exception as exc:
@@ -309,6 +310,24 @@ def _work(pipe, job: Callable, name: Callable, tail: Callable | None = None) -> 
         pipe.send(found)
     except (OSError, KeyboardInterrupt):
         return
+
+
+TAIL_NICENESS = 5  # weight about a third of the parent's, under Linux's scheduler
+
+
+def _behind_the_parent() -> None:
+    """Run this worker's tail behind the parent, which runs the check's first rules meanwhile.
+
+    On two cores, two tails and the parent's rules are three processes: at
+    equal priority the rules, which every run waits for, got two thirds of
+    a core. The tails are collected only after those rules, so they can
+    take what CPU the rules leave. A worker's priority cannot be raised
+    again, and it ends after its tail.
+    """
+    try:
+        os.nice(TAIL_NICENESS)
+    except (AttributeError, OSError):  # no nice() here, or not allowed: the tail runs as it is
+        pass
 
 
 def _bug(file: str, exc: Exception) -> FileBug:
