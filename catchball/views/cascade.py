@@ -52,6 +52,11 @@ class CascadeView:
         self.relevant = self._relevant_goals() if self.branch is not None else None
         self.team_order = {t: i for i, t in enumerate(self.cascade.org.order)}
         self.measure_charts = charts_by_place(result)
+        # What objective lines repeat (a large trust's cascade has tens of thousands): each
+        # owner and due date, status and person heading, made into its part once.
+        self._details: dict[tuple, tuple[str, str]] = {}
+        self._status_parts: dict[str, tuple[str, str | None]] = {}
+        self._person_parts: dict[str, tuple[str, str | None]] = {}
 
     # -- scope ---------------------------------------------------------------
 
@@ -123,6 +128,8 @@ class CascadeView:
         """What supports `goal_id` and is shown. With --no-people, a team objective that
         supports an individual objective is shown where that objective would be."""
         if self.options.people:  # the direct supporters (asked of every objective shown: no walk for them)
+            if self.relevant is None:  # the whole cascade, people too: every objective is in scope
+                return [o for o in self.cascade.supporters(goal_id) if o.id != goal_id]
             in_scope = self.in_scope
             return [o for o in self.cascade.supporters(goal_id) if o.id != goal_id and in_scope(o)]
         objectives = self.goals.objectives
@@ -158,7 +165,7 @@ class CascadeView:
                 else:
                     yield from self.objective_lines(objective, inner, parent_id, level)
             for person_id, personal in by_person.items():
-                yield Line(inner).add(f"{PERSON_MARK} {self.person_name(person_id)}", PERSON_STYLE)
+                yield Line(inner, [self._person_part(person_id)])
                 for objective in personal:
                     yield from self.objective_lines(objective, inner + 1, parent_id, level)
 
@@ -206,22 +213,36 @@ class CascadeView:
         # cascade has an objective line per objective, and this is its cost.
         parts = [(one_line(objective.id), "bold"), (one_line(f"  {objective.title or ''}"), None)]
         owner, due = objective.owner, objective.due
-        if (owner and not objective.is_individual) or due:
-            details = []
-            if owner and not objective.is_individual:
-                details.append(self.person_name(owner).replace(" ", GLUE))  # a name stays on one row
-            if due:
-                details.append(f"due{GLUE}{due.isoformat()}")
-            parts.append((glued_line(f"  {' · '.join(details)}"), "dim"))
+        if owner and objective.person is not None and objective.team is None:  # Objective.is_individual
+            owner = None  # an individual objective's owner is its person, shown above it
+        if owner or due:
+            details = self._details.get((owner, due))
+            if details is None:
+                words = [self.person_name(owner).replace(" ", GLUE)] if owner else []  # a name stays on one row
+                if due:
+                    words.append(f"due{GLUE}{due.isoformat()}")
+                details = self._details[(owner, due)] = (glued_line(f"  {' · '.join(words)}"), "dim")
+            parts.append(details)
         status = objective.status
         parts.append(("  ", None))
-        parts.append((one_line(status), STATUS_STYLE.get(status)))
+        status_part = self._status_parts.get(status)
+        if status_part is None:
+            status_part = self._status_parts[status] = (one_line(status), STATUS_STYLE.get(status))
+        parts.append(status_part)
         if show_link:
             parts.append((one_line(f"  (shown in full under {placed_under})"), "dim"))
         return Line(depth, parts)
 
     def person_name(self, person_id: str | None) -> str:
         return display_name(self.goals, person_id) or ""
+
+    def _person_part(self, person_id: str) -> tuple[str, str | None]:
+        """The heading of a person's objectives under a parent (a person can head several)."""
+        part = self._person_parts.get(person_id)
+        if part is None:
+            heading = glued_line(f"{PERSON_MARK} {self.person_name(person_id)}")
+            part = self._person_parts[person_id] = (heading, PERSON_STYLE)
+        return part
 
     def aim_not_shown(self, aim_id: str) -> Iterator[Line]:
         """Say why `--aim` shows nothing rather than print an empty view."""
