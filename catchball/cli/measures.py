@@ -51,10 +51,10 @@ def measures(
     from catchball.cli.progress import reading_progress
 
     with command_errors(), reading_progress(enabled=format == "text") as progress:
-        # only the rules the charts need: the measures command shows data, `check` judges it
-        # Every chart is drawn whole here: by the workers that read the CSV files, where they can.
-        # freeze: what was loaded lives until the command ends (load_goals); the charts and the
-        # records built after it are then not rescanned by the cyclic collector (a second at 20,000 staff).
+        # Only the rules the charts need: the measures command shows data, `check` judges it.
+        # Every chart is drawn whole, by the workers that read the CSV files where they can.
+        # Frozen (load_goals): the cyclic collector would rescan what was loaded while the
+        # charts and records are built (a second at 20,000 staff).
         result = run_check(
             path, progress=progress, as_of=day, select=["CB601"], whole_charts=True, freeze=True, cache=not no_cache
         )
