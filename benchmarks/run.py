@@ -14,9 +14,12 @@ process, from interpreter start to exit:
 - PyYAML's libyaml loader (yaml.load with CSafeLoader) on the same files
   (up to 20,000 staff: it takes minutes above);
 - `catchball check`, `cascade`, `report` and `status` on the root (above
-  20,000 staff check alone, cold), output to /dev/null: cold (an empty parse cache folder for every run), warm (the
-  cache filled by an unmeasured run first), and for check also "warm, one
-  file changed" (a different comment appended to one file before each run);
+  20,000 staff check alone, cold), output to /dev/null: cold (an empty cache folder for every run), warm (the
+  cache filled by an unmeasured run first: the run is played back from its
+  record, cli/replay.py), warm without the replay (CATCHBALL_NO_REPLAY=1:
+  through the parse cache; no target), and for check also "warm, one
+  file changed" (a different comment appended to one file before each run:
+  no record holds, the parse cache reads all but that file);
 - with both 20,000 and 200,000 staff: each stage of check in one process
   (benchmarks/stages.py), to judge that every stage grows linearly;
 - at 20,000 staff, on the twin repository with measure data
@@ -212,6 +215,11 @@ def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Pa
         measure("fill", CATCHBALL + [command, repo], repeat=1, env=warm)
     interleaved(size, [(f"{c} warm", f"catchball {c}, warm", CATCHBALL + [c, repo], warm) for c in commands],
                 repeat, "warm runs")
+    # The same, every command run through the parse cache instead of played back (no target: what a
+    # run costs when the goals have changed, but for the reading)
+    no_replay = dict(warm, CATCHBALL_NO_REPLAY="1")
+    interleaved(size, [(f"{c} warm, no replay", f"catchball {c}, warm, no replay", CATCHBALL + [c, repo], no_replay)
+                       for c in commands], repeat, "warm runs without the replay")
     changed = _one_file(size.repo)
     print("  catchball check, warm, one file changed ...", file=sys.stderr, flush=True)
     size.runs["check changed"] = measure(

@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import catchball.load.cache as cache_module
+import catchball.store as store
 from catchball.check import run_check
 from catchball.load import load_goals
 from catchball.load.cache import DATABASE, FORMAT, ParseCache, cache_folder, decode, encode, sweep
@@ -331,7 +332,7 @@ def test_the_folder_is_kept_under_its_bound_oldest_first(folder, make_repo, monk
         sweep(db, bound)
     left = entries(folder)
     assert paths[0] not in left and paths[-1] in left
-    assert sum(sizes[p] for p in left) <= bound * cache_module.KEEP_AFTER_SWEEP
+    assert sum(sizes[p] for p in left) <= bound * store.KEEP_AFTER_SWEEP
     assert not (folder / f"{DATABASE}-wal").exists() or (folder / f"{DATABASE}-wal").stat().st_size == 0
 
 
@@ -472,9 +473,9 @@ def test_a_database_that_is_not_one_is_made_afresh(folder, make_repo, opened, co
 @pytest.mark.parametrize("layout", [
     "CREATE TABLE other (x)",
     "CREATE TABLE entries (key TEXT PRIMARY KEY, value BLOB)",
-    cache_module._SCHEMA + "; CREATE TRIGGER t AFTER INSERT ON entries BEGIN DELETE FROM entries; END",
-    cache_module._SCHEMA + "; CREATE VIEW v AS SELECT key FROM entries",
-    cache_module._SCHEMA + "; PRAGMA user_version = 99",
+    store.SCHEMA + "; CREATE TRIGGER t AFTER INSERT ON entries BEGIN DELETE FROM entries; END",
+    store.SCHEMA + "; CREATE VIEW v AS SELECT key FROM entries",
+    store.SCHEMA + "; PRAGMA user_version = 99",
 ])
 def test_a_database_of_another_layout_is_not_trusted(folder, make_repo, opened, layout):
     folder.mkdir(parents=True)
@@ -482,7 +483,7 @@ def test_a_database_of_another_layout_is_not_trusted(folder, make_repo, opened, 
         db.executescript(layout)
     _same_after_rebuild(folder, make_repo(), opened)
     with closing(database(folder)) as db:
-        assert [r[0] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'table'")] == [cache_module._SCHEMA]
+        assert [r[0] for r in db.execute("SELECT sql FROM sqlite_master WHERE type = 'table'")] == [store.SCHEMA]
 
 
 def test_a_database_damaged_inside_is_made_afresh(folder, make_repo, opened):
@@ -505,7 +506,7 @@ def test_a_database_another_run_holds_is_left_alone(folder, make_repo, opened, m
     root = make_repo()
     expected = outcome(root, cache=False)
     outcome(root)
-    monkeypatch.setattr(cache_module, "BUSY_SECONDS", 0.05)
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.05)
     (root / "true-north.yaml").write_text((root / "true-north.yaml").read_text() + "\n# changed\n")
     expected = outcome(root, cache=False)
     with closing(database(folder)) as other:
@@ -530,7 +531,7 @@ def test_entries_of_the_old_layout_are_removed(folder, make_repo):
 
 
 def test_a_python_without_sqlite_runs_without_the_cache(folder, make_repo, monkeypatch, opened):
-    monkeypatch.setattr(cache_module, "sqlite3", None)
+    monkeypatch.setattr(store, "sqlite3", None)
     root = make_repo()
     assert outcome(root) == outcome(root, cache=False)
     assert opened[-1] is None and not folder.exists()

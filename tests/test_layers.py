@@ -38,6 +38,8 @@ LAYERS = {
     # 1: reading the goals
     "catchball.load": 1,
     "catchball.settings": 1,
+    "catchball.goals_root": 1,  # which folder is the root when none is named (imports nothing of ours)
+    "catchball.store": 1,  # the cache folder's database, for the parse cache and the replay (imports nothing of ours)
     "catchball.output": 1,  # refuses to write over a goals file, so it knows their names (load.discover)
     # 2: the cascade, and what is computed from it and the measures
     "catchball.graph": 2,

@@ -17,7 +17,9 @@ def main() -> None:
         # scripts and installers ask for the version on every run.
         print(f"catchball {__version__}")
         return
-    _app()(prog_name="catchball")
+    from catchball.cli import replay
+
+    replay.run(sys.argv[1:], lambda: _app()(prog_name="catchball"))
 
 
 def _app():

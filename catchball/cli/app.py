@@ -47,7 +47,7 @@ class GatedGroup(TyperGroup):
                 _report_bug(exc)
                 raise typer.Exit(EXIT_ERROR) from None
             streams.silence_stdout()
-            raise fail("the output was closed before all of it was written (broken pipe)") from None
+            raise fail(streams.BROKEN_PIPE) from None
         except Exception as exc:
             _report_bug(exc)
             raise typer.Exit(EXIT_ERROR) from None

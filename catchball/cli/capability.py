@@ -7,7 +7,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from catchball.cli.app import AsOfOption, PathArgument, app, as_of_option, command_errors, fail, note
+from catchball.cli import replay
+from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, fail, note
 from catchball.cli.streams import write_json
 
 
@@ -48,6 +49,7 @@ def capability(
     ] = False,
     format: Annotated[Literal[tuple(CAPABILITY_FORMATS)], typer.Option("--format", "-f", help="Output format.")] = "text",
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show improvement capability: per team, the people at or above each level of the skills escalator
     against catchball.yaml's targets, and the expertise in each aim's cascade. Always exits 0.
@@ -59,10 +61,11 @@ def capability(
 
     from catchball.cli.progress import reading_progress
 
+    replay.start(path)
     with command_errors(), reading_progress(enabled=format == "text") as progress:
         # CB701 and CB702 would compute what this command computes below, and
         # it shows no findings: leave them out rather than do the work twice.
-        result = run_check(path, ignore=("CB7",), progress=progress, as_of=day, freeze=True)
+        result = run_check(path, ignore=("CB7",), progress=progress, as_of=day, freeze=True, cache=not no_cache)
     goals = result.goals
     if team is not None and team not in goals.teams:
         raise fail(f"no team {team!r}{did_you_mean(team, goals.teams)}")
@@ -73,3 +76,4 @@ def capability(
         top = found.teams[0].depth
         found = dataclasses.replace(found, teams=tuple(t for t in found.teams if t.depth - top <= depth))
     CAPABILITY_FORMATS[format](result, found, not no_people)
+    replay.finish()

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from catchball.cli import replay
 from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 
@@ -44,6 +45,7 @@ def cascade(
 
     from catchball.cli.progress import reading_progress
 
+    replay.start(path)
     with command_errors(), reading_progress() as progress:
         result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
     goals = result.goals
@@ -55,3 +57,4 @@ def cascade(
         note(message)
     options = CascadeOptions(aim=aim, team=team, depth=depth, people=not no_people)
     print_lines(CascadeView(result, options).lines())
+    replay.finish()

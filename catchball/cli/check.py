@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from catchball.cli import replay
 from catchball.cli.app import (
     AsOfOption,
     ForceOption,
@@ -91,6 +92,8 @@ def check(
 
     from catchball.cli.progress import reading_progress
 
+    if diff is None and output is None:  # a run that writes a file or asks git is never played back
+        replay.start(path)
     with command_errors():
         if diff is None:
             from catchball.check import run_check
@@ -121,4 +124,5 @@ def check(
             if format != "text":
                 # One run gives both: the file for the tool, the text for whoever reads the log.
                 emitter("text")(result, sys.stderr)
+    replay.finish()
     raise typer.Exit(result.exit_code())

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from catchball.cli import replay
 from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, fail, note
 
 MEASURES_FORMATS = ("text", "json")
@@ -50,6 +51,7 @@ def measures(
 
     from catchball.cli.progress import reading_progress
 
+    replay.start(path)
     with command_errors(), reading_progress(enabled=format == "text") as progress:
         # Only the rules the charts need: the measures command shows data, `check` judges it.
         # Every chart is drawn whole, by the workers that read the CSV files where they can.
@@ -74,12 +76,14 @@ def measures(
             kept = {id(chart) for _, chart in in_cascade_order(result.cascade, charts, options)}
             charts = tuple(chart for chart in charts if id(chart) in kept)
         write_document(measures_document(goals, result.cascade.as_of, charts), sys.stdout)
+        replay.finish()
         return
     shown = in_cascade_order(result.cascade, charts, options)
     from catchball.views.measures import MeasuresView
     from catchball.views.terminal import print_lines
 
     print_lines(MeasuresView(result, shown).lines())
+    replay.finish()
 
 
 @app.command(
@@ -118,6 +122,8 @@ def chart(
     from catchball.spc import xmr
     from catchball.spelling import did_you_mean
 
+    if output is None:
+        replay.start(path)
     with command_errors():
         result = run_check(path, as_of=day, select=["CB601"], freeze=True, cache=not no_cache)
         charts = result.cascade.measure_charts
@@ -136,6 +142,7 @@ def chart(
         )
         if output is None:
             sys.stdout.write(svg)
+            replay.finish()
             return
         if not force and _not_a_chart(Path(output)):
             raise fail(f"{output} exists and is not an SVG: not overwritten (use --force)")

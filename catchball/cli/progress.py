@@ -37,7 +37,9 @@ def reading_progress(enabled: bool = True, console=None) -> Iterator[Optional[Pr
             return
         from rich.console import Console
 
-        console = Console(stderr=True)
+        from catchball.cli.replay import unrecorded
+
+        console = Console(file=unrecorded(sys.stderr))  # a bar is for the run that reads: never played back
     if not console.is_terminal:
         yield None
         return

@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from catchball.cli import replay
 from catchball.cli.app import (
     AsOfOption,
     ForceOption,
@@ -101,6 +102,8 @@ def report(
 
     from catchball.cli.progress import reading_progress
 
+    if output is None:  # charts and a file written beside the goals are never played back
+        replay.start(path, template, revision=True)
     with command_errors(), reading_progress() as progress:
         result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
         refuse_goals_output(output, result.goals, force)
@@ -114,6 +117,7 @@ def report(
         text = render_report(context, template, format=format, section=section)
         if output is None:
             sys.stdout.write(text)
+            replay.finish()
         else:
             folder = Path(output).parent
             for relative, svg in chart_files(context).items():

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from catchball.cli import replay
 from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, note
 from catchball.cli.streams import write_json
 
@@ -49,8 +50,10 @@ def status(
 
     from catchball.cli.progress import reading_progress
 
+    replay.start(path)
     with command_errors(), reading_progress(enabled=format == "text") as progress:
         result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
     for message in result.notes:
         note(message)
     STATUS_FORMATS[format](result, round_status(result.cascade))
+    replay.finish()

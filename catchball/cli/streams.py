@@ -20,6 +20,8 @@ JSON = "json"  # \uXXXX escapes (valid anywhere in a JSON text: only strings hol
 XML = "xml"  # &#N; character references
 TEXT = "text"  # \xNN, \uXXXX, \UXXXXXXXX: visible, like control characters
 
+BROKEN_PIPE = "the output was closed before all of it was written (broken pipe)"  # exit 2, like any failure
+
 
 def prepare() -> None:
     """Make stdout and stderr escape what their encoding cannot hold, instead of raising."""

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from catchball.cli import replay
 from catchball.cli.app import AsOfOption, NoCacheOption, PathArgument, app, as_of_option, command_errors, fail, note
 from catchball.cli.streams import write_json
 
@@ -52,6 +53,7 @@ def trace(
 
     from catchball.cli.progress import reading_progress
 
+    replay.start(path)
     with command_errors(), reading_progress(enabled=format == "text") as progress:
         result = run_check(path, progress=progress, as_of=day, freeze=True, cache=not no_cache)
     goals = result.goals
@@ -60,6 +62,7 @@ def trace(
     for message in result.notes:
         note(message)
     TRACE_FORMATS[format](result, line_of_sight(result.cascade, goal_id))
+    replay.finish()
 
 
 def _hint(goals, goal_id: str, did_you_mean) -> str:

@@ -15,16 +15,11 @@ and a SHA-256 of the body. An entry that is truncated, corrupt, foreign
 (another key's body) or of the wrong shape is a miss: the file is read again
 and the entry rewritten.
 
-The entries live in one SQLite database in the cache folder (sqlite3 is in
-Python's standard library), one row an entry. One file per entry cost a
-file creation each, and on this machine's disk that was 0.6 ms of kernel
-time: a second of a cold run at 20,000 staff, for 2,100 entries. SQLite's
-locks make each write whole or absent to every other process, so two runs,
-or a run's workers, writing at once never damage an entry; a forked worker
-opens a connection of its own. A database that is not ours (not SQLite,
-damaged, another layout) is removed and made afresh. The entries are kept
-under a size bound (CATCHBALL_CACHE_MAX_MB, default 512) by removing the
-least recently used after a run that wrote some.
+The entries live in one SQLite database in the cache folder (catchball/store.py),
+one row an entry. One file per entry cost a file creation each, and on this
+machine's disk that was 0.6 ms of kernel time: a second of a cold run at
+20,000 staff, for 2,100 entries. A forked worker opens a connection of its
+own.
 
 Any trouble with the cache folder (read-only, full, missing home) turns the
 cache off for the run; a command never fails because of its cache.
@@ -44,26 +39,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catchball import __version__
+from catchball.store import (  # noqa: F401  (DATABASE, cache_folder and sweep are this module's to its users too)
+    DATABASE, TOUCH_AFTER, cache_folder, connect, max_bytes, number, remove_database, sqlite3, sweep, usable_folder,
+)
 from catchball.load.reader import FileGoals
 from catchball.load.records import pack, unpack
 from catchball.spc import Series
 
-try:
-    import sqlite3
-except ImportError:  # a Python built without SQLite (rare, but it happens): no cache, never a crash
-    sqlite3 = None
 
-DIR_VARIABLE = "CATCHBALL_CACHE_DIR"
-OFF_VARIABLE = "CATCHBALL_NO_CACHE"
-MAX_VARIABLE = "CATCHBALL_CACHE_MAX_MB"
-DEFAULT_MAX_MB = 512
 FORMAT = b"catchball-cache 2\n"  # first line of every entry; a new layout gets a new number
-TOUCH_AFTER = 24 * 3600  # a hit older than this has its time refreshed (least recently used goes first)
-KEEP_AFTER_SWEEP = 0.8  # a sweep brings the folder down to this share of the bound
-DATABASE = "cache.sqlite3"  # in the cache folder: one SQLite database of entries
-SCHEMA_VERSION = 1  # PRAGMA user_version of a database laid out as _SCHEMA says
-BUSY_SECONDS = 5.0  # how long a writer waits for another run's write to end before giving up the cache
-WAL_LIMIT = 8 * 1024 * 1024  # the write-ahead log is cut back to this after a checkpoint
 
 # What reading a file depends on besides its bytes and its path: the source of
 # the code that reads it. A new catchball version changes __version__; an
@@ -85,32 +69,13 @@ _SERIES_READING_CODE = (
 READING_SETTINGS: tuple[str, ...] = ()
 
 
-def cache_folder() -> Path:
-    """Where entries live: CATCHBALL_CACHE_DIR, else the platform's user cache folder."""
-    given = os.environ.get(DIR_VARIABLE, "").strip()
-    if given:
-        return Path(given).expanduser()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "catchball" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "catchball"
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "catchball"
-
-
-def enabled_by_environment() -> bool:
-    """False when CATCHBALL_NO_CACHE is set to anything but '' or 0."""
-    return os.environ.get(OFF_VARIABLE, "").strip() in ("", "0")
-
-
 class ParseCache:
     """Look up and store FileGoals by key in one cache folder's database."""
 
     def __init__(self, folder: Path, settings=None) -> None:
         self.folder = folder
         self.database = folder / DATABASE
-        self.max_bytes = _max_bytes()
+        self.max_bytes = max_bytes()
         self.written = 0
         self.hits = self.misses = 0  # in this process (workers count their own)
         self.prefix = _prefix(settings)
@@ -123,14 +88,8 @@ class ParseCache:
     @classmethod
     def open(cls, settings=None) -> "ParseCache | None":
         """The user's cache, or None when it is off or its folder cannot be made."""
-        if not enabled_by_environment() or sqlite3 is None:
-            return None
-        folder = cache_folder()
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not os.access(folder, os.W_OK | os.X_OK):
-                return None
-        except OSError:
+        folder = usable_folder()
+        if folder is None:
             return None
         return cls(folder, settings)
 
@@ -186,7 +145,7 @@ class ParseCache:
                 row = db.execute("SELECT value, used FROM entries WHERE key = ?", (key,)).fetchone()
                 if row is not None and type(row[0]) is bytes:
                     found = decoder(row[0], key, display_path)
-                    if found is not None and time.time() - _number(row[1]) > TOUCH_AFTER:
+                    if found is not None and time.time() - number(row[1]) > TOUCH_AFTER:
                         db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
             except sqlite3.Error as exc:
                 self._trouble(exc)
@@ -218,7 +177,7 @@ class ParseCache:
         self._db = None
         if damaged and not self._remade:
             self._remade = True
-            _remove_database(self.database)
+            remove_database(self.database)
         else:
             self.working = False
 
@@ -235,7 +194,7 @@ class ParseCache:
         if not self.working:
             return None
         self._pid = os.getpid()
-        self._db = _connect(self.database)
+        self._db = connect(self.database)
         if self._db is None:
             self.working = False
         return self._db
@@ -257,109 +216,6 @@ class ParseCache:
 
 # Connections a forked worker inherited (see _connection).
 _INHERITED: list = []
-
-_SCHEMA = "CREATE TABLE entries (key TEXT PRIMARY KEY, used REAL NOT NULL, size INTEGER NOT NULL, value BLOB NOT NULL)"
-
-
-def _connect(path: Path) -> "sqlite3.Connection | None":
-    """A connection to the cache database, made or remade as needed; None when it cannot be had.
-
-    A file that is not our database (not SQLite, damaged, another schema,
-    another version) is removed and made afresh: a cache is never trusted,
-    only rebuilt.
-    """
-    for _ in range(2):
-        try:
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # the user's alone (SQLite's own files follow it)
-            db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error):
-            return None
-        try:
-            db.execute("PRAGMA trusted_schema = OFF")  # nothing in the file may run as code
-            if _ours(db):
-                _tune(db)
-                return db
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-                db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only takes on an empty file
-                db.execute("BEGIN IMMEDIATE")
-                if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-                    db.execute(_SCHEMA)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                db.execute("COMMIT")
-                if _ours(db):
-                    _tune(db)
-                    return db
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                db.close()
-                return None  # another run holds it past the timeout: no cache this run
-        except sqlite3.Error:
-            pass
-        db.close()
-        _remove_database(path)
-    return None
-
-
-def _remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        try:
-            os.unlink(f"{path}{suffix}")
-        except OSError:
-            pass
-
-
-def _ours(db: "sqlite3.Connection") -> bool:
-    """The file holds exactly our one table (no triggers, views or other tables) at our version."""
-    rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    table = [r for r in rows if r[0] == "table"]
-    others = [r for r in rows if not (r[0] == "index" and r[1].startswith("sqlite_autoindex_entries"))]
-    return (
-        len(table) == 1 and table[0][2] == _SCHEMA and others == table
-        and db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    )
-
-
-def _tune(db: "sqlite3.Connection") -> None:
-    # WAL lets a run read while another writes; NORMAL syncs at checkpoints
-    # only (a crash may lose the last entries, never damage the file). Where
-    # WAL cannot be had (some network folders) SQLite keeps its own journal:
-    # an error here is no reason to think the file damaged.
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"journal_size_limit = {WAL_LIMIT}"):
-        try:
-            db.execute(f"PRAGMA {pragma}")
-        except sqlite3.Error:
-            pass
-
-
-def sweep(db: "sqlite3.Connection", max_bytes: int) -> None:
-    """Remove the least recently used entries while they hold more than max_bytes; give the space back."""
-    total = db.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()[0]
-    if total > max_bytes:
-        goal = max_bytes * KEEP_AFTER_SWEEP
-        doomed = []
-        for key, size in db.execute("SELECT key, size FROM entries ORDER BY used"):
-            if total <= goal:
-                break
-            doomed.append((key,))
-            total -= size
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany("DELETE FROM entries WHERE key = ?", doomed)
-        db.execute("COMMIT")
-        db.execute("PRAGMA incremental_vacuum")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _number(value) -> float:
-    return value if type(value) in (int, float) else 0.0
-
-
-def _max_bytes() -> int:
-    try:
-        megabytes = float(os.environ.get(MAX_VARIABLE, "") or DEFAULT_MAX_MB)
-    except ValueError:
-        megabytes = DEFAULT_MAX_MB
-    return max(0, int(megabytes * 1024 * 1024))
-
 
 def _prefix(settings, code: tuple[str, ...] | None = None, extra: str = ""):
     digest = hashlib.sha256(FORMAT + __version__.encode() + b"\0" + (extra.encode() + b"\0" if extra else b""))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from catchball.errors import NoGoalsError
 from catchball.findings import FORMAT_CHARACTERS, escape_character
+from catchball.goals_root import SETTINGS_FILE, nearest_root
 
-SETTINGS_FILE = "catchball.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -69,11 +69,7 @@ def find_root(given: str | None, cwd: Path | None = None) -> tuple[Path, str]:
         path = Path(given)
         display = given.rstrip("/") or "/"
     else:
-        path = cwd / "goals"
-        for folder in (cwd, *cwd.parents):
-            if (folder / SETTINGS_FILE).is_file():
-                path = folder
-                break
+        path = nearest_root(cwd)
         display = os.path.relpath(path, cwd)
     display = printable(display)
     if not path.exists():

@@ -1,0 +1,471 @@
+"""Replay: a command run again on the same inputs prints what it printed, without doing the work again.
+
+`catchball check goals` run twice on goals that have not changed gives the
+same findings, so the second run need not read, link and check 60,000
+objectives again. A command that reads the goals and writes only to
+stdout and stderr (check, cascade, report, status, capability, trace,
+measures, chart) is recorded: what it wrote, in order, and its exit code.
+A later run is played back from that record when everything the output can
+depend on is the same:
+
+- the run key, worked out before anything is loaded: catchball's version
+  and the bytes of its code and templates, the Python and the installed
+  distributions, the command line, the working folder, the environment
+  (all of it, but for the shell's bookkeeping in VOLATILE), the as-of day,
+  and what stdin, stdout and stderr are (terminals, their size, encodings);
+- the goals root found again the same way, and the fingerprint of every
+  file below it (names, kinds, where links lead, and a SHA-256 of the
+  bytes; `.git` apart), and of the folder of a `--template`;
+- for a report, the goals revision it prints (git's commit, and whether
+  the goals have changes since).
+
+The fingerprint is taken before the command runs and again after it: a
+file that changed meanwhile means nothing is recorded. Nothing is recorded
+for a run that failed (exit 2), was interrupted, gave `--output`, `--diff`
+or `--no-cache`, or wrote more than an entry may hold. Records live in the
+cache database (catchball/store.py) beside the parse cache, under its bound,
+and are checked like its entries: a record that is damaged or not ours is a
+miss. `--no-cache` or CATCHBALL_NO_CACHE=1 turns the replay off with the
+cache; CATCHBALL_NO_REPLAY=1 turns off the replay alone. This module imports little, so a replay starts and ends before the
+model, typer or rich would have loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+import time
+from pathlib import Path
+
+from catchball import __version__, store
+from catchball.goals_root import nearest_root
+
+OFF_VARIABLE = "CATCHBALL_NO_REPLAY"  # 1: run every command, but keep the parse cache (timing, a doubt)
+FORMAT = b"catchball-replay 1\n"  # first line of every record; a new layout gets a new number
+KEY_DOMAIN = b"catchball replay\0"  # keys of records and of parse cache entries never meet
+# The commands that record themselves (they call start() and finish()).
+COMMANDS = frozenset({"check", "cascade", "report", "status", "capability", "trace", "measures", "chart"})
+# Environment variables that a shell changes between two identical runs and
+# that no code reads for output: leaving them out of the key lets a replay hit.
+VOLATILE = frozenset({"_", "OLDPWD", "PWD", "SHLVL"})
+SKIPPED_FOLDERS = frozenset({".git"})  # git's own files: the goals' history, not the goals
+MAX_TREE_FILES = 500_000  # a folder bigger than this is not fingerprinted: no record
+MAX_TREE_BYTES = 8 * 1024**3
+MAX_RECORD_SHARE = 4  # a record may take at most a quarter of the cache's bound
+CHUNK = 1024 * 1024  # bytes hashed at a time
+UNREAD_ABOVE = 20 * 1024 * 1024  # load/limits.py MAX_FILE_BYTES: a larger file is refused unread (CB101)
+
+_STREAMS = ("stdout", "stderr")
+
+
+def run(argv: list[str], command) -> None:
+    """Play back argv's record when it still holds; else call command(), recording what it writes."""
+    key = _run_key(argv) if _may_replay(argv) else None
+    if key is not None:
+        found = _stored(key)
+        if found is not None and _still_holds(found[0]):
+            raise SystemExit(_play(*found))
+    recorder = _Recorder(key) if key is not None else None
+    _RECORDING["now"] = recorder
+    if recorder is None:
+        command()
+        return
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Tee(real[0], 0, recorder), _Tee(real[1], 1, recorder)
+    code = 2
+    try:
+        command()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        raise
+    finally:
+        sys.stdout, sys.stderr = real
+        _RECORDING["now"] = None
+        recorder.close(code)
+
+
+def start(path: str | None, template: str | None = None, revision: bool = False) -> None:
+    """Called by a command that may be recorded, before it reads anything.
+
+    `path` is the goals root as given (None: found from here); `template`
+    a user template, whose folder is fingerprinted too; `revision` that the
+    output shows the goals revision (the report).
+    """
+    recorder = _RECORDING["now"]
+    if recorder is not None:
+        recorder.start(path, template, revision)
+
+
+def finish() -> None:
+    """Called by a command when all its output is written: the run may be recorded."""
+    recorder = _RECORDING["now"]
+    if recorder is not None:
+        recorder.finished = True
+
+
+def unrecorded(stream):
+    """The stream behind a recorded one: for what a replay must not repeat (a progress bar)."""
+    return stream.stream if isinstance(stream, _Tee) else stream
+
+
+_RECORDING: dict = {"now": None}
+
+
+# -- the run key -------------------------------------------------------------
+
+
+def _may_replay(argv: list[str]) -> bool:
+    words = [a for a in argv if not a.startswith("-")]
+    return (
+        bool(words) and words[0] in COMMANDS and "--no-cache" not in argv
+        and store.enabled_by_environment() and store.sqlite3 is not None
+        and os.environ.get(OFF_VARIABLE, "").strip() in ("", "0")
+    )
+
+
+def _run_key(argv: list[str]) -> str | None:
+    """What the output can depend on besides the files, as one SHA-256; None when it cannot be told."""
+    from catchball.asof import default_day
+    from catchball.errors import CatchballError
+
+    try:
+        day = default_day().isoformat()
+        cwd = os.getcwd()
+    except (CatchballError, OSError):  # a bad SOURCE_DATE_EPOCH, a removed working folder: just run
+        return None
+    parts = {
+        "catchball": __version__,
+        "code": _code_digest(),
+        "python": [sys.version, sys.executable, sys.flags.utf8_mode],
+        "installed": _installed(),
+        "argv": argv,
+        "cwd": cwd,
+        "environment": sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE),
+        "streams": _streams(),
+        "day": day,
+    }
+    text = json.dumps(parts, ensure_ascii=True)  # ascii: names that are not UTF-8 stay as escapes
+    return hashlib.sha256(KEY_DOMAIN + text.encode("ascii")).hexdigest()
+
+
+def _code_digest() -> str:
+    """A SHA-256 of catchball's own files: an edited checkout (pip install -e) is other code."""
+    import catchball.templates
+
+    digest = hashlib.sha256()
+    for folder in dict.fromkeys([Path(__file__).resolve().parent.parent, *map(Path, catchball.templates.__path__)]):
+        digest.update(_tree(folder, skip=frozenset({"__pycache__"}))[0].encode())
+    return digest.hexdigest()
+
+
+def _installed() -> list[str]:
+    """The distributions on the import path, by name and version (a new rich may print otherwise)."""
+    found = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.append([entry, sorted(n for n in names if n.endswith((".dist-info", ".egg-info", ".pth")))])
+    return found
+
+
+def _streams() -> list:
+    """Whether each standard stream is a terminal, a terminal's size, and the encodings written in."""
+    facts = []
+    for number, stream in enumerate((sys.stdin, sys.stdout, sys.stderr)):
+        try:
+            terminal = os.isatty(number)
+            size = tuple(os.get_terminal_size(number)) if terminal else None
+        except OSError:
+            terminal, size = False, None
+        facts.append([terminal, size, getattr(stream, "encoding", None), getattr(stream, "errors", None)])
+    return facts
+
+
+# -- fingerprints of folders -------------------------------------------------
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _tree(folder: Path, skip: frozenset = SKIPPED_FOLDERS, within: tuple[int, int] | None = None) -> tuple[str, int, int]:
+    """(SHA-256, files, bytes) of every name below folder, its kind, where a link leads and its bytes.
+
+    Raises _TooBig past MAX_TREE_FILES or MAX_TREE_BYTES, or past `within`
+    (files, bytes) when given: a fingerprint that grew past the recorded one
+    cannot match it.
+    """
+    limit_files, limit_bytes = within or (MAX_TREE_FILES, MAX_TREE_BYTES)
+    digest = hashlib.sha256()
+    files = size = 0
+    errors: list[str] = []
+    for place, dirs, names in os.walk(folder, onerror=lambda exc: errors.append(f"{exc.filename}: {exc.errno}")):
+        dirs.sort()
+        names.sort()
+        here = os.path.relpath(place, folder)
+        for name in list(dirs):
+            full = os.path.join(place, name)
+            if name in skip:
+                dirs.remove(name)
+            elif os.path.islink(full):  # not walked (os.walk does not follow it), but where it leads matters
+                _entry(digest, here, name, "folder link", os.path.realpath(full))
+            else:
+                _entry(digest, here, name, "folder", "")
+        for name in names:
+            full = os.path.join(place, name)
+            files += 1
+            if files > limit_files:
+                raise _TooBig
+            link = os.path.realpath(full) if os.path.islink(full) else ""
+            try:
+                content, size = _content(full, size, limit_bytes)
+            except OSError as exc:  # unreadable, a link to nothing
+                content = f"error {exc.errno}"
+            _entry(digest, here, name, "file " + link, content)
+    for error in sorted(errors):
+        digest.update(error.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest(), files, size
+
+
+def _content(path: str, size: int, limit: int) -> tuple[str, int]:
+    """(what the file holds, bytes read so far) for a fingerprint; read as the loader reads (load/limits.py).
+
+    A pipe, socket or device is never opened for reading (O_NONBLOCK: a FIFO
+    must not wait for a writer), and a file the loader refuses unread for
+    its size is told by its size alone.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return f"kind {stat.S_IFMT(info.st_mode)}", size
+        if info.st_size > UNREAD_ABOVE:
+            return f"unread {info.st_size}", size
+        file_digest = hashlib.sha256()
+        while block := os.read(fd, CHUNK):
+            size += len(block)
+            if size > limit:
+                raise _TooBig
+            file_digest.update(block)
+        return file_digest.hexdigest(), size
+    finally:
+        os.close(fd)
+
+
+def _entry(digest, here: str, name: str, kind: str, content: str) -> None:
+    for part in (here, name, kind, content):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+
+
+def _fingerprints(folders: list[str], within: list | None = None) -> list | None:
+    """[[folder, SHA-256, files, bytes], ...], or None when one is too big (or outgrew `within`)."""
+    found = []
+    for at, folder in enumerate(folders):
+        try:
+            limit = None if within is None else (within[at][2], within[at][3])
+            found.append([folder, *_tree(Path(folder), within=limit)])
+        except _TooBig:
+            return None
+    return found
+
+
+def _root(given: str | None) -> str:
+    """The goals root as the loader will find it, as an absolute path."""
+    return os.path.abspath(given if given is not None else nearest_root(Path.cwd()))
+
+
+def _revision(root: str):
+    from catchball.report.revision import goals_revision
+
+    return goals_revision(Path(root))
+
+
+# -- recording ---------------------------------------------------------------
+
+
+class _Tee:
+    """A standard stream that also keeps what is written to it, for the record."""
+
+    def __init__(self, stream, number: int, recorder: "_Recorder") -> None:
+        self.stream = stream
+        self._number = number
+        self._recorder = recorder
+
+    def write(self, text: str) -> int:
+        written = self.stream.write(text)
+        self._recorder.keep(self._number, text)
+        return written
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):  # isatty, fileno, encoding, flush, ...: the stream's own
+        return getattr(self.stream, name)
+
+
+class _Recorder:
+    """What a run writes, as the record's bytes from the start: one buffer, never copied whole.
+
+    A record is FORMAT, then the output as UTF-8, chunk after chunk, then
+    the header (JSON: the key, the root, the fingerprints, the exit code and
+    each chunk's stream and length), its length (8 bytes) and a SHA-256 of
+    everything before it. The header comes last so that it can be appended
+    to the output already kept: a cascade of 127,000 lines is 12 MB.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.data: bytearray | None = bytearray(FORMAT)
+        self.chunks: list[list[int]] = []  # [stream number, bytes], one after the other as written
+        self.limit = store.max_bytes() // MAX_RECORD_SHARE
+        self.started: dict | None = None
+        self.finished = False
+
+    def start(self, given: str | None, template: str | None, revision: bool) -> None:
+        root = _root(given)
+        folders = [root]
+        if template is not None:
+            folder = os.path.dirname(os.path.abspath(template))
+            if not (folder + os.sep).startswith(root + os.sep) and folder != root:
+                folders.append(folder)  # a template beside the goals is in the root's fingerprint already
+        trees = _fingerprints(folders)
+        if trees is None:
+            return
+        self.started = {"given": given, "root": root, "trees": trees}
+        if revision:
+            self.started["revision"] = _revision(root)
+
+    def keep(self, number: int, text: str) -> None:
+        if self.data is None or not text:
+            return
+        raw = text.encode("utf-8", "surrogatepass")
+        if len(self.data) + len(raw) > self.limit:  # too much to keep: no record, and no more memory spent on it
+            self.data = None
+            return
+        self.data += raw
+        if self.chunks and self.chunks[-1][0] == number:
+            self.chunks[-1][1] += len(raw)
+        else:
+            self.chunks.append([number, len(raw)])
+
+    def close(self, code: int) -> None:
+        started, data = self.started, self.data
+        if not (self.finished and started is not None and data is not None and code in (0, 1)):
+            return
+        # The same files after the run as before it: what was written came from them.
+        if _fingerprints([t[0] for t in started["trees"]]) != started["trees"]:
+            return
+        self.data = None
+        _store(self.key, _seal(data, dict(started, key=self.key, code=code, chunks=self.chunks)))
+
+
+def _seal(data: bytearray, header: dict) -> bytearray:
+    """FORMAT and the output in data, made a whole record: the header, its length and the checksum appended."""
+    text = json.dumps(header, ensure_ascii=True).encode()
+    data += text + len(text).to_bytes(8, "little")
+    data += hashlib.sha256(data).digest()
+    return data
+
+
+# -- the records in the cache database ----------------------------------------
+
+
+def _decode(data, key: str) -> tuple[dict, memoryview] | None:
+    """(header, output) of the record in data, or None unless its format, checksum, key and shape all hold."""
+    if type(data) is not bytes or not data.startswith(FORMAT) or len(data) < len(FORMAT) + 40:
+        return None
+    if hashlib.sha256(memoryview(data)[:-32]).digest() != data[-32:]:
+        return None
+    length = int.from_bytes(data[-40:-32], "little")
+    body_end = len(data) - 40 - length
+    if body_end < len(FORMAT):
+        return None
+    try:
+        record = json.loads(data[body_end:-40])
+        ok = (
+            type(record) is dict and record.get("key") == key and record.get("code") in (0, 1)
+            and (record.get("given") is None or type(record["given"]) is str) and type(record.get("root")) is str
+            and all(type(t) is list and len(t) == 4 and type(t[0]) is str for t in record["trees"])
+            and all(type(c) is list and len(c) == 2 and c[0] in (0, 1) and type(c[1]) is int and c[1] >= 0
+                    for c in record["chunks"])
+            and sum(c[1] for c in record["chunks"]) == body_end - len(FORMAT)
+        )
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return (record, memoryview(data)[len(FORMAT):body_end]) if ok else None
+
+
+def _database():
+    folder = store.usable_folder()
+    return None if folder is None else store.connect(folder / store.DATABASE)
+
+
+def _stored(key: str) -> tuple[dict, memoryview] | None:
+    db = _database()
+    if db is None:
+        return None
+    try:
+        with db:
+            row = db.execute("SELECT value, used FROM entries WHERE key = ?", (key,)).fetchone()
+            record = None if row is None else _decode(row[0], key)
+            if record is not None and time.time() - store.number(row[1]) > store.TOUCH_AFTER:
+                db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
+    except store.sqlite3.Error:
+        return None
+    finally:
+        db.close()
+    return record
+
+
+def _store(key: str, data: bytes) -> None:
+    db = _database()
+    if db is None:
+        return
+    try:
+        db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (key, time.time(), len(data), data))
+        store.sweep(db, store.max_bytes())
+    except store.sqlite3.Error:
+        pass  # a cache that cannot be written is no reason for a command to fail
+    finally:
+        db.close()
+
+
+# -- playing back ------------------------------------------------------------
+
+
+def _still_holds(record: dict) -> bool:
+    """Whether the goals root, its files (and the revision a report shows) are what they were when recorded."""
+    if _root(record["given"]) != record["root"]:
+        return False
+    trees = record["trees"]
+    if _fingerprints([t[0] for t in trees], within=trees) != trees:
+        return False
+    return "revision" not in record or _revision(record["root"]) == record["revision"]
+
+
+def _play(record: dict, output: memoryview) -> int:
+    """Write the record's output as the run wrote it; its exit code (2 when the output was closed)."""
+    from catchball.cli import streams
+
+    streams.prepare()
+    outputs = (sys.stdout, sys.stderr)
+    try:
+        at = 0
+        for number, size in record["chunks"]:
+            outputs[number].write(str(output[at : at + size], "utf-8", "surrogatepass"))
+            at += size
+            if number == 1:
+                sys.stderr.flush()  # stderr unbuffered as in the run: notes come before what follows them
+        sys.stdout.flush()
+    except BrokenPipeError:
+        streams.silence_stdout()
+        sys.stderr.write(f"catchball: error: {streams.BROKEN_PIPE}\n")
+        return 2
+    return record["code"]
