@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -60,11 +61,22 @@ def cache(tmp_path, monkeypatch) -> Path:
     return where
 
 
-@pytest.fixture
-def catchball(cache, capsys):
-    """catchball(*args) -> (ran, exit code, stdout, stderr): one run through the replay."""
+def age(folder: Path) -> None:
+    """Every file below folder last modified an hour ago: a file written in the two seconds before a run
+    is never recorded (replay.RECENT_NS), and the tests write their files just before they run."""
+    then = time.time() - 3600
+    for place, _, names in os.walk(folder):
+        for name in names:
+            os.utime(os.path.join(place, name), (then, then), follow_symlinks=False)
 
-    def run(*args):
+
+@pytest.fixture
+def catchball(cache, capsys, tmp_path):
+    """catchball(*args) -> (ran, exit code, stdout, stderr): one run through the replay, its files aged first."""
+
+    def run(*args, aged: bool = True):
+        if aged:
+            age(tmp_path)
         argv = [str(a) for a in args]
         ran = []
 
@@ -266,6 +278,28 @@ def test_a_report_shows_a_new_commit_when_it_has_one(make_repo, catchball, tmp_p
     assert after[0] and after[2] != first[2]
 
 
+def test_a_commit_made_while_the_report_ran_is_not_recorded(make_repo, catchball, monkeypatch):
+    import catchball.check as checking
+
+    root = make_repo()
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    real = checking.run_check
+
+    def committed_meanwhile(*args, **kwargs):
+        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "two"], check=True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checking, "run_check", committed_meanwhile)
+    during = catchball("report", root)
+    monkeypatch.setattr(checking, "run_check", real)
+    subprocess.run([*git, "reset", "-q", "--soft", "HEAD~1"], check=True)  # back to the commit it started on
+    ran, _, out, _ = catchball("report", root)
+    assert ran and out != during[2]
+
+
 def test_a_template_folder_is_fingerprinted_too(make_repo, catchball, tmp_path):
     root = make_repo()
     folder = tmp_path / "board"
@@ -301,24 +335,30 @@ def test_what_is_never_recorded(make_repo, catchball, cache, monkeypatch, tmp_pa
     assert not (cache / "cache.sqlite3").exists() or records(cache) == 0
 
 
-def test_a_file_changed_while_the_command_ran_is_not_recorded(make_repo, catchball, monkeypatch):
+@pytest.mark.parametrize("when", ["before it is read", "after it is read"])
+def test_a_file_changed_while_the_command_ran_is_not_recorded(make_repo, catchball, monkeypatch, when):
     import catchball.check as checking
 
     root = make_repo()
     real = checking.run_check
     target = root / "objectives/surgery.yaml"
     before = target.read_text()
+    after = before.replace("by 30%", "by 40%")
 
-    def changed_as_it_reads(*args, **kwargs):
-        target.write_text(before.replace("by 30%", "by 40%"))
-        return real(*args, **kwargs)
+    def changed_as_it_runs(*args, **kwargs):
+        if when == "before it is read":
+            target.write_text(after)
+        result = real(*args, **kwargs)
+        target.write_text(after)  # read as it was: what the report shows is not in the file any more
+        return result
 
-    monkeypatch.setattr(checking, "run_check", changed_as_it_reads)
+    monkeypatch.setattr(checking, "run_check", changed_as_it_runs)
     assert catchball("report", root)[0]
     monkeypatch.setattr(checking, "run_check", real)
-    target.write_text(before)  # back to what the fingerprint before the run saw
-    ran, _, out, _ = catchball("report", root)
-    assert ran and "by 30%" in out
+    for text in (after, before):  # neither the file as it ended nor as it began may be served that run's report
+        target.write_text(text)
+        ran, _, out, _ = catchball("report", root)
+        assert ran and ("by 40%" if text == after else "by 30%") in out
 
 
 def _value(cache: Path) -> tuple[str, bytes]:
@@ -447,8 +487,16 @@ def test_any_bytes_are_a_record_or_nothing(data):
     assert replay._decode(replay.FORMAT + data, "k") is None  # no checksum holds by chance
 
 
+def test_a_file_written_just_before_the_run_is_not_recorded(make_repo, catchball):
+    root = make_repo(DEFECT)
+    assert catchball("check", root, aged=False)[0]
+    assert catchball("check", root, aged=False)[0]  # still within two seconds of the writes
+    assert catchball("check", root)[0] and not catchball("check", root)[0]
+
+
 def test_the_command_line_plays_back_and_follows_an_edit(make_repo, cache):
     root = make_repo(DEFECT)
+    age(root)
     run = [sys.executable, "-m", "catchball", "check", str(root)]
     env = dict(os.environ, CATCHBALL_CACHE_DIR=str(cache))
     first = subprocess.run(run, capture_output=True, text=True, env=env)
@@ -456,6 +504,7 @@ def test_the_command_line_plays_back_and_follows_an_edit(make_repo, cache):
     assert first.returncode == again.returncode == 1
     assert (again.stdout, again.stderr) == (first.stdout, first.stderr) and "CB201" in first.stdout
     assert records(cache) == 1
+    age(root)
     (root / "objectives/stray.yaml").write_text(textwrap.dedent(DEFECT["objectives/stray.yaml"]).replace(
         "owner: wm", "owner: wm\n    supports: W7-1"))
     fixed = subprocess.run(run, capture_output=True, text=True, env=env)

@@ -15,19 +15,26 @@ depend on is the same:
   and what stdin, stdout and stderr are (terminals, their size, encodings);
 - the goals root found again the same way, and the fingerprint of every
   file below it (names, kinds, where links lead, and a SHA-256 of the
-  bytes; `.git` apart), and of the folder of a `--template`;
+  bytes; `.git` apart, hidden files in: a CSV path may name one), and of
+  the folder of a `--template`;
 - for a report, the goals revision it prints (git's commit, and whether
   the goals have changes since).
 
-The fingerprint is taken before the command runs and again after it: a
-file that changed meanwhile means nothing is recorded. Nothing is recorded
-for a run that failed (exit 2), was interrupted, gave `--output`, `--diff`
-or `--no-cache`, or wrote more than an entry may hold. Records live in the
-cache database (catchball/store.py) beside the parse cache, under its bound,
-and are checked like its entries: a record that is damaged or not ours is a
-miss. `--no-cache` or CATCHBALL_NO_CACHE=1 turns the replay off with the
-cache; CATCHBALL_NO_REPLAY=1 turns off the replay alone. This module imports little, so a replay starts and ends before the
-model, typer or rich would have loaded.
+What is recorded must have come from those files: the file system's word
+on every entry below the root (kind, size, times, inode) is taken before
+the command runs and again after it, and the bytes are hashed only then.
+A file written meanwhile, or in the two seconds before the run (a second
+write within the clock's step could leave the times as they were), means
+no record. Nor is there one for a run that failed (exit 2), was
+interrupted, gave `--output`, `--diff` or `--no-cache`, or wrote more
+than a record may hold.
+
+Records live in the cache database (catchball/store.py) beside the parse
+cache, under its bound, and are checked like its entries: a record that
+is damaged or not ours is a miss. `--no-cache` or CATCHBALL_NO_CACHE=1
+turns the replay off with the cache; CATCHBALL_NO_REPLAY=1 the replay
+alone. This module imports little, so that a replay starts and ends before
+the model, typer or rich would have loaded.
 """
 
 from __future__ import annotations
@@ -57,8 +64,6 @@ MAX_TREE_BYTES = 8 * 1024**3
 MAX_RECORD_SHARE = 4  # a record may take at most a quarter of the cache's bound
 CHUNK = 1024 * 1024  # bytes hashed at a time
 UNREAD_ABOVE = 20 * 1024 * 1024  # load/limits.py MAX_FILE_BYTES: a larger file is refused unread (CB101)
-
-_STREAMS = ("stdout", "stderr")
 
 
 def run(argv: list[str], command) -> None:
@@ -275,6 +280,52 @@ def _fingerprints(folders: list[str], within: list | None = None) -> list | None
     return found
 
 
+RECENT_NS = 2 * 10**9  # a file changed this close to the run may change again unseen (2 s: FAT's clock)
+
+
+def _snapshots(folders: list[str]) -> list | None:
+    """What the file system says of every entry below each folder (kind, size, times, inode); None past the bounds.
+
+    A write changes a file's modification and change times, so a snapshot
+    taken after the run equal to one taken before means no file was written
+    meanwhile, but for a write within the clock's step of an earlier one:
+    _recent rules those out.
+    """
+    found = []
+    for folder in folders:
+        entries = []
+        for place, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
+            for name in sorted(names) + dirs:
+                full = os.path.join(place, name)
+                try:
+                    seen = os.lstat(full)
+                    kind = seen.st_mode
+                    if stat.S_ISLNK(kind):
+                        seen = os.stat(full)  # what the link leads to, and where: the link's own times say neither
+                except OSError as exc:
+                    entries.append((full, exc.errno))
+                    continue
+                entries.append((full, kind, seen.st_mode, seen.st_size, seen.st_mtime_ns, seen.st_ctime_ns, seen.st_ino))
+                if len(entries) > MAX_TREE_FILES:
+                    return None
+        found.append(entries)
+    return found
+
+
+def _recent(snapshot: list, began: int) -> bool:
+    """Whether an entry was modified less than RECENT_NS before `began` (or after it).
+
+    A write sets the modification time to the clock's time, so a file last
+    modified well before the run that is written during it shows a new time
+    (one whose time was set back by a tool shows it too).
+    """
+    return any(
+        len(e) > 2 and not stat.S_ISDIR(e[2]) and e[4] >= began - RECENT_NS  # a folder's listing is compared whole
+        for entries in snapshot for e in entries
+    )
+
+
 def _root(given: str | None) -> str:
     """The goals root as the loader will find it, as an absolute path."""
     return os.path.abspath(given if given is not None else nearest_root(Path.cwd()))
@@ -327,6 +378,7 @@ class _Recorder:
         self.limit = store.max_bytes() // MAX_RECORD_SHARE
         self.started: dict | None = None
         self.finished = False
+        self.plain = True  # the output is UTF-8 as a UTF-8 stream writes it: played back as bytes
 
     def start(self, given: str | None, template: str | None, revision: bool) -> None:
         root = _root(given)
@@ -335,17 +387,24 @@ class _Recorder:
             folder = os.path.dirname(os.path.abspath(template))
             if not (folder + os.sep).startswith(root + os.sep) and folder != root:
                 folders.append(folder)  # a template beside the goals is in the root's fingerprint already
-        trees = _fingerprints(folders)
-        if trees is None:
+        # Before the run only what the file system says of each file (a tenth of hashing it): the
+        # bytes are hashed after the run, and kept only if nothing was touched meanwhile.
+        began = time.time_ns()
+        snapshot = _snapshots(folders)
+        if snapshot is None or _recent(snapshot, began):
             return
-        self.started = {"given": given, "root": root, "trees": trees}
+        self.started = {"given": given, "root": root, "folders": folders, "snapshot": snapshot}
         if revision:
             self.started["revision"] = _revision(root)
 
     def keep(self, number: int, text: str) -> None:
         if self.data is None or not text:
             return
-        raw = text.encode("utf-8", "surrogatepass")
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: kept, but played back through the text stream
+            raw = text.encode("utf-8", "surrogatepass")
+            self.plain = False
         if len(self.data) + len(raw) > self.limit:  # too much to keep: no record, and no more memory spent on it
             self.data = None
             return
@@ -360,10 +419,16 @@ class _Recorder:
         if not (self.finished and started is not None and data is not None and code in (0, 1)):
             return
         # The same files after the run as before it: what was written came from them.
-        if _fingerprints([t[0] for t in started["trees"]]) != started["trees"]:
+        if _snapshots(started["folders"]) != started["snapshot"]:
             return
+        trees = _fingerprints(started["folders"])
+        if trees is None or ("revision" in started and _revision(started["root"]) != started["revision"]):
+            return
+        header = {"given": started["given"], "root": started["root"], "trees": trees}
+        if "revision" in started:
+            header["revision"] = started["revision"]
         self.data = None
-        _store(self.key, _seal(data, dict(started, key=self.key, code=code, chunks=self.chunks)))
+        _store(self.key, _seal(data, dict(header, key=self.key, code=code, chunks=self.chunks, plain=self.plain)))
 
 
 def _seal(data: bytearray, header: dict) -> bytearray:
@@ -450,6 +515,24 @@ def _still_holds(record: dict) -> bool:
     return "revision" not in record or _revision(record["root"]) == record["revision"]
 
 
+def _write(stream, part: memoryview, plain: bool) -> None:
+    """Write part of a record to stream: its bytes as they are where the run's text became those bytes.
+
+    A UTF-8 stream on a system that writes newlines as they are (not
+    Windows) turned the run's text into exactly these bytes; a 12 MB
+    cascade so skips decoding and encoding again. Anything else is written
+    as text, as the run wrote it.
+    """
+    from catchball.cli.streams import is_utf8
+
+    buffer = getattr(stream, "buffer", None)
+    if plain and buffer is not None and os.linesep == "\n" and is_utf8(stream):
+        stream.flush()
+        buffer.write(part)
+    else:
+        stream.write(str(part, "utf-8", "surrogatepass"))
+
+
 def _play(record: dict, output: memoryview) -> int:
     """Write the record's output as the run wrote it; its exit code (2 when the output was closed)."""
     from catchball.cli import streams
@@ -459,7 +542,7 @@ def _play(record: dict, output: memoryview) -> int:
     try:
         at = 0
         for number, size in record["chunks"]:
-            outputs[number].write(str(output[at : at + size], "utf-8", "surrogatepass"))
+            _write(outputs[number], output[at : at + size], record.get("plain") is True)
             at += size
             if number == 1:
                 sys.stderr.flush()  # stderr unbuffered as in the run: notes come before what follows them

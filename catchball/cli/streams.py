@@ -26,7 +26,7 @@ BROKEN_PIPE = "the output was closed before all of it was written (broken pipe)"
 def prepare() -> None:
     """Make stdout and stderr escape what their encoding cannot hold, instead of raising."""
     for stream in (sys.stdout, sys.stderr):
-        if not _utf8(stream) and getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+        if not is_utf8(stream) and getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
             try:
                 stream.reconfigure(errors="backslashreplace")
             except (ValueError, OSError):  # a closed or detached stream: nothing will be written
@@ -36,7 +36,7 @@ def prepare() -> None:
 def write_document(text: str, kind: str, out: TextIO | None = None) -> None:
     """Write a whole output document; characters `out` cannot encode are escaped as `kind` allows."""
     out = sys.stdout if out is None else out
-    if not _utf8(out):
+    if not is_utf8(out):
         text = escape_for(text, kind, getattr(out, "encoding", None) or "ascii")
     out.write(text)
 
@@ -70,7 +70,7 @@ def _json_escape(match: re.Match) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def _utf8(stream) -> bool:
+def is_utf8(stream) -> bool:
     encoding = getattr(stream, "encoding", None)
     if not encoding:
         return False
