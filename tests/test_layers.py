@@ -39,6 +39,7 @@ LAYERS = {
     "catchball.load": 1,
     "catchball.settings": 1,
     "catchball.goals_root": 1,  # which folder is the root when none is named (imports nothing of ours)
+    "catchball.revision": 1,  # asks git which commit the goals are at (the report prints it; the replay compares it)
     "catchball.store": 1,  # the cache folder's database, for the parse cache and the replay (imports nothing of ours)
     "catchball.output": 1,  # refuses to write over a goals file, so it knows their names (load.discover)
     # 2: the cascade, and what is computed from it and the measures

@@ -473,7 +473,7 @@ def test_a_sealed_record_reads_back_as_written(chunks, code, given_root):
     recorder = replay._Recorder("the key")
     for number, text in chunks:
         recorder.keep(number, text)
-    header = {"key": "the key", "code": code, "given": given_root, "root": "/r", "trees": [["/r", "d", 1, 2]],
+    header = {"key": "the key", "code": code, "given": given_root, "root": "/r", "trees": [["/r", "goals", "d", 1, 2]],
               "chunks": recorder.chunks}
     found = replay._decode(bytes(replay._seal(recorder.data, header)), "the key")
     assert found is not None and found[0] == header
@@ -511,6 +511,21 @@ def test_the_command_line_plays_back_and_follows_an_edit(make_repo, cache):
     assert fixed.returncode == 0 and "CB201" not in fixed.stdout
 
 
+def test_a_template_folder_is_fingerprinted_as_far_as_a_template_can_reach(tmp_path):
+    from catchball.report.render import TEMPLATE_SUFFIXES
+
+    assert replay.TEMPLATE_SUFFIXES == TEMPLATE_SUFFIXES
+    write_repo(tmp_path / "home", {"board.md.j2": "{{ x }}\n", "parts/a.jinja": "a\n", "notes.txt": "n\n",
+                                   ".cache/big.j2": "x\n", ".hidden.j2": "h\n"})
+    first = replay._tree(tmp_path / "home", replay.TEMPLATES)
+    assert first[1:] == (2, 10)  # board.md.j2 and parts/a.jinja: what {% include %} can load
+    for unseen in ("notes.txt", ".cache/big.j2", ".hidden.j2"):
+        (tmp_path / "home" / unseen).write_text("changed\n")
+    assert replay._tree(tmp_path / "home", replay.TEMPLATES) == first
+    (tmp_path / "home/parts/a.jinja").write_text("b\n")
+    assert replay._tree(tmp_path / "home", replay.TEMPLATES) != first
+
+
 def test_a_fingerprint_reads_what_the_loader_would_and_no_more(tmp_path):
     from catchball.load.limits import MAX_FILE_BYTES
 
@@ -527,3 +542,19 @@ def test_a_fingerprint_reads_what_the_loader_would_and_no_more(tmp_path):
     with open(tmp_path / "g/big.yaml", "ab") as big:
         big.write(b"y")
     assert replay._tree(tmp_path / "g")[0] != digest
+
+
+def test_a_fault_in_the_replay_never_decides_the_outcome(make_repo, catchball, monkeypatch):
+    root = make_repo(DEFECT)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the replay")
+
+    monkeypatch.setattr(replay, "_still_holds", broken)
+    monkeypatch.setattr(replay, "_seal", broken)
+    first = catchball("check", root)
+    again = catchball("check", root)
+    assert first[0] and again[0] and again[1:] == first[1:] and first[1] == 1
+    monkeypatch.setenv("CATCHBALL_DEBUG", "1")
+    ran, code, _, err = catchball("check", root)
+    assert ran and code == 1 and "RuntimeError: a bug in the replay" in err

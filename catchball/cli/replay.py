@@ -16,7 +16,7 @@ depend on is the same:
 - the goals root found again the same way, and the fingerprint of every
   file below it (names, kinds, where links lead, and a SHA-256 of the
   bytes; `.git` apart, hidden files in: a CSV path may name one), and of
-  the folder of a `--template`;
+  the template files in the folder of a `--template`;
 - for a report, the goals revision it prints (git's commit, and whether
   the goals have changes since).
 
@@ -68,11 +68,10 @@ UNREAD_ABOVE = 20 * 1024 * 1024  # load/limits.py MAX_FILE_BYTES: a larger file 
 
 def run(argv: list[str], command) -> None:
     """Play back argv's record when it still holds; else call command(), recording what it writes."""
-    key = _run_key(argv) if _may_replay(argv) else None
-    if key is not None:
-        found = _stored(key)
-        if found is not None and _still_holds(found[0]):
-            raise SystemExit(_play(*found))
+    key = _guarded(argv, lambda: _run_key(argv) if _may_replay(argv) else None)
+    found = None if key is None else _guarded(argv, lambda: _holding(key))
+    if found is not None:
+        raise SystemExit(_play(*found))
     recorder = _Recorder(key) if key is not None else None
     _RECORDING["now"] = recorder
     if recorder is None:
@@ -90,7 +89,31 @@ def run(argv: list[str], command) -> None:
     finally:
         sys.stdout, sys.stderr = real
         _RECORDING["now"] = None
-        recorder.close(code)
+        _guarded(argv, lambda: recorder.close(code))
+
+
+def _guarded(argv: list[str], work):
+    """work(), or None when it fails: the replay saves time, it never decides a command's outcome.
+
+    A failure here is a bug in catchball; with --debug or CATCHBALL_DEBUG=1
+    its traceback is printed, and the command runs (or ends) as it would
+    have without the replay.
+    """
+    try:
+        return work()
+    except Exception:
+        if "--debug" in argv or os.environ.get("CATCHBALL_DEBUG", "").strip() not in ("", "0"):
+            import traceback
+
+            sys.stderr.write("catchball: the replay failed (a bug in catchball); the command runs without it\n")
+            traceback.print_exc()
+        return None
+
+
+def _holding(key: str) -> tuple[dict, memoryview] | None:
+    """The record under key, when there is one and it still holds."""
+    found = _stored(key)
+    return found if found is not None and _still_holds(found[0]) else None
 
 
 def start(path: str | None, template: str | None = None, revision: bool = False) -> None:
@@ -163,7 +186,7 @@ def _code_digest() -> str:
 
     digest = hashlib.sha256()
     for folder in dict.fromkeys([Path(__file__).resolve().parent.parent, *map(Path, catchball.templates.__path__)]):
-        digest.update(_tree(folder, skip=frozenset({"__pycache__"}))[0].encode())
+        digest.update(_tree(str(folder), skip=frozenset({"__pycache__"}))[0].encode())
     return digest.hexdigest()
 
 
@@ -199,7 +222,28 @@ class _TooBig(Exception):
     pass
 
 
-def _tree(folder: Path, skip: frozenset = SKIPPED_FOLDERS, within: tuple[int, int] | None = None) -> tuple[str, int, int]:
+GOALS, TEMPLATES = "goals", "templates"  # what a fingerprinted folder holds
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")  # report/render.py's: only such files can be loaded from a template's folder
+
+
+def _walk(folder: str, kind: str, skip: frozenset = SKIPPED_FOLDERS):
+    """(place, its path from folder, sorted folders, sorted files) below folder, as far as `kind` can read.
+
+    A goals root is walked whole but for `skip` (a CSV path may name a
+    hidden file); a template's folder only as the report's loader can reach
+    into it: template files, no hidden file or folder.
+    """
+    for place, dirs, names in os.walk(folder):
+        if kind == TEMPLATES:
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            names = [n for n in names if n.endswith(TEMPLATE_SUFFIXES) and not n.startswith(".")]
+        else:
+            dirs[:] = sorted(d for d in dirs if d not in skip)
+        yield place, os.path.relpath(place, folder), dirs, sorted(names)
+
+
+def _tree(folder: str, kind: str = GOALS, skip: frozenset = SKIPPED_FOLDERS,
+          within: tuple[int, int] | None = None) -> tuple[str, int, int]:
     """(SHA-256, files, bytes) of every name below folder, its kind, where a link leads and its bytes.
 
     Raises _TooBig past MAX_TREE_FILES or MAX_TREE_BYTES, or past `within`
@@ -209,16 +253,10 @@ def _tree(folder: Path, skip: frozenset = SKIPPED_FOLDERS, within: tuple[int, in
     limit_files, limit_bytes = within or (MAX_TREE_FILES, MAX_TREE_BYTES)
     digest = hashlib.sha256()
     files = size = 0
-    errors: list[str] = []
-    for place, dirs, names in os.walk(folder, onerror=lambda exc: errors.append(f"{exc.filename}: {exc.errno}")):
-        dirs.sort()
-        names.sort()
-        here = os.path.relpath(place, folder)
-        for name in list(dirs):
+    for place, here, dirs, names in _walk(folder, kind, skip):
+        for name in dirs:
             full = os.path.join(place, name)
-            if name in skip:
-                dirs.remove(name)
-            elif os.path.islink(full):  # not walked (os.walk does not follow it), but where it leads matters
+            if os.path.islink(full):  # not walked (os.walk does not follow it), but where it leads matters
                 _entry(digest, here, name, "folder link", os.path.realpath(full))
             else:
                 _entry(digest, here, name, "folder", "")
@@ -233,8 +271,6 @@ def _tree(folder: Path, skip: frozenset = SKIPPED_FOLDERS, within: tuple[int, in
             except OSError as exc:  # unreadable, a link to nothing
                 content = f"error {exc.errno}"
             _entry(digest, here, name, "file " + link, content)
-    for error in sorted(errors):
-        digest.update(error.encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest(), files, size
 
 
@@ -268,13 +304,14 @@ def _entry(digest, here: str, name: str, kind: str, content: str) -> None:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
 
 
-def _fingerprints(folders: list[str], within: list | None = None) -> list | None:
-    """[[folder, SHA-256, files, bytes], ...], or None when one is too big (or outgrew `within`)."""
+def _fingerprints(folders: list, within: list | None = None) -> list | None:
+    """[[folder, kind, SHA-256, files, bytes], ...] of [[folder, kind], ...], or None when one is too big
+    (or outgrew `within`, the fingerprints recorded)."""
     found = []
-    for at, folder in enumerate(folders):
+    for at, (folder, kind) in enumerate(folders):
         try:
-            limit = None if within is None else (within[at][2], within[at][3])
-            found.append([folder, *_tree(Path(folder), within=limit)])
+            limit = None if within is None else (within[at][3], within[at][4])
+            found.append([folder, kind, *_tree(folder, kind, within=limit)])
         except _TooBig:
             return None
     return found
@@ -283,7 +320,7 @@ def _fingerprints(folders: list[str], within: list | None = None) -> list | None
 RECENT_NS = 2 * 10**9  # a file changed this close to the run may change again unseen (2 s: FAT's clock)
 
 
-def _snapshots(folders: list[str]) -> list | None:
+def _snapshots(folders: list) -> list | None:
     """What the file system says of every entry below each folder (kind, size, times, inode); None past the bounds.
 
     A write changes a file's modification and change times, so a snapshot
@@ -292,11 +329,10 @@ def _snapshots(folders: list[str]) -> list | None:
     _recent rules those out.
     """
     found = []
-    for folder in folders:
+    for folder, kind in folders:
         entries = []
-        for place, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
-            for name in sorted(names) + dirs:
+        for place, _, dirs, names in _walk(folder, kind):
+            for name in names + dirs:
                 full = os.path.join(place, name)
                 try:
                     seen = os.lstat(full)
@@ -332,7 +368,7 @@ def _root(given: str | None) -> str:
 
 
 def _revision(root: str):
-    from catchball.report.revision import goals_revision
+    from catchball.revision import goals_revision
 
     return goals_revision(Path(root))
 
@@ -382,11 +418,11 @@ class _Recorder:
 
     def start(self, given: str | None, template: str | None, revision: bool) -> None:
         root = _root(given)
-        folders = [root]
+        folders = [[root, GOALS]]
         if template is not None:
             folder = os.path.dirname(os.path.abspath(template))
             if not (folder + os.sep).startswith(root + os.sep) and folder != root:
-                folders.append(folder)  # a template beside the goals is in the root's fingerprint already
+                folders.append([folder, TEMPLATES])  # one beside the goals is in the root's fingerprint already
         # Before the run only what the file system says of each file (a tenth of hashing it): the
         # bytes are hashed after the run, and kept only if nothing was touched meanwhile.
         began = time.time_ns()
@@ -457,7 +493,8 @@ def _decode(data, key: str) -> tuple[dict, memoryview] | None:
         ok = (
             type(record) is dict and record.get("key") == key and record.get("code") in (0, 1)
             and (record.get("given") is None or type(record["given"]) is str) and type(record.get("root")) is str
-            and all(type(t) is list and len(t) == 4 and type(t[0]) is str for t in record["trees"])
+            and all(type(t) is list and len(t) == 5 and type(t[0]) is str and t[1] in (GOALS, TEMPLATES)
+                    and type(t[3]) is int and type(t[4]) is int for t in record["trees"])
             and all(type(c) is list and len(c) == 2 and c[0] in (0, 1) and type(c[1]) is int and c[1] >= 0
                     for c in record["chunks"])
             and sum(c[1] for c in record["chunks"]) == body_end - len(FORMAT)
@@ -510,7 +547,7 @@ def _still_holds(record: dict) -> bool:
     if _root(record["given"]) != record["root"]:
         return False
     trees = record["trees"]
-    if _fingerprints([t[0] for t in trees], within=trees) != trees:
+    if _fingerprints([t[:2] for t in trees], within=trees) != trees:
         return False
     return "revision" not in record or _revision(record["root"]) == record["revision"]
 

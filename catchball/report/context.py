@@ -108,7 +108,7 @@ class _Context:
         goals, options = self.goals, self.options
         revision = None
         if options.revision:
-            from catchball.report.revision import goals_revision
+            from catchball.revision import goals_revision
 
             revision = goals_revision(goals.root)
         if options.section is not None and options.section not in SECTIONS:
