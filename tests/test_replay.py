@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import catchball.cli.replay as replay
 from catchball.cli import app
 from catchball.cli.streams import BROKEN_PIPE
-from tests.conftest import write_repo
+from tests.conftest import HEALTHY, write_repo
 
 DEFECT = {  # an objective that supports nothing (CB201): check exits 1, with a finding to show
     "objectives/stray.yaml": """
@@ -34,20 +34,10 @@ DEFECT = {  # an objective that supports nothing (CB201): check exits 1, with a 
             owner: wm
     """,
 }
-DATA = {
-    "true-north.yaml": """
-        aims:
-          - id: TN-SAFE
-            title: Zero avoidable harm
-            owner: ceo
-            measures:
-              - id: falls-harm
-                name: Falls with harm per 1,000 bed days
-                baseline: 0.19
-                target: 0.11
-                by: 2029-03-31
-                data: data/falls.csv
-    """,
+DATA = {  # the healthy aim's measure, with an id and a CSV file of its data
+    "true-north.yaml": HEALTHY["true-north.yaml"]
+    .replace("      - name: Falls", "      - id: falls-harm\n        name: Falls")
+    .replace("by: 2029-03-31\n", "by: 2029-03-31\n        data: data/falls.csv\n"),
     "data/falls.csv": "period,value\n" + "".join(f"2025-{m:02d},{0.2 + m / 100}\n" for m in range(1, 13)),
 }
 
@@ -265,12 +255,18 @@ def test_a_record_too_big_for_the_cache_is_never_kept(monkeypatch):
     assert recorder.data is None and recorder.chunks == [[0, 200]]
 
 
-def test_a_report_shows_a_new_commit_when_it_has_one(make_repo, catchball, tmp_path):
-    root = make_repo()
+def committed(root: Path) -> list[str]:
+    """root made a git repository with its files in one commit; the git command line to go on with."""
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    return git
+
+
+def test_a_report_shows_a_new_commit_when_it_has_one(make_repo, catchball, tmp_path):
+    root = make_repo()
+    git = committed(root)
     first = catchball("report", root)
     assert first[0] and not catchball("report", root)[0]
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "two"], check=True)
@@ -282,10 +278,7 @@ def test_a_commit_made_while_the_report_ran_is_not_recorded(make_repo, catchball
     import catchball.check as checking
 
     root = make_repo()
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    git = committed(root)
     real = checking.run_check
 
     def committed_meanwhile(*args, **kwargs):
