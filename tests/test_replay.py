@@ -553,3 +553,58 @@ def test_a_fault_in_the_replay_never_decides_the_outcome(make_repo, catchball, m
     monkeypatch.setenv("CATCHBALL_DEBUG", "1")
     ran, code, _, err = catchball("check", root)
     assert ran and code == 1 and "RuntimeError: a bug in the replay" in err
+
+
+def test_an_interrupted_run_is_not_recorded(make_repo, catchball, monkeypatch):
+    import catchball.check as checking
+
+    root = make_repo(DEFECT)
+    real = checking.run_check
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(checking, "run_check", interrupted)
+    ran, code, _, _ = catchball("check", root)
+    assert ran and code == 130  # click's own ending for Ctrl-C
+    monkeypatch.setattr(checking, "run_check", real)
+    ran, code, out, _ = catchball("check", root)
+    assert ran and code == 1 and "CB201" in out
+
+
+@pytest.mark.parametrize("finished", [True, False])
+def test_a_run_is_kept_only_when_the_command_says_it_finished(make_repo, cache, capsys, tmp_path, finished):
+    root = make_repo()
+    age(tmp_path)
+
+    def command():  # a command that may end early: only finish() says all its output was written
+        replay.start(str(root))
+        print("all of it")
+        if finished:
+            replay.finish()
+        raise SystemExit(0)
+
+    with pytest.raises(SystemExit):
+        replay.run(["status", str(root)], command)
+    assert records(cache) == (1 if finished else 0)
+
+
+@pytest.mark.parametrize("code", [0, 1, 2])
+def test_only_a_run_that_ended_0_or_1_is_kept(make_repo, cache, tmp_path, code):
+    root = make_repo()
+    age(tmp_path)
+    recorder = replay._Recorder("the key")
+    recorder.start(str(root), None, False)
+    recorder.keep(0, "the output\n")
+    recorder.finished = True  # then the output was closed, say: exit 2 after all was written
+    recorder.close(code)
+    assert (cache / "cache.sqlite3").exists() == (code != 2)
+    if code != 2:
+        assert records(cache) == 1
+
+
+def test_a_device_is_never_read_for_a_fingerprint(tmp_path):
+    write_repo(tmp_path / "g", {"a.yaml": "x: 1\n"})
+    (tmp_path / "g/zero.yaml").symlink_to("/dev/zero")  # read, it never ends
+    digest, files, size = replay._tree(tmp_path / "g", within=(10, 1000))
+    assert (files, size) == (2, 5)
