@@ -46,7 +46,8 @@ DATA = {  # the healthy aim's measure, with an id and a CSV file of its data
 def cache(tmp_path, monkeypatch) -> Path:
     where = tmp_path / "cache"
     monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(where))
-    monkeypatch.delenv("CATCHBALL_NO_CACHE", raising=False)
+    monkeypatch.delenv("CATCHBALL_NO_CACHE", raising=False)  # these tests are of the replay, whatever the suite runs with
+    monkeypatch.delenv("CATCHBALL_NO_REPLAY", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     return where
 
