@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 try:
@@ -141,6 +142,26 @@ def _tune(db: "sqlite3.Connection") -> None:
             db.execute(f"PRAGMA {pragma}")
         except sqlite3.Error:
             pass
+
+
+def lookup(db: "sqlite3.Connection", key: str, decode):
+    """decode(value) of the entry under key, or None (no entry, or decode found it damaged or foreign).
+
+    An entry decoded last used more than TOUCH_AFTER ago is marked used now
+    (the sweep removes the least recently used first). sqlite3.Error is
+    the caller's: each cache has its own way of giving up.
+    """
+    row = db.execute("SELECT value, used FROM entries WHERE key = ?", (key,)).fetchone()
+    found = decode(row[0]) if row is not None and type(row[0]) is bytes else None
+    if found is not None and time.time() - number(row[1]) > TOUCH_AFTER:
+        db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
+    return found
+
+
+def put(db: "sqlite3.Connection", key: str, data) -> None:
+    """Store data under key: one statement, one transaction, so SQLite's lock makes it whole or absent
+    to every other process, whoever else is writing. sqlite3.Error is the caller's."""
+    db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (key, time.time(), len(data), data))
 
 
 def sweep(db: "sqlite3.Connection", max_bytes: int) -> None:

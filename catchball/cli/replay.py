@@ -421,7 +421,7 @@ class _Recorder:
         folders = [[root, GOALS]]
         if template is not None:
             folder = os.path.dirname(os.path.abspath(template))
-            if not (folder + os.sep).startswith(root + os.sep) and folder != root:
+            if not (folder + os.sep).startswith(root + os.sep):
                 folders.append([folder, TEMPLATES])  # one beside the goals is in the root's fingerprint already
         # Before the run only what the file system says of each file (a tenth of hashing it): the
         # bytes are hashed after the run, and kept only if nothing was touched meanwhile.
@@ -514,11 +514,7 @@ def _stored(key: str) -> tuple[dict, memoryview] | None:
     if db is None:
         return None
     try:
-        with db:
-            row = db.execute("SELECT value, used FROM entries WHERE key = ?", (key,)).fetchone()
-            record = None if row is None else _decode(row[0], key)
-            if record is not None and time.time() - store.number(row[1]) > store.TOUCH_AFTER:
-                db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
+        record = store.lookup(db, key, lambda value: _decode(value, key))
     except store.sqlite3.Error:
         return None
     finally:
@@ -531,7 +527,7 @@ def _store(key: str, data: bytes) -> None:
     if db is None:
         return
     try:
-        db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (key, time.time(), len(data), data))
+        store.put(db, key, data)
         store.sweep(db, store.max_bytes())
     except store.sqlite3.Error:
         pass  # a cache that cannot be written is no reason for a command to fail

@@ -33,14 +33,13 @@ import math
 import os
 import shutil
 import sys
-import time
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
 from catchball import __version__
 from catchball.store import (  # noqa: F401  (DATABASE, cache_folder and sweep are this module's to its users too)
-    DATABASE, TOUCH_AFTER, cache_folder, connect, max_bytes, number, remove_database, sqlite3, sweep, usable_folder,
+    DATABASE, cache_folder, connect, lookup, max_bytes, put, remove_database, sqlite3, sweep, usable_folder,
 )
 from catchball.load.reader import FileGoals
 from catchball.load.records import pack, unpack
@@ -142,11 +141,7 @@ class ParseCache:
         db = self._connection()
         if db is not None:
             try:
-                row = db.execute("SELECT value, used FROM entries WHERE key = ?", (key,)).fetchone()
-                if row is not None and type(row[0]) is bytes:
-                    found = decoder(row[0], key, display_path)
-                    if found is not None and time.time() - number(row[1]) > TOUCH_AFTER:
-                        db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
+                found = lookup(db, key, lambda value: decoder(value, key, display_path))
             except sqlite3.Error as exc:
                 self._trouble(exc)
                 found = None
@@ -157,13 +152,11 @@ class ParseCache:
         return found
 
     def _put(self, key: str, data: bytes) -> None:
-        # One statement, one transaction: SQLite's lock makes it whole or
-        # absent to every other process, whoever else is writing.
         db = self._connection()
         if db is None:
             return
         try:
-            db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (key, time.time(), len(data), data))
+            put(db, key, data)
         except sqlite3.Error as exc:
             self._trouble(exc)
             return
