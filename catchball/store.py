@@ -92,16 +92,19 @@ def connect(path: Path) -> "sqlite3.Connection | None":
             if _ours(db):
                 _tune(db)
                 return db
+            # What was seen may be stale already: another run may have made
+            # the table since. So the verdict (make it, keep it, or remove a
+            # foreign file) is given under the write lock, one run at a time.
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only takes on an empty file
+            db.execute("BEGIN IMMEDIATE")
             if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-                db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # only takes on an empty file
-                db.execute("BEGIN IMMEDIATE")
-                if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-                    db.execute(SCHEMA)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                db.execute("COMMIT")
-                if _ours(db):
-                    _tune(db)
-                    return db
+                db.execute(SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            ours = _ours(db)
+            db.execute("COMMIT")
+            if ours:
+                _tune(db)
+                return db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 db.close()

@@ -319,6 +319,30 @@ def test_two_processes_writing_one_entry_never_leave_it_damaged(tmp_path):
     assert [e.key for e in entries(where)] == ["ab" + "0" * 62]
 
 
+def test_a_database_another_run_makes_while_this_one_looks_is_kept(tmp_path, monkeypatch):
+    # The race behind a CI failure: this run saw no table, another run made
+    # it and wrote an entry, and this run then took the new table for a
+    # foreign one and removed it, entry and all.
+    path = tmp_path / DATABASE
+    first_look = store._ours
+    looks = []
+
+    def stale_first_look(db):
+        looks.append(db)
+        if len(looks) == 1:
+            other = store.connect(path)  # the other run, in between
+            store.put(other, "k", b"kept")
+            other.close()
+            return False
+        return first_look(db)
+
+    monkeypatch.setattr(store, "_ours", stale_first_look)
+    db = store.connect(path)
+    assert db is not None
+    assert store.lookup(db, "k", bytes) == b"kept"
+    db.close()
+
+
 def test_the_folder_is_kept_under_its_bound_oldest_first(folder, make_repo, monkeypatch):
     root = make_repo()
     outcome(root)
