@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -38,12 +39,14 @@ class CheckResult:
     """
 
     goals: GoalSet
-    cascade: Cascade
+    cascade: Cascade | None  # None after an incremental run (`rechecked` set): goals then holds no elements
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
     diff: Changes | None = None
     new_only: bool = False
     strict: bool = False  # warnings fail the run too (--strict): the exit code and JUnit's failures follow it
+    counts: tuple[int, int, int, int] | None = None  # aims, teams, people, objectives: an incremental run's
+    rechecked: list[str] | None = None  # the files an incremental run checked again; None: a full run
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -60,12 +63,15 @@ class CheckResult:
     def summary(self) -> dict:
         """The spec's JSON summary block."""
         goals = self.goals
+        aims, teams, people, objectives = self.counts or (
+            len(goals.aims), len(goals.teams), len(goals.people), len(goals.objectives)
+        )
         return {
             "files": len(goals.files) + (1 if goals.settings_present else 0),
-            "aims": len(goals.aims),
-            "teams": len(goals.teams),
-            "people": len(goals.people),
-            "objectives": len(goals.objectives),
+            "aims": aims,
+            "teams": teams,
+            "people": people,
+            "objectives": objectives,
             "errors": self.count(ERROR),
             "warnings": self.count(WARNING),
             "infos": self.count(INFO),
@@ -98,6 +104,7 @@ def run_check(
     cache: bool = True,
     last_points: bool = True,
     whole_charts: bool = False,
+    incremental: bool = False,
 ) -> CheckResult:
     """Load the goals at `path`, run the selected rules, return sorted findings.
 
@@ -105,11 +112,27 @@ def run_check(
     `ignore` and `severity` apply too. `as_of` is the day calendar rules
     judge on (default: catchball.asof.default_day()). `freeze` is load_goals'
     (for a process that ends after the check), and so are `last_points`
-    and `whole_charts`.
+    and `whole_charts`. With `incremental` (and the cache on), a run after
+    an edit checks again only what changed where it can
+    (catchball/incremental.py); the result then holds the findings but no
+    elements or cascade, so only a caller that needs just the findings (the
+    `check` command) asks for it.
     Raises CatchballError when the command cannot run.
     """
     selected = resolve_selectors(select, "--select") if select else None
     ignored = resolve_selectors(ignore, "--ignore")
+    attempt = None
+    if incremental and cache:
+        from catchball.incremental import Attempt
+
+        attempt = Attempt.begin(path, cwd, as_of, selected, ignored)
+        if attempt is not None:
+            finish = partial(_finished, attempt.settings, ignored | set(attempt.settings.ignore), selected)
+            again = attempt.again(finish)
+            if again is not None:
+                return CheckResult(
+                    again.goals, None, again.findings, again.notes, counts=again.counts, rechecked=again.rechecked
+                )
     # The measure data is attached once the other rules have run: meanwhile
     # worker processes read the CSV files, on the core the rules leave idle.
     loaded = load_goals(
@@ -135,12 +158,19 @@ def run_check(
                 collector.extend(rule.check(cascade))
     finally:
         loaded.abandon_data()
+    findings = _finished(settings, ignored, selected, collector.findings(), cascade)
+    findings.sort(key=Finding.sort_key)
+    if attempt is not None:
+        attempt.keep(loaded.goals, loaded.findings, findings, loaded.notes)
+    return CheckResult(loaded.goals, cascade, findings, loaded.notes)
+
+
+def _finished(settings, ignored: set, selected: set | None, found: list[Finding], cascade: Cascade) -> list[Finding]:
+    """The findings a run reports: selected, not ignored, at catchball.yaml's severities, naming their people."""
     severity = dict(settings.severity)
-    findings = [
+    return [
         _with_subject_person(f, cascade) if f.code not in severity
         else _with_subject_person(dataclasses.replace(f, severity=severity[f.code]), cascade)
-        for f in collector.findings()
+        for f in found
         if f.code not in ignored and (selected is None or f.code in selected)
     ]
-    findings.sort(key=Finding.sort_key)
-    return CheckResult(loaded.goals, cascade, findings, loaded.notes)

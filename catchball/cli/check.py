@@ -102,7 +102,7 @@ def check(
             with reading_progress(enabled=format == "text") as progress:
                 result = run_check(
                     path, select=split_words(select), ignore=split_words(ignore), progress=progress, as_of=day,
-                    freeze=True, cache=not no_cache,
+                    freeze=True, cache=not no_cache, incremental=True,
                 )
         else:
             from catchball.diff import run_diff

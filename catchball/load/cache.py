@@ -125,6 +125,22 @@ class ParseCache:
         if self.working:
             self._put(key, encode_series(table, key))
 
+    def get_state(self, key: str) -> dict | None:
+        """The body of the state kept under key (catchball/incremental.py), or None (missing, damaged or foreign)."""
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            return lookup(db, key, lambda value: decode_state(value, key))
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+            return None
+
+    def put_state(self, key: str, body: dict) -> None:
+        """Keep a check's state under key, atomically; a failure turns the cache off for the run."""
+        if self.working:
+            self._put(key, encode_state(body, key))
+
     def holds_nothing(self) -> bool:
         """Whether every lookup would miss: the database has no entries, or cannot be read."""
         db = self._connection()
@@ -254,6 +270,25 @@ def decode(data: bytes, key: str, display_path: str) -> FileGoals | None:
     except (KeyError, TypeError, ValueError, OverflowError, RecursionError):
         return None
     return part if part.file == display_path else None
+
+
+def encode_state(body: dict, key: str) -> bytes:
+    """A state's bytes: header, checksum, JSON body (with its key)."""
+    # ASCII: a finding's text may hold a lone surrogate (JSON's \u escape keeps it, UTF-8 cannot)
+    data = json.dumps({"key": key, **body}, separators=(",", ":"), check_circular=False).encode("ascii")
+    return FORMAT + hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+
+
+def decode_state(data: bytes, key: str) -> dict | None:
+    """The body of a state, or None unless header, checksum and key hold."""
+    text = _checked_body(data)
+    if text is None:
+        return None
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return body if type(body) is dict and body.get("key") == key else None
 
 
 def _checked_body(data: bytes) -> bytes | None:
