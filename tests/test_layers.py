@@ -49,6 +49,7 @@ LAYERS = {
     "catchball.rules": 3,
     # 4: a check and what is asked of its result
     "catchball.check": 4,
+    "catchball.incremental": 4,  # a check after an edit: the changed files alone, the rest from the last run
     "catchball.diff": 4,
     "catchball.metrics": 4,
     "catchball.subjects": 4,

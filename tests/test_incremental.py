@@ -1,0 +1,244 @@
+"""Incremental checking (catchball/incremental.py): a check after an edit gives what a full check gives.
+
+The incremental route works out the findings of the changed files alone and
+takes the rest from the last run's state. Every test here compares its
+output with a run without the cache (`cache=False`, `--no-cache`), and says
+which route it expects, so that neither a stale answer nor a route never
+taken can pass.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import shutil
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import catchball.check
+import catchball.incremental as incremental
+from catchball.check import run_check
+from catchball.formats import emitter
+from catchball.load import load_goals
+from catchball.load.discover import discover
+from catchball.load.reader import read_goals_file
+from tests.conftest import HEALTHY, write_repo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from generate import generate  # noqa: E402  (benchmarks/ is not a package)
+
+DAY = "2026-12-01"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """Each test keeps its states in a cache folder of its own."""
+    monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")
+
+
+def output(result, kind: str = "json") -> str:
+    out = io.StringIO()
+    emitter(kind)(result, out)
+    return out.getvalue()
+
+
+def full(root: Path) -> str:
+    return output(run_check(str(root), cache=False))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A generated trust of 300 staff with defects of every kind, made once for the module."""
+    root = tmp_path_factory.mktemp("generated") / "goals"
+    generate(root, 300, seed=5, defect_rate=0.08)
+    return root
+
+
+# -- edits: (name, which lines, what becomes of the line, whether the outline stays) --------------
+
+EDITS = [
+    ("title", r"^\s+title: ", lambda l: re.sub(r'title: ("?)', r"title: \1Edited ", l, count=1), True),
+    ("description", r"^\s+title: ", lambda l: l + l[: len(l) - len(l.lstrip())] + "description: Why it matters\n", True),
+    ("comment above", r"^", lambda l: "# a note\n" + l, True),
+    ("unknown key", r"^\s+title: ", lambda l: l + l[: len(l) - len(l.lstrip())] + "colour: red\n", True),
+    ("baseline", r"^\s+baseline: ", lambda l: re.sub(r"baseline: .*", "baseline: 7", l), True),
+    ("target removed", r"^\s+target: ", lambda l: "", True),
+    ("status", r"^\s+status: agreed", lambda l: l.replace("agreed", "proposed"), False),
+    ("dropped", r"^\s+status: ", lambda l: re.sub(r"status: .*", "status: dropped", l), False),
+    ("new link", r"^\s+supports: \[", lambda l: l.replace("[", "[TN-NOWHERE, ", 1), False),
+    ("due", r"^\s+due: ", lambda l: re.sub(r"due: .*", "due: 2031-01-01", l), False),
+    ("owner", r"^\s+owner: ", lambda l: re.sub(r"owner: .*", "owner: nobody-here", l), False),
+    ("bad yaml", r"^\s+title: ", lambda l: l + "  - : : [\n", False),
+]
+
+
+def apply(path: Path, edit, pick: random.Random) -> bool:
+    """Apply one edit at a random line it fits; False when no line fits."""
+    _, pattern, change, _ = edit
+    lines = path.read_text().splitlines(keepends=True)
+    fits = [i for i, line in enumerate(lines) if re.search(pattern, line)]
+    if not fits:
+        return False
+    i = pick.choice(fits)
+    lines[i] = change(lines[i])
+    path.write_text("".join(lines))
+    return True
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), steps=st.integers(1, 4))
+def test_a_check_after_random_edits_gives_what_a_full_check_gives(generated, seed, steps):
+    pick = random.Random(seed)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "goals"
+        shutil.copytree(generated, root)
+        assert run_check(str(root), incremental=True).rechecked is None  # the first run: in full, keeping its state
+        files = sorted(root.rglob("*.yaml"))
+        for _ in range(steps):
+            path, edit = pick.choice(files), pick.choice(EDITS)
+            if not apply(path, edit, pick):
+                continue
+            again = run_check(str(root), incremental=True)
+            assert output(again) == full(root), edit[0]
+            assert output(again, "text") == output(run_check(str(root), cache=False), "text")
+            if edit[3] and path.name != "catchball.yaml":
+                assert again.rechecked == [str(path)], edit[0]
+            elif not edit[3]:
+                assert again.rechecked is None, edit[0]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e[0] for e in EDITS])
+def test_each_edit_takes_the_route_it_should(generated, tmp_path, edit):
+    root = tmp_path / "goals"
+    shutil.copytree(generated, root)
+    run_check(str(root), incremental=True)
+    target = next(p for p in sorted(root.rglob("objectives/*/*/*.yaml")) if re.search(edit[1], p.read_text(), re.M))
+    assert apply(target, edit, random.Random(3))
+    again = run_check(str(root), incremental=True)
+    assert output(again) == full(root)
+    assert again.rechecked == ([str(target)] if edit[3] else None)
+    # and the state it kept serves the next edit too
+    assert apply(target, EDITS[0], random.Random(4))
+    assert output(run_check(str(root), incremental=True)) == full(root)
+
+
+def test_the_local_rules_judge_each_file_alone_as_in_a_full_run(generated):
+    """Each file's local findings, worked out from the file alone, are the full run's there."""
+    result = run_check(str(generated), cache=False)
+    root = discover(str(generated))
+    finish = lambda found, cascade: catchball.check._finished(result.goals.settings, set(), None, found, cascade)  # noqa: E731
+    day = result.cascade.as_of
+    worked = 0
+    for relative in root.files:
+        if relative == "catchball.yaml":
+            continue
+        shown = root.display_path(relative)
+        part = read_goals_file((root.path / relative).read_bytes(), shown)
+        alone = incremental._local_findings(part, result.goals.settings, root, day, finish)
+        expected = [f for f in result.findings if f.file == shown and f.code in incremental.LOCAL_CODES]
+        assert sorted(alone, key=lambda f: f.sort_key()) == expected, shown
+        worked += len(expected)
+    assert worked > 100  # the generated defects give the local rules plenty to find
+
+
+@pytest.mark.parametrize("change", ["rename", "delete", "add", "settings", "day", "version", "select"])
+def test_what_the_state_does_not_cover_is_checked_in_full(make_repo, monkeypatch, change):
+    root = make_repo({"objectives/extra.yaml": "team: ward-7\nobjectives:\n  - {id: W7-5, title: Stray}\n"})
+    first = run_check(str(root), incremental=True)
+    assert first.rechecked is None and run_check(str(root), incremental=True).rechecked == []
+    options = {}
+    if change == "rename":
+        (root / "objectives/extra.yaml").rename(root / "objectives/zz-extra.yaml")
+    elif change == "delete":
+        (root / "objectives/extra.yaml").unlink()
+    elif change == "add":
+        (root / "objectives/more.yaml").write_text("team: ward-7\nobjectives:\n  - {id: W7-6, title: More}\n")
+    elif change == "settings":
+        (root / "catchball.yaml").write_text("organisation: Test Trust\nignore: [CB201]\n")
+    elif change == "day":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")  # 2030: every due date has passed (CB405)
+    elif change == "version":
+        monkeypatch.setattr(incremental, "__version__", "99.0")
+    elif change == "select":
+        options = {"select": ["CB2"]}
+    again = run_check(str(root), incremental=True, **options)
+    assert again.rechecked is None
+    assert output(again) == output(run_check(str(root), cache=False, **options))
+
+
+def test_a_damaged_or_foreign_state_is_ignored_and_replaced(make_repo, tmp_path):
+    root = make_repo()
+    run_check(str(root), incremental=True)
+    db = sqlite3.connect(tmp_path / "cache" / "cache.sqlite3")
+    states = [k for (k, v) in db.execute("SELECT key, value FROM entries") if b'"counts"' in v]
+    assert len(states) == 1
+    db.execute("UPDATE entries SET value = ? WHERE key = ?", (b"catchball-cache 2\n" + b"0" * 64 + b"\n{}", states[0]))
+    db.commit()
+    db.close()
+    (root / "objectives/ward-7.yaml").write_text((root / "objectives/ward-7.yaml").read_text().replace("Falls", "Fall"))
+    again = run_check(str(root), incremental=True)
+    assert again.rechecked is None and output(again) == full(root)
+    assert run_check(str(root), incremental=True).rechecked == []  # replaced by the full run
+
+
+def test_a_file_written_while_a_full_run_reads_keeps_no_state(make_repo, monkeypatch):
+    """Keyed before the run, then edited before the run reads it, then put back: never served stale."""
+    root = make_repo()
+    ward = root / "objectives/ward-7.yaml"
+    before = ward.read_bytes()
+
+    def edit_then_load(*args, **kwargs):
+        ward.write_bytes(before.replace(b"supports: SURG-1\n", b""))  # W7-1 an orphan (CB201)
+        return load_goals(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(catchball.check, "load_goals", edit_then_load)
+        assert "CB201" in [f.code for f in run_check(str(root), incremental=True).findings]
+    ward.write_bytes(before)
+    again = run_check(str(root), incremental=True)
+    assert again.rechecked is None  # no state: what the run found was not of the bytes keyed
+    assert output(again) == full(root) and "CB201" not in full(root)
+
+
+def test_a_repository_with_measure_data_is_always_checked_in_full(make_repo):
+    aim = HEALTHY["true-north.yaml"].replace("      - name: Falls", "      - id: falls-harm\n        name: Falls")
+    root = make_repo({"true-north.yaml": aim.replace("by: 2029-03-31\n", "by: 2029-03-31\n        data: falls.csv\n"),
+                      "falls.csv": "period,value\n2026-01,0.2\n2026-02,0.18\n"})
+    run_check(str(root), incremental=True)
+    assert run_check(str(root), incremental=True).rechecked is None
+
+
+def test_an_id_defined_twice_in_a_changed_file_is_checked_in_full(make_repo):
+    twice = "team: ward-7\nobjectives:\n  - {id: W7-1, title: Again, supports: [SURG-1]}\n"
+    root = make_repo({"objectives/zz-twice.yaml": twice})
+    run_check(str(root), incremental=True)
+    (root / "objectives/zz-twice.yaml").write_text(twice.replace("Again", "Once more"))
+    again = run_check(str(root), incremental=True)
+    assert again.rechecked is None and output(again) == full(root)
+
+
+@pytest.mark.parametrize("kind", ["text", "json", "sarif", "junit", "github", "gitlab", "markdown"])
+def test_the_check_command_after_an_edit_prints_what_no_cache_prints(make_repo, cli, kind):
+    root = make_repo({"objectives/stray.yaml": "team: ward-7\nobjectives:\n  - {id: W7-9, title: Tidy up, owner: wm}\n"})
+    first = cli("check", "--format", kind, str(root))
+    assert first.exit_code == 1
+    stray = root / "objectives/stray.yaml"
+    stray.write_text("# moved down a line\n" + stray.read_text().replace("Tidy up", "Tidy the store room"))
+    seen = []
+    real = incremental.Attempt._again
+    incremental.Attempt._again = lambda self, *a: seen.append(real(self, *a)) or seen[-1]
+    try:
+        again = cli("check", "--format", kind, str(root))
+    finally:
+        incremental.Attempt._again = real
+    assert seen and seen[0] is not None and seen[0].rechecked == [f"{root}/objectives/stray.yaml"]
+    expected = cli("check", "--no-cache", "--format", kind, str(root))
+    assert (again.exit_code, again.output) == (expected.exit_code, expected.output)
