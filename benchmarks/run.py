@@ -18,8 +18,12 @@ process, from interpreter start to exit:
   cache filled by an unmeasured run first: the run is played back from its
   record, cli/replay.py), warm without the replay (CATCHBALL_NO_REPLAY=1:
   through the parse cache; no target), and for check also "warm, one
-  file changed" (a different comment appended to one file before each run:
-  no record holds, the parse cache reads all but that file);
+  file changed" (a different title in one file before each run, with a
+  comment line added above it: no record holds, and the incremental check,
+  catchball/incremental.py, checks that file again alone) and "warm, one
+  file's links changed" (an objective's due date moved, which rules of
+  other files read: the check runs in full through the parse cache; no
+  target);
 - with both 20,000 and 200,000 staff: each stage of check in one process
   (benchmarks/stages.py), to judge that every stage grows linearly;
 - at 20,000 staff, on the twin repository with measure data
@@ -59,6 +63,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -220,12 +225,12 @@ def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Pa
     no_replay = dict(warm, CATCHBALL_NO_REPLAY="1")
     interleaved(size, [(f"{c} warm, no replay", f"catchball {c}, warm, no replay", CATCHBALL + [c, repo], no_replay)
                        for c in commands], repeat, "warm runs without the replay")
-    changed = _one_file(size.repo)
-    print("  catchball check, warm, one file changed ...", file=sys.stderr, flush=True)
-    size.runs["check changed"] = measure(
-        "catchball check, warm, one file changed", CATCHBALL + ["check", repo], repeat=repeat,
-        objectives=size.stats["objectives"], env=warm, before=changed.change, after=changed.restore,
-    )
+    for name, label, kind in (("check changed", "catchball check, warm, one file changed", "text"),
+                              ("check links changed", "catchball check, warm, one file's links changed", "links")):
+        changed = _one_file(size.repo, kind)
+        print(f"  {label} ...", file=sys.stderr, flush=True)
+        size.runs[name] = measure(label, CATCHBALL + ["check", repo], repeat=repeat, objectives=size.stats["objectives"],
+                                  env=warm, before=changed.change, after=changed.restore)
 
 
 MEASURE_DATA_STAFF = 20_000  # the size the measure data targets (issue 13) are set at
@@ -265,16 +270,33 @@ def measure_data_targets(runs: dict[str, Run]) -> list[tuple[str, str, bool]]:
 
 
 class _one_file:
-    """Change one goals file before each run (a new comment each time), put it back after."""
+    """Change one goals file before each run, put it back after.
 
-    def __init__(self, repo: Path) -> None:
+    "text": the first title edited (another each run) with a comment line
+    added above it, what a team does to its wording; "links": the first
+    `due` date moved (another each run), which other files' rules read (CB403).
+    """
+
+    def __init__(self, repo: Path, kind: str) -> None:
         self.path = sorted(repo.rglob("objectives/*/*/*.yaml"))[0]
         self.original = self.path.read_bytes()
+        self.kind = kind
         self.count = 0
 
     def change(self) -> None:
         self.count += 1
-        self.path.write_bytes(self.original + f"# changed for the benchmark, run {self.count}\n".encode())
+        if self.kind == "links":
+            # another date each run: a state kept by an earlier run never holds it
+            changed = re.sub(rb"due: \S+", f"due: 2027-01-{self.count:02d}".encode(), self.original, count=1)
+        else:
+            head, title, tail = self.original.partition(b"    title: ")
+            line, newline, rest = tail.partition(b"\n")
+            quote = line[-1:] if line[-1:] in (b'"', b"'") else b""
+            reworded = line[: len(line) - len(quote)] + f" (run {self.count})".encode() + quote
+            changed = head + f"    # reworded for the benchmark, run {self.count}\n".encode() + title + reworded + \
+                newline + rest
+        assert changed != self.original, f"nothing to change in {self.path}"
+        self.path.write_bytes(changed)
 
     def restore(self) -> None:
         self.path.write_bytes(self.original)
