@@ -20,10 +20,12 @@ process, from interpreter start to exit:
   through the parse cache; no target), and for check also "warm, one
   file changed" (a different title in one file before each run, with a
   comment line added above it: no record holds, and the incremental check,
-  catchball/incremental.py, checks that file again alone) and "warm, one
-  file's links changed" (an objective's due date moved, which rules of
-  other files read: the check runs in full through the parse cache; no
-  target);
+  catchball/incremental.py, checks that file again alone) and "warm, a
+  due date changed" (an objective's due date moved, which rules of other
+  files read: the check runs in full through the parse cache; no target);
+  check's "warm, no replay" finds no file changed and is served from the
+  last run's state (incremental.py), the other commands' from the parse
+  cache;
 - with both 20,000 and 200,000 staff: each stage of check in one process
   (benchmarks/stages.py), to judge that every stage grows linearly;
 - at 20,000 staff, on the twin repository with measure data
@@ -226,7 +228,7 @@ def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Pa
     interleaved(size, [(f"{c} warm, no replay", f"catchball {c}, warm, no replay", CATCHBALL + [c, repo], no_replay)
                        for c in commands], repeat, "warm runs without the replay")
     for name, label, kind in (("check changed", "catchball check, warm, one file changed", "text"),
-                              ("check links changed", "catchball check, warm, one file's links changed", "links")):
+                              ("check links changed", "catchball check, warm, a due date changed", "links")):
         changed = _one_file(size.repo, kind)
         print(f"  {label} ...", file=sys.stderr, flush=True)
         size.runs[name] = measure(label, CATCHBALL + ["check", repo], repeat=repeat, objectives=size.stats["objectives"],
