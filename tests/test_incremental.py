@@ -82,14 +82,17 @@ EDITS = [
 
 
 def apply(path: Path, edit, pick: random.Random) -> bool:
-    """Apply one edit at a random line it fits; False when no line fits."""
+    """Apply one edit at a random line it fits; False when no line fits or the line is as the edit would make it."""
     _, pattern, change, _ = edit
     lines = path.read_text().splitlines(keepends=True)
     fits = [i for i, line in enumerate(lines) if re.search(pattern, line)]
     if not fits:
         return False
     i = pick.choice(fits)
-    lines[i] = change(lines[i])
+    changed = change(lines[i])
+    if changed == lines[i]:
+        return False  # `baseline: 7` made `baseline: 7`: no edit
+    lines[i] = changed
     path.write_text("".join(lines))
     return True
 
