@@ -103,9 +103,8 @@ def unreadable(path: Path) -> bool:
     return any(f.code == "CB101" for f in part.findings) and not (part.aims or part.teams or part.people or part.objectives)
 
 
-def alone(root: Path, path: Path) -> bool:
-    """Whether a file may be checked alone: none of its ids defined twice (CB104), no fault read in it but local ones."""
-    result = run_check(str(root), cache=False)
+def alone(result, path: Path) -> bool:
+    """Whether a full run's `result` lets a file be checked alone: no id of it defined twice, no fault but local ones."""
     twice = {f.id for f in result.findings if f.code == "CB104"}
     part = read_goals_file(path.read_bytes(), str(path))
     ids = {e.id for kind in (part.aims, part.teams, part.people, part.objectives) for e in kind}
@@ -127,12 +126,13 @@ def test_a_check_after_random_edits_gives_what_a_full_check_gives(generated, see
             if not apply(path, edit, pick):
                 continue
             again = run_check(str(root), incremental=True)
-            assert output(again) == full(root), edit[0]
-            assert output(again, "text") == output(run_check(str(root), cache=False), "text")
+            expected = run_check(str(root), cache=False)
+            assert output(again) == output(expected), edit[0]
+            assert output(again, "text") == output(expected, "text")
             # the settings are keyed whole: any edit of catchball.yaml checks in full; a file that
             # YAML cannot read, before the edit and after it, has no outline for the edit to change
             kept = edit[3] or (was_unreadable and unreadable(path))
-            alone_here = kept and path.name != "catchball.yaml" and alone(root, path)
+            alone_here = kept and path.name != "catchball.yaml" and alone(expected, path)
             assert again.rechecked == ([str(path)] if alone_here else None), (edit[0], again.rechecked, str(path))
 
 
@@ -142,8 +142,8 @@ def test_each_edit_takes_the_route_it_should(generated, tmp_path, edit):
     shutil.copytree(generated, root)
     run_check(str(root), incremental=True)
     files = sorted(root.rglob("objectives/*/*/*.yaml")) + [root / "true-north.yaml"]
-    target = next(p for p in files
-                  if re.search(edit[1], p.read_text(), re.M) and alone(root, p))
+    before = run_check(str(root), cache=False)
+    target = next(p for p in files if re.search(edit[1], p.read_text(), re.M) and alone(before, p))
     assert apply(target, edit, random.Random(3))
     again = run_check(str(root), incremental=True)
     assert output(again) == full(root)
