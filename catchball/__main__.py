@@ -1,3 +1,3 @@
-from catchball.cli import main
+from catchball.cli import entry
 
-main()
+entry()

@@ -96,7 +96,7 @@ def report(
     day = as_of_option(as_of)
     if report_day is None and as_of is not None:
         report_day = day  # a report as of a day is dated that day
-    from catchball.check import run_check
+    from catchball.check import hold_until_exit, run_check
     from catchball.output import write_atomic
     from catchball.report import ReportOptions, build_context, chart_files, render_report
 
@@ -115,6 +115,7 @@ def report(
         options = ReportOptions(team=team, people=not no_people, date=report_day, section=section, chart_folder=charts)
         context = build_context(result, options)
         text = render_report(context, template, format=format, section=section)
+        hold_until_exit(context, text)  # freed by the system at exit, not object by object (check.py)
         if output is None:
             sys.stdout.write(text)
             replay.finish()
