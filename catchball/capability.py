@@ -40,7 +40,10 @@ _RANK = {level: rank for rank, level in enumerate(IMPROVEMENT_LEVELS)}
 
 def is_expert(level: str | None) -> bool:
     """True for `practitioner`, `advanced` and `expert`."""
-    return level is not None and _RANK.get(level, -1) >= _RANK[EXPERTISE_LEVEL]
+    return level in EXPERT_LEVELS
+
+
+EXPERT_LEVELS = frozenset(level for level in IMPROVEMENT_LEVELS if _RANK[level] >= _RANK[EXPERTISE_LEVEL])
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,26 +234,30 @@ def supporting_objectives(
     goals = cascade.goals
     objectives, people, teams, owner_teams = goals.objectives, goals.people, goals.teams, cascade.owner_teams
     below_of = individual_below or {}
+    experts_in = EXPERT_LEVELS
     for objective_id in cascade.ids_below(aim_id):  # each objective once
         objective = objectives[objective_id]
         team_id = owner_teams.get(objective_id)
         if in_branch is not None and team_id not in in_branch:
             continue
         # Written out rather than with generators: a report builds one per
-        # objective of every aim's cascade, tens of thousands.
-        individual = objective.person is not None and objective.team is None  # Objective.is_individual
-        if individual:
-            person = objective.person
-            counted = (person,) if person in people else ()
+        # objective of every aim's cascade, tens of thousands, most of them
+        # individual objectives (Objective.is_individual), which count one person.
+        person = objective.person
+        if person is not None and objective.team is None:
+            found = people.get(person)
+            counted = () if found is None else (person,)
+            experts = counted if found is not None and found.improvement_level in experts_in else ()
+            yield _SUPPORTING(objective_id, team_id, True, counted, experts, below_of.get(objective_id, 0))
+            continue
+        owner = objective.owner
+        lead = teams[team_id].lead if team_id is not None else None
+        if owner is not None and owner in people:
+            counted = (owner, lead) if lead is not None and lead != owner and lead in people else (owner,)
         else:
-            owner = objective.owner
-            lead = teams[team_id].lead if team_id is not None else None
-            if owner is not None and owner in people:
-                counted = (owner, lead) if lead is not None and lead != owner and lead in people else (owner,)
-            else:
-                counted = (lead,) if lead is not None and lead in people else ()
-        experts = tuple(p for p in counted if is_expert(people[p].improvement_level)) if counted else ()
-        yield _SUPPORTING(objective_id, team_id, individual, counted, experts, below_of.get(objective_id, 0))
+            counted = (lead,) if lead is not None and lead in people else ()
+        experts = tuple(p for p in counted if people[p].improvement_level in experts_in) if counted else ()
+        yield _SUPPORTING(objective_id, team_id, False, counted, experts, below_of.get(objective_id, 0))
 
 
 def _individual(objective) -> bool:

@@ -465,3 +465,59 @@ def test_broken_goals_still_report_trace_and_status(cli, make_repo, name):
         assert result.exit_code in (0, 2) and "Traceback" not in result.output
         if result.exit_code == 0:
             check_report(result.stdout)
+
+
+def _many_orphans(make_repo, surgery: int = 190, ward: int = 150):
+    lines = ["objectives:"]
+    lines += [f"  - {{id: S-{i}, title: Surgery orphan {i}, team: surgery, owner: dd}}" for i in range(surgery)]
+    lines += [f"  - {{id: W-{i}, title: Ward orphan {i}, team: ward-7, owner: wm}}" for i in range(ward)]
+    return make_repo({"objectives/extra.yaml": "\n".join(lines) + "\n"})
+
+
+def test_the_templates_list_the_first_findings_and_orphans_and_the_context_keeps_them_all(make_repo):
+    context = context_for(_many_orphans(make_repo))
+    findings = context["findings"]
+    every = [f for g in findings["groups"] for f in g["findings"]]
+    assert len(every) == findings["total"] > 600  # each orphan is unlinked (CB201) and unmeasured (CB401)
+    assert (findings["listed"], findings["limit"]) == (300, 300)
+    listed = [g["listed"] for g in findings["groups"]]
+    sizes = [len(g["findings"]) for g in findings["groups"]]
+    cut = next(i for i, (n, size) in enumerate(zip(listed, sizes)) if n < size)
+    assert listed[:cut] == sizes[:cut] and sum(listed) == 300 and not any(listed[cut + 1:])
+    orphans = context["orphans"]
+    assert (orphans["count"], orphans["listed"], orphans["limit"]) == (340, 200, 200)
+    assert [(g["team"], g["listed"], len(g["objectives"])) for g in orphans["groups"]] == [
+        ("surgery", 190, 190), ("ward-7", 10, 150),
+    ]
+
+
+def test_the_markdown_report_lists_300_findings_and_200_orphans_and_says_so(make_repo):
+    context = context_for(_many_orphans(make_repo))
+    text = render_report(context)
+    orphans, appendix = text.split("## Not connected to True North")[1], text.split("## Appendix: findings")[1]
+    orphans = orphans.split("\n## ")[0]
+    assert sum(1 for line in orphans.splitlines() if line.startswith("- **")) == 200
+    assert "- *and 140 more*" in orphans
+    assert "*The first 200 of 340 are listed here, team by team: `catchball check --select CB201` lists them all.*" in orphans
+    items = [line for line in appendix.splitlines() if line.startswith("- **")]
+    assert len(items) == 300
+    total = context["findings"]["total"]
+    assert f"*The first 300 of {total} findings are listed here, teams with errors first: `catchball check` lists them all.*" in appendix
+    assert sum(1 for line in appendix.splitlines() if line.startswith("- *and ")) == 1  # the group the cut falls in
+
+
+def test_the_html_board_pack_lists_300_findings_and_200_orphans(make_repo):
+    text = render_report(context_for(_many_orphans(make_repo)), format="html")
+    assert text.count('<li><span class="tag ') == 300
+    orphans = text.split("<h2>Not connected to True North</h2>")[1].split("<h2>")[0]
+    assert orphans.count("<li><b>") == 200
+    assert '<li class="note">and 140 more</li>' in orphans
+    assert "The first 200 of 340 are listed here" in orphans
+
+
+def test_a_small_report_lists_everything_and_says_nothing_of_a_limit(make_repo):
+    root = _many_orphans(make_repo, surgery=3, ward=2)
+    context = context_for(root)
+    assert context["findings"]["listed"] == context["findings"]["total"] and context["orphans"]["listed"] == 5
+    for text in (render_report(context), render_report(context, format="html")):
+        assert "The first" not in text and "more</li>" not in text and "- *and " not in text

@@ -25,6 +25,14 @@ from catchball.trace import below_tree, dead_end_record, display_name, element_r
 SECTIONS = ("header", "headline", "team_pack", "aims", "orphans", "overdue", "matrix", "xmatrix", "status", "findings", "footer")
 CONTEXT_VERSION = 2  # 2: one diagram per aim (aims[].diagram) replaces the organisation's `diagram`
 REPORT_LEVELS = 30  # levels of a team pack's `below` tree; deeper ones are counted (`more`), not listed
+# Findings our templates list in the appendix (each group's `listed`): the first
+# ones in group order, so teams with errors first. At 20,000 staff the whole list
+# of about 6,000 findings was 1.7 MB of a 2.1 MB report, where GitHub renders
+# a file's first 512 KB and no board reads that far; `catchball check` lists
+# them all. The context keeps every finding, for other templates. So for the
+# objectives not connected to True North (1,007 of them, 137 KB).
+REPORT_FINDINGS = 300
+REPORT_ORPHANS = 200
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 _TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
 
@@ -444,6 +452,8 @@ class _Context:
             )
         return {
             "total": len(shown),
+            "listed": _list_first(records, "findings", REPORT_FINDINGS),
+            "limit": REPORT_FINDINGS,
             "errors": sum(1 for f in shown if f.severity == ERROR),
             "warnings": sum(1 for f in shown if f.severity == WARNING),
             "infos": sum(1 for f in shown if f.severity == INFO),
@@ -484,6 +494,8 @@ class _Context:
         return {
             "count": len(orphans),
             "hidden": sum(g["hidden"] for g in records),
+            "listed": _list_first(records, "objectives", REPORT_ORPHANS),
+            "limit": REPORT_ORPHANS,
             "groups": records,
         }
 
@@ -529,6 +541,16 @@ class _Context:
             "objectives": objectives,
             "dropped": sum(1 for o in cascade.team_objectives(team_id) if not o.active),
         }
+
+
+def _list_first(groups: list[dict], items: str, limit: int) -> int:
+    """Give each group `listed`: how many of its `items` a template lists, the first groups' first,
+    at most `limit` in all; the number listed."""
+    left = limit
+    for group in groups:
+        group["listed"] = listed = min(len(group[items]), left)
+        left -= listed
+    return limit - left
 
 
 def measure_record(measure) -> dict:
