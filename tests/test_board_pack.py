@@ -244,3 +244,51 @@ def test_a_measure_with_no_data_has_the_same_entry_by_the_short_route(example):
     for chart in waiting:
         short = _no_data_entry(chart, "title", "owner", 2)
         assert list(short.items()) == list(_entry(chart, "title", "owner", 2).items())
+
+
+def _measured_objectives(make_repo, count: int):
+    lines = ["objectives:"]
+    for i in range(count):
+        lines += [
+            f"  - id: M-{i:02}",
+            f"    title: Measured {i}",
+            "    team: ward-7",
+            "    owner: wm",
+            "    supports: W7-1",
+            "    measures:",
+            f"      - name: Measure {i:02}",
+            "        baseline: 10",
+            "        target: 5",
+            "        data: {" + ", ".join(f"2026-{month:02}: {10 - month % 3}" for month in range(1, 13)) + "}",
+        ]
+    return make_repo({"objectives/measured.yaml": "\n".join(lines) + "\n"})
+
+
+@pytest.mark.parametrize("format", ["markdown", "html"])
+def test_an_aim_s_measure_table_shows_50_rows_then_says_how_many_there_are(make_repo, format):
+    result = run_check(str(_measured_objectives(make_repo, 60)))
+    context = build_context(result, ReportOptions(revision=False))
+    aim = next(a for a in context["aims"] if a["id"] == "TN-SAFE")
+    tabled = [m for m in aim["measures_below"] if m["has_data"] or m["level"] == 0]
+    assert len(tabled) > 60 and aim["measures_below"][:len(tabled)] == tabled  # the table's rows come first
+    text = render_report(context, format=format)
+    if format == "markdown":
+        part = text[text.index("### TN-SAFE"):text.index("**Line of sight**")]
+        rows = [line for line in part.splitlines() if line.startswith("| ") and not line.startswith("| Measure |")]
+        note = (f"*The table shows 50 of these {len(tabled)} measures, the aim's own and those nearest to it first: "
+                "`catchball measures --aim TN-SAFE` lists them all.*")
+    else:
+        part = text[text.index('<section class="aim-page" id="aim-TN-SAFE">'):]
+        part = part[part.index("<h3>Measures</h3>"):part.index("</table>")]
+        rows = re.findall(r"<tr><td>", part)
+        note = (f'<p class="note">The table shows 50 of these {len(tabled)} measures, the aim\'s own and those nearest '
+                "to it first: <code>catchball measures --aim TN-SAFE</code> lists them all.</p>")
+    assert len(rows) == 50
+    assert note in text
+    assert [m["key"] for m in tabled[:50]] == [m["key"] for m in aim["measures_below"][:50]]
+
+
+def test_an_aim_s_measure_table_of_50_rows_or_fewer_says_nothing_of_a_limit(make_repo):
+    context = build_context(run_check(str(_measured_objectives(make_repo, 3))), ReportOptions(revision=False))
+    for format in ("markdown", "html"):
+        assert "The table shows" not in render_report(context, format=format)

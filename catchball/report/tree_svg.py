@@ -14,8 +14,8 @@ every diagram of the example and of a 1,000-staff trust.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
 
+from catchball.chart import xml_text
 from catchball.report.aim_tree import LABEL_CHARS, wrap_title
 
 BOX_WIDTH = 160
@@ -37,7 +37,7 @@ STYLE = {  # (fill, stroke): dark text on light fills, readable printed in grey 
 
 
 def _text(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    return xml_text(value, quote=True)
 
 
 def box_lines(box) -> list[tuple[str, str]]:
