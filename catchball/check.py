@@ -169,6 +169,7 @@ def run_check(
         for rule in wanted:
             if rule.family == DATA_FAMILY:
                 collector.extend(rule.check(cascade))
+        loaded.finish()  # the workers wrote their cache entries meanwhile
     finally:
         loaded.abandon_data()
     findings = _finished(settings, ignored, selected, collector.findings(), cascade)

@@ -559,3 +559,30 @@ def test_a_python_without_sqlite_runs_without_the_cache(folder, make_repo, monke
     root = make_repo()
     assert outcome(root) == outcome(root, cache=False)
     assert opened[-1] is None and not folder.exists()
+
+
+def test_a_worker_holds_its_entries_while_it_has_room_and_writes_the_rest_at_once(folder):
+    from catchball.load.records import pack
+    from catchball.load.reader import read_goals_file
+
+    store = ParseCache.open()
+    record = pack(read_goals_file(b"objectives:\n  - {id: X-1, title: t, team: ward-7}\n", "x.yaml"))
+    store.hold_records(10)
+    store.put_record("held", record, 6)
+    store.put_record("too-big", record, 6)  # 6 more bytes do not fit in the 4 left
+    assert [e.key for e in entries(folder)] == ["too-big"]
+    store.write_held()
+    assert [e.key for e in entries(folder)] == ["held", "too-big"]
+    assert store.get("held", "x.yaml") == read_goals_file(b"objectives:\n  - {id: X-1, title: t, team: ward-7}\n", "x.yaml")
+    store.hold_records(10)  # once written, a process holds no more
+    store.put_record("after", record, 1)
+    assert "after" in [e.key for e in entries(folder)]
+
+
+def test_a_parallel_run_writes_every_entry_before_it_returns_and_the_parent_holds_none(folder, make_repo, monkeypatch, opened):
+    monkeypatch.setenv("CATCHBALL_WORKERS", "2")
+    root = make_repo({f"objectives/t{n}.yaml": f"team: ward-7\nobjectives:\n  - {{id: T{n}, title: t}}\n" for n in range(40)})
+    result = run_check(str(root))
+    assert len(entries(folder)) == len(result.goals.files)  # what the workers held is written
+    assert opened[-1]._held is None  # the parent wrote nothing it held: it held nothing
+    assert multiprocessing.active_children() == []

@@ -212,4 +212,4 @@ def test_pre_commit_hook_checks_the_whole_repository_when_yaml_changes():
 def test_pre_commit_hook_entry_is_the_installed_command():
     # pre-commit installs the project with pip and runs `entry`: the console script must exist.
     pyproject = (PROJECT / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'^catchball = "catchball\.cli:main"$', pyproject, re.M)
+    assert re.search(r'^catchball = "catchball\.cli:entry"$', pyproject, re.M)

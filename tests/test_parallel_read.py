@@ -235,8 +235,45 @@ def test_each_worker_works_out_its_tail_after_its_last_item_and_it_is_collected_
     found = later[0].collect()
     assert len(found) == 2 and len({pid for pid, _, _ in found}) == 2  # one tail from each worker
     assert sum(total for _, total, _ in found) == sum(items) and sum(n for _, _, n in found) == len(items)
+    later[0].wait()
     assert multiprocessing.active_children() == []
     assert _KEPT == []  # the jobs ran in the workers, never here
+
+
+def test_then_runs_after_the_tail_is_collected_and_wait_waits_for_it(tmp_path):
+    # then() waits for a file this test writes only once collect() has returned: so collect()
+    # did not wait for then(), and wait() returns only once each worker's then() is done.
+    go, done = tmp_path / "go", tmp_path / "done"
+    done.mkdir()
+
+    def then() -> None:
+        for _ in range(2000):
+            if go.exists():
+                break
+            time.sleep(0.01)
+        (done / str(os.getpid())).write_text("written")
+
+    later: list = []
+    assert list(forked_map(list(range(1, 101)), 2, _keep_square, str, _sum_kept, later, then)) == [
+        n * n for n in range(1, 101)
+    ]
+    found = later[0].collect()
+    assert len(found) == 2 and list(done.iterdir()) == []
+    go.write_text("go")
+    later[0].wait()
+    assert sorted(p.name for p in done.iterdir()) == sorted(str(pid) for pid, _, _ in found)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_failing_then_ends_its_worker_quietly():
+    def then() -> None:
+        raise RuntimeError("the cache is full")
+
+    later: list = []
+    assert list(forked_map(list(range(50)), 2, _keep_square, str, _sum_kept, later, then)) == [n * n for n in range(50)]
+    assert len(later[0].collect()) == 2
+    later[0].wait()
+    assert multiprocessing.active_children() == []
 
 
 def test_without_later_there_is_no_tail_and_the_workers_are_stopped():
@@ -309,3 +346,14 @@ def test_a_tail_never_collected_is_killed_by_close():
     started = time.monotonic()
     later[0].close()
     assert multiprocessing.active_children() == [] and time.monotonic() - started < 10
+
+
+def test_a_worker_killed_in_its_then_leaves_the_run_its_answer():
+    def then() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)  # the out-of-memory killer, while writing cache entries
+
+    later: list = []
+    assert list(forked_map(list(range(50)), 2, _keep_square, str, _sum_kept, later, then)) == [n * n for n in range(50)]
+    assert len(later[0].collect()) == 2
+    later[0].wait()  # no error: the run has what it asked for, the cache only lacks some entries
+    assert multiprocessing.active_children() == []

@@ -37,21 +37,36 @@ class Loaded:
     notes: list[str] = field(default_factory=list)
     _attach: Callable[[], list[Finding]] | None = None
     _later: list = field(default_factory=list)  # workers reading measure data (parallel.Afterwards)
+    _store: ParseCache | None = None
 
     def attach_data(self) -> list[Finding]:
-        """Give the measures their data (once); the findings of doing so (CB104, CB601), also added to `findings`."""
+        """Give the measures their data (once); the findings of doing so (CB104, CB601), also added to `findings`.
+
+        The workers that read the data may still be writing cache entries:
+        finish() waits for them.
+        """
         attach, self._attach = self._attach, None
         if attach is None:
             return []
         try:
             found = attach()
-        finally:
+        except BaseException:
             self.abandon_data()
+            raise
         self.findings.extend(found)
         return found
 
+    def finish(self) -> None:
+        """Wait for the workers to write the cache entries they held, then bound the cache (its sweep)."""
+        later, self._later = self._later, []
+        for afterwards in later:
+            afterwards.wait()
+        if self._store is not None:
+            self._store.sweep()  # after the workers' last entries
+            self._store = None
+
     def abandon_data(self) -> None:
-        """Stop any worker still reading measure data (a run that ends before attach_data)."""
+        """Stop any worker still reading measure data or writing entries (a run that ends early)."""
         later, self._later = self._later, []
         for afterwards in later:
             afterwards.close()
@@ -109,8 +124,10 @@ def load_goals(
             if progress is not None:
                 progress(done, len(goal_files))
         loaded._attach = partial(_attach_data, loaded, root, store, goal_files)
+        loaded._store = store
         if not defer_data:
             loaded.attach_data()
+            loaded.finish()
         if freeze:
             # What was loaded lives until the command ends: keep the cyclic collector
             # from scanning it again and again while the graph and rules allocate.
@@ -126,10 +143,7 @@ def load_goals(
 
 def _attach_data(loaded: Loaded, root: GoalsRoot, store: ParseCache | None, goal_files: list[str]) -> list[Finding]:
     with _collector_paused():
-        found = attach_measure_data(loaded.goals, root, store, _read_beside(loaded._later, root, goal_files))
-        if store is not None:
-            store.sweep()  # after the workers' last entries (series of CSV files)
-    return found
+        return attach_measure_data(loaded.goals, root, store, _read_beside(loaded._later, root, goal_files))
 
 
 def _read_beside(later: list, root: GoalsRoot, goal_files: list[str]) -> dict:
@@ -160,9 +174,21 @@ def _read_all(root: GoalsRoot, files: list[str], later: list, work_out) -> Itera
 def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, later: list, work_out):
     # Each worker also reads the CSV files its files' measures name, once it
     # has read its last goals file (its own copies of the sets of files read
-    # and of shared periods: forked).
+    # and of shared periods: forked), after writing the cache entries it held.
     after = partial(_named_data, root, store, work_out, set(), {})
-    return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), _data_named, after, later)
+    if store is None or later is None:  # no tail to write them in: entries are written as files are read
+        return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), _data_named, after, later)
+    read = partial(_read_holding, store=store)
+    return read_parallel(root, files, workers, read, _data_named, after, later, store.write_held)
+
+
+HELD_BYTES = 64 * 1024 * 1024  # of goals files, per worker: the entries of 20,000 staff are all held
+
+
+def _read_holding(root: GoalsRoot, relative: str, store: ParseCache):
+    """read_one in a worker, whose cache entries are held to be written in its tail (ParseCache.hold_records)."""
+    store.hold_records(HELD_BYTES)  # this worker's own copy of the store (the parent writes as it reads)
+    return read_one(root, relative, store, packed=True)
 
 
 def _data_named(record: list) -> tuple[str, list] | None:
@@ -248,7 +274,7 @@ def _read_part(root: GoalsRoot, relative: str, display: str, store: ParseCache |
         return part, None
     part = read_goals_file(raw, display)
     record = pack(part)  # once: the cache entry and a worker's answer are the same record
-    store.put_record(key, record)
+    store.put_record(key, record, len(raw))
     return part, record
 
 

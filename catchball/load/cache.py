@@ -83,6 +83,9 @@ class ParseCache:
         self._db: "sqlite3.Connection | None" = None
         self._pid = 0
         self._remade = False  # a damaged database is removed and made afresh once a run, no more
+        self._held: list | None = None  # records held to be written later (hold_records), and room for more
+        self._room = 0
+        self._wrote_held = False
 
     @classmethod
     def open(cls, settings=None) -> "ParseCache | None":
@@ -107,10 +110,37 @@ class ParseCache:
         """Store part under key, atomically; a failure turns the cache off for the run."""
         self.put_record(key, pack(part))
 
-    def put_record(self, key: str, record: list) -> None:
-        """Store a file's record (load/records.py's pack) under key, atomically."""
-        if self.working:
-            self._put(key, encode_record(record, key))
+    def put_record(self, key: str, record: list, size: int = 0) -> None:
+        """Store a file's record (load/records.py's pack) under key, atomically; held instead while
+        hold_records() has room for `size` (the bytes it was read from)."""
+        if not self.working:
+            return
+        if self._held is not None and size <= self._room:
+            self._room -= size
+            self._held.append((key, record))
+            return
+        self._put(key, encode_record(record, key))
+
+    def hold_records(self, room: int) -> None:
+        """Hold the records put from now on, up to `room` bytes of goals files read, until write_held().
+
+        A reading worker holds them while it reads, and writes them once it
+        has read its last file: on a first run that is a sixth of its work
+        (encoding and storing the entries), done while the parent runs the
+        rules on the core they leave idle, rather than while it waits for
+        the records. The room bounds what is held in memory: a national
+        repository writes most of its entries as it reads them. Once a
+        process has written what it held, it holds no more.
+        """
+        if self._held is None and not self._wrote_held:
+            self._held, self._room = [], room
+
+    def write_held(self) -> None:
+        """Write the records held (hold_records), and hold no more."""
+        held, self._held = self._held or [], None
+        self._wrote_held = True
+        for key, record in held:
+            self.put_record(key, record)
 
     def series_key(self, display_path: str, raw: bytes) -> str:
         """The key of a CSV file's series: its reading code, path and bytes."""

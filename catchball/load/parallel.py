@@ -68,7 +68,7 @@ def worker_count(root: GoalsRoot, files: list[str]) -> int:
 
 def read_parallel(
     root: GoalsRoot, files: list[str], workers: int, read_one: ReadOne, note: Callable | None = None,
-    after: Callable | None = None, later: list | None = None,
+    after: Callable | None = None, later: list | None = None, then: Callable | None = None,
 ) -> Iterator[FileGoals]:
     """FileGoals of each file, in the order given, read by `workers` forked processes.
 
@@ -80,11 +80,13 @@ def read_parallel(
     the loader reads there the CSV files of measure data that a goals file
     names, while the check's first rules run. The workers are then handed
     to `later` (a list) as one Afterwards, whose collect() gives the lists
-    after() returned, joined.
+    after() returned, joined. With `then` too, each worker calls then()
+    once it has sent that (the loader writes there the cache entries it
+    held), and Afterwards.wait() waits for it.
     """
     kept: list = []  # in each forked worker, that worker's own list
     if later is None:
-        note = after = None
+        note = after = then = None
 
     def job(relative: str):
         record = _record(read_one(root, relative))
@@ -97,7 +99,8 @@ def read_parallel(
     def tail() -> list:
         return [pair for noted in kept for pair in after(noted)]
 
-    for record in forked_map(files, workers, job, root.display_path, tail if after is not None else None, later):
+    tail = tail if after is not None else None
+    for record in forked_map(files, workers, job, root.display_path, tail, later, then):
         yield unpack(record)
 
 
@@ -107,7 +110,7 @@ def _record(read) -> list:
 
 def forked_map(
     items: list, workers: int, job: Callable, name: Callable[[object], str], tail: Callable | None = None,
-    later: list | None = None,
+    later: list | None = None, then: Callable | None = None,
 ) -> Iterator:
     """job(item) for each item, in the order given, computed by `workers` forked processes.
 
@@ -121,13 +124,15 @@ def forked_map(
 
     With `tail`, each worker calls tail() once it has been told there are no
     more items, and the workers go on to `later` as an Afterwards rather than
-    being stopped: its collect() gives what each tail() returned.
+    being stopped: its collect() gives what each tail() returned. Each
+    then calls then() (its failure is nobody's: it is told nothing), which
+    Afterwards.wait() waits for.
     """
     import multiprocessing
     from multiprocessing.connection import wait
 
     if later is None:
-        tail = None  # nobody to collect it
+        tail = then = None  # nobody to collect it
     context = multiprocessing.get_context("fork")
     size = max(1, min(32, len(items) // (workers * 8)))
     chunks = [items[at:at + size] for at in range(0, len(items), size)]
@@ -135,7 +140,7 @@ def forked_map(
     finished = False
     try:
         for _ in range(min(workers, len(chunks))):
-            crew.append(_Worker.start(context, job, name, tail))
+            crew.append(_Worker.start(context, job, name, tail, then))
         given = 0
 
         def give(worker: _Worker) -> None:
@@ -179,14 +184,26 @@ class Afterwards:
         self.crew = crew
 
     def collect(self) -> list:
-        """What every worker's tail() returned, one list after another (raises FileBug for a crash)."""
+        """What every worker's tail() returned, one list after another (raises FileBug for a crash).
+
+        The workers may still be at their then(): wait() or close() ends them
+        (on a crash, every one is killed here).
+        """
         found: list = []
         try:
             for worker in self.crew:
                 found.extend(worker.last_word())
-        finally:
+        except BaseException:
             self.close()
+            raise
         return found
+
+    def wait(self, seconds: float = 60) -> None:
+        """Wait for the workers to end, each at most `seconds` (then it is killed)."""
+        crew, self.crew = self.crew, []
+        for worker in crew:
+            worker.process.join(seconds)
+            worker.stop(False)
 
     def close(self) -> None:
         """Kill what is still working (a run that ended early); nothing is waited for."""
@@ -204,10 +221,11 @@ class _Worker:
         self.finished = False  # told there are no more items
 
     @classmethod
-    def start(cls, context, job: Callable, name: Callable, tail: Callable | None = None) -> _Worker:
+    def start(cls, context, job: Callable, name: Callable, tail: Callable | None = None,
+              then: Callable | None = None) -> _Worker:
         ours, theirs = context.Pipe()
         # Forked: `job` reaches the child as it is in memory, never pickled.
-        process = context.Process(target=_work, args=(theirs, job, name, tail), daemon=True)
+        process = context.Process(target=_work, args=(theirs, job, name, tail, then), daemon=True)
         process.start()
         theirs.close()
         return cls(process, ours)
@@ -262,7 +280,6 @@ class _Worker:
             self.process.join(1)
             raise FileBug("measure data", f"a reading process stopped (exit code {self.process.exitcode}) "
                           "reading the measure data beside its goals files", "")
-        self.process.join(5)
         return message
 
     def stop(self, finished: bool) -> None:
@@ -279,8 +296,9 @@ class _Worker:
         self.pipe.close()
 
 
-def _work(pipe, job: Callable, name: Callable, tail: Callable | None = None) -> None:
-    """A worker's loop: chunks of items in, their results (or a FileBug) out, until None; then its tail()."""
+def _work(pipe, job: Callable, name: Callable, tail: Callable | None = None, then: Callable | None = None) -> None:
+    """A worker's loop: chunks of items in, their results (or a FileBug) out, until None; then its tail(),
+    and once that is sent, then()."""
     while True:
         try:
             chunk = pipe.recv()
@@ -310,6 +328,11 @@ def _work(pipe, job: Callable, name: Callable, tail: Callable | None = None) -> 
         pipe.send(found)
     except (OSError, KeyboardInterrupt):
         return
+    if then is not None:
+        try:
+            then()
+        except Exception:  # the cache's writes: the run has its answer, and a cache never fails it
+            pass
 
 
 TAIL_NICENESS = 5  # weight about a third of the parent's, under Linux's scheduler
