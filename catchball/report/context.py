@@ -290,19 +290,29 @@ class _Context:
         by_element = self.charts_by_element
         levels = {aim_id: 0}
         levels.update(self.distances(aim_id))
-        entries = []
-        for element_id, level in levels.items():  # nearest first: distances are breadth first, so in level order
+        # The aim's own measures (those with data first), then those with data (what a
+        # board can read a chart of), then the rest, each nearest first: the elements
+        # come in level order (distances are breadth first), so each list is in order.
+        own, with_data, without = [], [], []
+        objectives, in_scope = goals.objectives, self.in_scope_ids
+        for element_id, level in levels.items():
             charts = by_element.get(element_id)
             if not charts:  # most objectives of a large trust: nothing to show of them here
                 continue
-            if level and (element_id not in self.in_scope_ids or not self.shown(goals.objectives[element_id])):
-                continue
-            element = goals.goal(element_id)
-            owner = element.person if level and element.is_individual else element.owner
+            if level:
+                element = objectives[element_id]
+                if element_id not in in_scope or not self.shown(element):
+                    continue
+                owner = element.person if element.is_individual else element.owner
+            else:
+                element = goals.aims[element_id]
+                owner = element.owner
+            name = self.name(owner)
             for chart in charts:
-                entries.append(measure_entry(chart, element.title, self.name(owner), level))
-        # The aim's own measures, then those with data (what a board can read a chart of), nearest first.
-        entries.sort(key=lambda e: (e["level"] > 0, not e["has_data"], e["level"]))
+                entry = measure_entry(chart, element.title, name, level)
+                (own if not level else with_data if entry["has_data"] else without).append(entry)
+        own.sort(key=lambda e: not e["has_data"])
+        entries = own + with_data + without
         drawn = 0
         for entry in entries:
             if drawn >= MAX_CHARTS:
