@@ -39,8 +39,11 @@ DAY = "2026-12-01"
 
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
-    """Each test keeps its states in a cache folder of its own."""
+    """Each test keeps its states in a cache folder of its own, with the cache on: these tests are
+    about the route the cache makes (each compares it with a run without the cache), also when the
+    suite runs with CATCHBALL_NO_CACHE=1."""
     monkeypatch.setenv("CATCHBALL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CATCHBALL_NO_CACHE", raising=False)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")
 
 
