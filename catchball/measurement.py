@@ -171,21 +171,13 @@ def _measure_chart(
             end = ends[period] = period_end(period)
         stale = (as_of - end).days > settings.stale_after
     owner = element.owner
-    if isinstance(element, Objective) and element.is_individual:
+    if kind == OBJECTIVE and element.person is not None and element.team is None:  # Objective.is_individual
         owner = element.person
+    # Positional, in MeasureChart's field order: one per measure of every run (30,000 at
+    # 20,000 staff), where twelve keywords cost a third more.
     return _NEW_CHART(
-        measure=measure,
-        element_id=element.id,
-        element_kind=kind,
-        index=index,
-        owner=owner,
-        active=element.active,
-        direction=measure.resolved_direction,
-        target=measure.target,
-        has_data=bool(points),
-        fault=measure.data_fault,
-        stale=stale,
-        spc_settings=settings.spc,
+        measure, element.id, kind, index, owner, element.active, measure.resolved_direction, measure.target,
+        bool(points), measure.data_fault, stale, settings.spc,
     )
 
 
