@@ -521,3 +521,21 @@ def test_a_small_report_lists_everything_and_says_nothing_of_a_limit(make_repo):
     assert context["findings"]["listed"] == context["findings"]["total"] and context["orphans"]["listed"] == 5
     for text in (render_report(context), render_report(context, format="html")):
         assert "The first" not in text and "more</li>" not in text and "- *and " not in text
+        assert "longest overdue" not in text
+
+
+def test_the_templates_list_the_200_longest_overdue_objectives_and_say_how_many_there_are(make_repo):
+    lines = ["objectives:"]
+    lines += [f"  - {{id: L-{i:03}, title: Late {i}, team: ward-7, owner: wm, supports: W7-1, due: 2026-{1 + i % 10:02}-01}}"
+              for i in range(230)]
+    context = context_for(make_repo({"objectives/late.yaml": "\n".join(lines) + "\n"}))
+    overdue = context["overdue"]
+    assert len(overdue) == 230  # the context keeps them all, longest overdue first
+    assert [o["due"] for o in overdue] == sorted(o["due"] for o in overdue)
+    markdown = render_report(context).split("## Overdue")[1].split("\n## ")[0]
+    rows = [line for line in markdown.splitlines() if line.startswith("| **")]
+    assert [row.split("**")[1] for row in rows] == [o["id"] for o in overdue[:200]]
+    assert "*The 200 longest overdue of 230 are listed here: `catchball check --select CB405` lists them all.*" in markdown
+    html = render_report(context, format="html").split("<h2>Overdue</h2>")[1].split("</table>")
+    assert html[0].count("<tr><td><b>") == 200
+    assert html[1].startswith('\n<p class="note">The 200 longest overdue of 230 are listed here:')
