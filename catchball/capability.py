@@ -38,12 +38,12 @@ MAX_GAPS = 3  # gaps listed per aim; the number of them all is given too
 _RANK = {level: rank for rank, level in enumerate(IMPROVEMENT_LEVELS)}
 
 
+EXPERT_LEVELS = frozenset(level for level in IMPROVEMENT_LEVELS if _RANK[level] >= _RANK[EXPERTISE_LEVEL])
+
+
 def is_expert(level: str | None) -> bool:
     """True for `practitioner`, `advanced` and `expert`."""
     return level in EXPERT_LEVELS
-
-
-EXPERT_LEVELS = frozenset(level for level in IMPROVEMENT_LEVELS if _RANK[level] >= _RANK[EXPERTISE_LEVEL])
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,6 +101,7 @@ def hold_until_exit(*things) -> None:
     """Keep `things` (what a command built from a result: a report's context) until the process ends."""
     _HELD_UNTIL_EXIT.extend(things)
 
+
 # The rules that read measure data (the only ones that do): they run after it is attached.
 DATA_FAMILY = "measures"
 

@@ -174,7 +174,8 @@ def _read_all(root: GoalsRoot, files: list[str], later: list, work_out) -> Itera
 def _in_workers(root: GoalsRoot, files: list[str], workers: int, store: ParseCache | None, later: list, work_out):
     # Each worker also reads the CSV files its files' measures name, once it
     # has read its last goals file (its own copies of the sets of files read
-    # and of shared periods: forked), after writing the cache entries it held.
+    # and of shared periods: forked); it writes the cache entries it held once
+    # it has sent what it read (ParseCache.hold_records).
     after = partial(_named_data, root, store, work_out, set(), {})
     if store is None or later is None:  # no tail to write them in: entries are written as files are read
         return read_parallel(root, files, workers, partial(read_one, store=store, packed=True), _data_named, after, later)
@@ -186,7 +187,7 @@ HELD_BYTES = 64 * 1024 * 1024  # of goals files, per worker: the entries of 20,0
 
 
 def _read_holding(root: GoalsRoot, relative: str, store: ParseCache):
-    """read_one in a worker, whose cache entries are held to be written in its tail (ParseCache.hold_records)."""
+    """read_one in a worker, whose cache entries are held, to be written once its tail is sent (ParseCache.hold_records)."""
     store.hold_records(HELD_BYTES)  # this worker's own copy of the store (the parent writes as it reads)
     return read_one(root, relative, store, packed=True)
 

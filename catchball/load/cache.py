@@ -125,10 +125,10 @@ class ParseCache:
         """Hold the records put from now on, up to `room` bytes of goals files read, until write_held().
 
         A reading worker holds them while it reads, and writes them once it
-        has read its last file: on a first run that is a sixth of its work
-        (encoding and storing the entries), done while the parent runs the
-        rules on the core they leave idle, rather than while it waits for
-        the records. The room bounds what is held in memory: a national
+        has sent the parent all it read, its tail's answer too: on a first
+        run that is a sixth of its work (encoding and storing the entries),
+        done while the parent runs the rules on the core they leave idle,
+        rather than while it waits for the records. The room bounds what is held in memory: a national
         repository writes most of its entries as it reads them. Once a
         process has written what it held, it holds no more.
         """
