@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catchball import __version__
 from catchball.check import run_check
@@ -539,3 +541,107 @@ def test_the_templates_list_the_200_longest_overdue_objectives_and_say_how_many_
     html = render_report(context, format="html").split("<h2>Overdue</h2>")[1].split("</table>")
     assert html[0].count("<tr><td><b>") == 200
     assert html[1].startswith('\n<p class="note">The 200 longest overdue of 230 are listed here:')
+
+
+def _many_teams(make_repo):
+    """Three directorates of 80 wards under Surgery: 246 teams. Each ward's lead holds the ball for
+    its one challenged objective, but every tenth ward, which is silent."""
+    teams, people, objectives = [HEALTHY["org.yaml"].rstrip("\n")], [HEALTHY["people.yaml"].rstrip("\n")], ["objectives:"]
+    for k in range(3):
+        teams.append(f"  - {{id: dir-{k}, name: Directorate {k}, parent: surgery}}")
+        for w in range(80):
+            teams.append(f"  - {{id: d{k}-w{w}, name: Ward {k}-{w}, parent: dir-{k}, lead: l{k}-{w}}}")
+            people.append(f"  - {{id: l{k}-{w}, name: Lead {k}-{w}, team: d{k}-w{w}}}")
+            if w % 10:
+                objectives.append(f"  - {{id: O-{k}-{w}, title: Ward {k}-{w} falls, team: d{k}-w{w}, supports: SURG-1, status: challenged}}")
+    return make_repo({
+        "org.yaml": "\n".join(teams) + "\n",
+        "people.yaml": "\n".join(people) + "\n",
+        "objectives/wards.yaml": "\n".join(objectives) + "\n",
+    })
+
+
+def test_the_status_table_lists_the_levels_that_fit_and_counts_the_teams_below_in_their_rows(make_repo):
+    status = context_for(_many_teams(make_repo))["status"]
+    assert len(status["teams"]) == 246  # the context keeps every team
+    assert (status["depth"], status["teams_listed"], status["teams_limit"]) == (2, 6, 200)
+    rows = {t["id"]: t for t in status["teams"] if t["listed"]}
+    assert list(rows) == ["board", "surgery", "ward-7", "dir-0", "dir-1", "dir-2"]
+    for k in range(3):
+        row = rows[f"dir-{k}"]
+        assert (row["below"], row["below_silent"], row["silent"]) == (80, 8, True)
+        assert row["branch"]["challenged"] == 72 and row["objectives"]["challenged"] == 0
+    assert rows["ward-7"]["branch"] == rows["ward-7"]["objectives"] and rows["ward-7"]["below"] == 0
+    assert status["more"]["teams"] == 0
+    for state in status["statuses"]:  # the rows add up to the total
+        assert sum(t["branch"][state] for t in rows.values()) + status["unplaced"][state] == status["totals"][state]
+
+
+def test_the_markdown_and_html_status_show_the_rows_that_fit_and_the_first_200_waiting(make_repo):
+    context = context_for(_many_teams(make_repo))
+    status = context["status"]
+    waiting = [b for b in status["ball"] if b["objectives"]]
+    assert sum(1 for b in status["ball"] if "-w" in (b["team"] or "")) == 216  # a ward lead each
+    assert status["ball_shown"] == 200 and sum(b["listed"] for b in status["ball"]) == 200
+    assert [b["shown"] for b in waiting] == [True] * 200 + [False] * (len(waiting) - 200)
+    text = render_report(context).split("## Catchball status")[1].split("\n## ")[0]
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| Team |")]
+    assert len(rows) == 6 + 1  # and the total
+    assert "| &emsp;&emsp;Directorate 1 and the 80 teams below it (9 of the 81 with no objectives yet) |  | 72 |" in text
+    assert "*The table lists the top 3 levels of the organisation; a team on the last of them counts the teams below it in its row. `catchball status` lists every team.*" in text
+    assert sum(1 for line in text.splitlines() if line.startswith("- ")) == 200
+    assert f"*200 of the {len(status['ball'])} who hold the ball are listed here, the top of the organisation first: `catchball status` lists them all.*" in text
+    assert "No objectives yet: Directorate 0, Ward 0-0, Ward 0-10, Ward 0-20, " in text
+    html = render_report(context, format="html").split("<h2>Catchball status</h2>")[1].split("</section>")[0]
+    assert html.count('<td class="status-team"') == 6
+    assert "Directorate 2 and the 80 teams below it <span class=\"tag warning\">9 of the 81 with no objectives yet</span>" in html
+    assert html.split("<h3>Who holds the ball</h3>")[1].count("<li>") == 200
+    assert f"200 of the {len(status['ball'])} who hold the ball are listed here" in html
+
+
+def test_a_small_status_table_lists_every_team_as_before(make_repo):
+    status = context_for(make_repo())["status"]
+    assert status["depth"] is None and status["teams_listed"] == len(status["teams"]) == 3
+    assert all(t["listed"] and t["branch"] == t["objectives"] and t["below"] == 0 for t in status["teams"])
+    assert status["ball_shown"] == len(status["ball"])
+    text = render_report(context_for(make_repo()))
+    assert "levels of the organisation" not in text and "who hold the ball are listed" not in text
+
+
+def _pre_order(depths: list[int]) -> list[int]:
+    """Depths of an org tree in pre-order: the first at the top, each at most one below the last."""
+    out = [0]
+    for d in depths:
+        out.append(min(d, out[-1] + 1))
+    return out
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3), st.integers(0, 3)), max_size=120),
+    st.integers(1, 40),
+)
+def test_the_status_rows_add_up_and_fit_whatever_the_tree(teams, limit):
+    from catchball.report.context import _levels_that_fit, _list_levels
+
+    depths = _pre_order([d for d, _, _ in teams])
+    records = [
+        {"depth": d, "objectives": {"proposed": p, "agreed": a}, "silent": p + a == 0}
+        for d, (_, p, a) in zip(depths, [(0, 0, 0)] + teams)
+    ]
+    depth = _levels_that_fit(records, limit)
+    more = _list_levels(records, depth, limit)
+    listed = [r for r in records if r["listed"]]
+    assert len(listed) <= limit
+    assert (depth is None) == (len(records) <= limit)
+    if depth is None:
+        assert len(listed) == len(records) and more["teams"] == 0
+    for state in ("proposed", "agreed"):
+        assert sum(r["branch"][state] for r in listed) + more["objectives"][state] == sum(
+            r["objectives"][state] for r in records
+        )
+    assert sum(r["below"] for r in listed) + more["teams"] + len(listed) == len(records)
+    assert sum(r["below_silent"] + r["silent"] for r in listed) + more["silent"] == sum(r["silent"] for r in records)
+    for i, record in enumerate(records):  # an unlisted team is counted by its nearest listed ancestor, or in `more`
+        if not record["listed"] and depth is not None and record["depth"] > depth:
+            above = next(r for r in reversed(records[:i]) if r["depth"] <= depth)
+            assert above["listed"] or more["teams"] > 0

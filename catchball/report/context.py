@@ -9,6 +9,7 @@ documented interface (docs/templates.md). Change it only by adding keys;
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,6 +34,14 @@ REPORT_LEVELS = 30  # levels of a team pack's `below` tree; deeper ones are coun
 # objectives not connected to True North (1,007 of them, 137 KB).
 REPORT_FINDINGS = 300
 REPORT_ORPHANS = 200
+# The catchball status table lists the levels of the organisation that fit in
+# REPORT_TEAMS rows; each team of the deepest level listed counts the teams below
+# it in its row. At 200,000 staff (10,428 teams) the table of every team was
+# 0.74 MB and the list of who holds the ball 2.3 MB of a 3.2 MB report.
+# `catchball status` lists them all.
+REPORT_TEAMS = 200
+REPORT_BALL = 200  # waiting objectives listed under "who holds the ball", the top of the organisation first
+REPORT_SILENT = 200  # silent teams named in the sentence under the table
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 _TEAM_UNKNOWN = object()  # the findings group of objectives and people whose team is not defined
 
@@ -401,12 +410,22 @@ class _Context:
             if not self.people:
                 record["lead"] = None
             teams.append(record)
+        depth = _levels_that_fit(teams, REPORT_TEAMS)
+        more = _list_levels(teams, depth, REPORT_TEAMS)
+        ball = ball_records(self.cascade, state, self.people)
         return {
             "teams": teams,
+            "depth": depth,
+            "teams_listed": sum(1 for t in teams if t["listed"]),
+            "teams_limit": REPORT_TEAMS,
+            "more": more,
             "totals": state.totals,
             "unplaced": state.unplaced,
             "silent": [{"id": t.id, "name": t.name or t.id} for t in state.silent()],
-            "ball": ball_records(self.cascade, state, self.people),
+            "silent_limit": REPORT_SILENT,
+            "ball": ball,
+            "ball_shown": _list_ball(ball, REPORT_BALL),
+            "ball_limit": REPORT_BALL,
             "waiting": len(state.waiting),
             "statuses": list(STATUSES),
         }
@@ -557,6 +576,63 @@ class _Context:
             "objectives": objectives,
             "dropped": sum(1 for o in cascade.team_objectives(team_id) if not o.active),
         }
+
+
+def _levels_that_fit(teams: list[dict], limit: int) -> int | None:
+    """The deepest level (0 at the top of the scope) down to which the status table lists teams:
+    None when every team fits in `limit` rows, else the deepest whose rows fit, and at least 1."""
+    if len(teams) <= limit:
+        return None
+    per_level = Counter(t["depth"] for t in teams)
+    rows, depth = 0, 0
+    for level in sorted(per_level):
+        rows += per_level[level]
+        if rows > limit:
+            break
+        depth = level
+    return max(depth, 1)
+
+
+def _list_levels(teams: list[dict], depth: int | None, limit: int) -> dict:
+    """Give each team record `listed`, and `branch`, `below` and `below_silent`: its counts with
+    those of the teams below it that are not listed, how many those are and how many of them are
+    silent. Teams are in org-tree order, so a team's branch follows it. What no listed row takes
+    (a flat organisation with more than `limit` teams at its first level) is `more`, summed."""
+    more = {"teams": 0, "silent": 0, "objectives": dict.fromkeys(STATUSES, 0)}
+    rows, into = 0, None
+    for record in teams:
+        record["branch"], record["below"], record["below_silent"] = dict(record["objectives"]), 0, 0
+        shallow = depth is None or record["depth"] <= depth
+        record["listed"] = shallow and rows < limit
+        if record["listed"]:
+            rows += 1
+            into = record if depth is not None and record["depth"] == depth else None
+            continue
+        if shallow:
+            into = None  # a first-level team past the limit: it and its branch go to `more`
+        counts = into["branch"] if into is not None else more["objectives"]
+        for status, n in record["objectives"].items():
+            counts[status] += n
+        if into is not None:
+            into["below"] += 1
+            into["below_silent"] += record["silent"]
+        else:
+            more["teams"] += 1
+            more["silent"] += record["silent"]
+    return more
+
+
+def _list_ball(ball: list[dict], limit: int) -> int:
+    """Give each holder of the ball `listed` (how many of its objectives a template lists, at most
+    `limit` in all, the top of the organisation first) and `shown`; the number of holders shown.
+    A holder with only individual objectives left out by --no-people counts as one."""
+    left, shown = limit, 0
+    for holder in ball:
+        holder["listed"] = listed = min(len(holder["objectives"]), left)
+        holder["shown"] = listed > 0 or (not holder["objectives"] and left > 0)
+        left -= listed or int(holder["shown"])
+        shown += holder["shown"]
+    return shown
 
 
 def _list_first(groups: list[dict], items: str, limit: int) -> int:
