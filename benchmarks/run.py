@@ -20,8 +20,9 @@ process, from interpreter start to exit:
   through the parse cache; no target), and for check also "warm, one
   file changed" (a different title in one file before each run, with a
   comment line added above it: no record holds, and the incremental check,
-  catchball/incremental.py, checks that file again alone) and "warm, a
-  due date changed" (an objective's due date moved, which rules of other
+  catchball/incremental.py, checks that file again alone), "warm, a status
+  changed" (an agreed objective made proposed, another each run: checked
+  alone the same way) and "warm, a due date changed" (an objective's due date moved, which rules of other
   files read: the check runs in full through the parse cache; no target);
   check's "warm, no replay" finds no file changed and is served from the
   last run's state (incremental.py), the other commands' from the parse
@@ -228,6 +229,7 @@ def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Pa
     interleaved(size, [(f"{c} warm, no replay", f"catchball {c}, warm, no replay", CATCHBALL + [c, repo], no_replay)
                        for c in commands], repeat, "warm runs without the replay")
     for name, label, kind in (("check changed", "catchball check, warm, one file changed", "text"),
+                              ("check status changed", "catchball check, warm, a status changed", "status"),
                               ("check links changed", "catchball check, warm, a due date changed", "links")):
         changed = _one_file(size.repo, kind)
         print(f"  {label} ...", file=sys.stderr, flush=True)
@@ -275,8 +277,10 @@ class _one_file:
     """Change one goals file before each run, put it back after.
 
     "text": the first title edited (another each run) with a comment line
-    added above it, what a team does to its wording; "links": the first
-    `due` date moved (another each run), which other files' rules read (CB403).
+    added above it, what a team does to its wording; "status": an agreed
+    objective made proposed (another each run), the catchball round's own
+    edit; "links": the first `due` date moved (another each run), which
+    other files' rules read (CB403).
     """
 
     def __init__(self, repo: Path, kind: str) -> None:
@@ -287,7 +291,12 @@ class _one_file:
 
     def change(self) -> None:
         self.count += 1
-        if self.kind == "links":
+        if self.kind == "status":
+            # another objective each run: a state kept by an earlier run never holds it
+            agreed = [m.start() for m in re.finditer(rb"status: agreed", self.original)]
+            at = agreed[(self.count - 1) % len(agreed)]
+            changed = self.original[:at] + b"status: proposed" + self.original[at + len(b"status: agreed"):]
+        elif self.kind == "links":
             # another date each run: a state kept by an earlier run never holds it
             changed = re.sub(rb"due: \S+", f"due: 2027-01-{self.count:02d}".encode(), self.original, count=1)
         else:
@@ -357,6 +366,8 @@ def targets(sizes: list[Size], boot: dict[str, Run], staged: dict[int, dict]) ->
         results.append(("20k warm: check <= 3x parse floor", f"{ratio:.2f}x", ratio <= 3))
         ratio = r["check changed"].seconds / floor
         results.append(("20k warm, one file changed: check <= 3.5x floor", f"{ratio:.2f}x", ratio <= 3.5))
+        ratio = r["check status changed"].seconds / floor
+        results.append(("20k warm, a status changed: check <= 3.5x floor", f"{ratio:.2f}x", ratio <= 3.5))
         for command in COMMANDS[1:]:
             for state in ("cold", "warm"):
                 run, check = r[f"{command} {state}"], r[f"check {state}"]

@@ -17,7 +17,11 @@ the findings from those files alone:
   linking rule reads (titles, descriptions), the measures of objectives,
   aims' measures but for their `by` dates (CB403 reads an aim's latest
   `by`), and where it stands: a linking rule places its finding at an
-  element but judges nothing by the line it is on.
+  element but judges nothing by the line it is on. Of an objective's
+  status a linking rule reads only whether it is active (not dropped) and
+  whether it is done; which of proposed, challenged and agreed it is, only
+  the conversation rules read (CB501, CB502: local). So the catchball
+  round's own edits, `proposed` to `challenged` to `agreed`, keep it.
 - A changed file whose outline is the one it had keeps every finding of a
   linking rule, in it or anywhere else: those depend only on outlines. Its
   own are moved with their elements (a line added above an element moves
@@ -26,8 +30,8 @@ the findings from those files alone:
   of every other file are the last run's.
 
 Anything else is checked in full, as without this module: a file added,
-removed or renamed; an outline that changed (a new link, status, due date,
-team, id or element); more than MAX_CHANGED files changed; a changed
+removed or renamed; an outline that changed (a new link, an objective dropped,
+done or taken up again, a due date, team, id or element); more than MAX_CHANGED files changed; a changed
 file whose own reading found a fault other than the local ones, or whose
 ids are defined twice (CB104); and a repository whose measures have ids or
 data (format v1.1's measure data is matched across files). A test checks
@@ -74,7 +78,8 @@ RECENT_NS = 2 * 10**9  # a file modified this close to a full run may have chang
 STATE_DOMAIN = b"catchball check state\0"  # keys of states never meet those of entries or records
 
 # Fields of each kind that no linking rule reads (see the module's docstring).
-_UNREAD = {Aim: ("span", "title", "description", "measures"), Objective: ("span", "title", "description", "measures"),
+_UNREAD = {Aim: ("span", "title", "description", "measures"),
+           Objective: ("span", "title", "description", "measures", "status"),  # but active and done: `outline`
            Team: ("span", "description"), Person: ("span",)}
 
 Finish = Callable[[list[Finding], Cascade], list[Finding]]  # check.py's severity, selection and people
@@ -256,6 +261,8 @@ def outline(part: FileGoals) -> list:
             values = [getattr(element, f.name) for f in dataclasses.fields(element) if f.name not in unread]
             if type(element) is Aim:
                 values.append(tuple(m.by for m in element.measures))  # latest_by (CB403)
+            elif type(element) is Objective:
+                values.append((element.active, element.done))  # all a linking rule reads of its status
             shown.append((type(element).__name__, values))
     return shown
 

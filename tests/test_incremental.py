@@ -74,7 +74,11 @@ EDITS = [
     ("unknown key", r"^\s+title: ", lambda l: l + l[: len(l) - len(l.lstrip())] + "colour: red\n", True),
     ("baseline", r"^\s+baseline: ", lambda l: re.sub(r"baseline: .*", "baseline: 7", l), True),
     ("target removed", r"^\s+target: ", lambda l: "", True),
-    ("status", r"^\s+status: agreed", lambda l: l.replace("agreed", "proposed"), False),
+    # the catchball round's own edits: the status moves among proposed, challenged and agreed
+    ("status", r"^\s+status: agreed", lambda l: l.replace("agreed", "proposed"), True),
+    ("challenged", r"^\s+status: proposed", lambda l: l.replace("proposed", "challenged"), True),
+    ("agreed", r"^\s+status: challenged", lambda l: l.replace("challenged", "agreed"), True),
+    ("done", r"^\s+status: (proposed|challenged|agreed)\b", lambda l: re.sub(r"status: .*", "status: done", l), False),
     ("aim status not allowed", r"^\s+status: active", lambda l: l.replace("active", "dropped"), True),  # read as active, CB102
     ("dropped", r"^\s+status: (proposed|challenged|agreed|done)\b", lambda l: re.sub(r"status: .*", "status: dropped", l), False),
     ("new link", r"^\s+supports: \[", lambda l: l.replace("[", "[TN-NOWHERE, ", 1), False),
@@ -268,3 +272,28 @@ def test_the_check_command_after_an_edit_prints_what_no_cache_prints(make_repo, 
     assert seen and seen[0] is not None and seen[0].rechecked == [f"{root}/objectives/stray.yaml"]
     expected = cli("check", "--no-cache", "--format", kind, str(root))
     assert (again.exit_code, again.output) == (expected.exit_code, expected.output)
+
+
+@pytest.mark.parametrize("before, after, alone", [
+    ("proposed", "agreed", True),  # the level above agrees it (CB502 goes)
+    ("agreed", "challenged", True),  # thrown back (CB501 comes)
+    ("challenged", "proposed", True),
+    ("agreed", "done", False),  # CB304 no longer counts it: a linking rule
+    ("done", "agreed", False),
+    ("proposed", "dropped", False),  # CB205 and tracing: linking rules
+    ("dropped", "proposed", False),
+])
+def test_a_status_edit_is_checked_alone_while_the_objective_stays_active_and_not_done(make_repo, before, after, alone):
+    supporter = "team: ward-7\nobjectives:\n  - {id: W7-9, title: Below, supports: W7-8, due: 2027-01-31}\n"
+    root = make_repo({
+        "objectives/extra.yaml": f"team: ward-7\nobjectives:\n  - {{id: W7-8, title: Moving, supports: SURG-1, status: {before}}}\n",
+        "objectives/below.yaml": supporter,
+    })
+    assert run_check(str(root), incremental=True).rechecked is None
+    path = root / "objectives/extra.yaml"
+    path.write_text(path.read_text().replace(f"status: {before}", f"status: {after}"))
+    again = run_check(str(root), incremental=True)
+    assert output(again) == full(root) and output(again, "text") == output(run_check(str(root), cache=False), "text")
+    assert again.rechecked == ([str(path)] if alone else None)
+    codes = {f.code for f in again.findings if f.id == "W7-8"}
+    assert ("CB502" in codes) == (after == "proposed") and ("CB501" in codes) == (after == "challenged")
