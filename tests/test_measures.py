@@ -304,3 +304,16 @@ def test_chart_refuses_unknown_measures_bad_data_and_overwriting_other_files(cli
     bad = make_repo(with_data(VECTOR[:3] + ["x"]), name="bad")
     faulty = cli("chart", "harm", bad)
     assert faulty.exit_code == 2 and "bad data (CB601)" in faulty.stderr
+
+
+def test_a_done_objectives_stale_data_is_still_stale_and_a_dropped_ones_is_not(check_repo):
+    """`done` is active wherever the format says active (v1.1), so CB603 still judges its measures;
+    what CB603's advice says (take off a measure no longer collected), not `status: done`, quiets it."""
+    def objective(status: str) -> dict:
+        return {"objectives/ward-7.yaml": (
+            "team: ward-7\nobjectives:\n  - id: W7-1\n    title: Falls\n    supports: SURG-1\n    owner: wm\n"
+            f"    status: {status}\n    measures:\n      - name: Falls\n        baseline: 5\n        target: 2\n"
+            "        data:\n          2026-01: 4\n          2026-02: 3\n")}
+    stale = {s: [i for i, _ in found(check_repo(objective(s), as_of=dt.date(2026, 12, 1)), "CB603")]
+             for s in ("agreed", "done", "dropped")}
+    assert stale == {"agreed": ["W7-1"], "done": ["W7-1"], "dropped": []}

@@ -117,7 +117,8 @@ def stale_data(cascade: Cascade) -> Iterator[Finding]:
 
     How to fix
     Add the latest data. If the measure is no longer collected, say so: drop
-    it from `measures`, or give the objective `status: done`.
+    it from `measures`. A `done` objective's measures are still judged (it
+    is active, as the format says), so take off those it no longer reports.
     """
     goals = cascade.goals
     limit = goals.settings.stale_after
