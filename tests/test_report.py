@@ -8,8 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from catchball import __version__
 from catchball.check import run_check
@@ -606,42 +604,3 @@ def test_a_small_status_table_lists_every_team_as_before(make_repo):
     assert status["ball_shown"] == len(status["ball"])
     text = render_report(context_for(make_repo()))
     assert "levels of the organisation" not in text and "who hold the ball are listed" not in text
-
-
-def _pre_order(depths: list[int]) -> list[int]:
-    """Depths of an org tree in pre-order: the first at the top, each at most one below the last."""
-    out = [0]
-    for d in depths:
-        out.append(min(d, out[-1] + 1))
-    return out
-
-
-@given(
-    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3), st.integers(0, 3)), max_size=120),
-    st.integers(1, 40),
-)
-def test_the_status_rows_add_up_and_fit_whatever_the_tree(teams, limit):
-    from catchball.report.context import _levels_that_fit, _list_levels
-
-    depths = _pre_order([d for d, _, _ in teams])
-    records = [
-        {"depth": d, "objectives": {"proposed": p, "agreed": a}, "silent": p + a == 0}
-        for d, (_, p, a) in zip(depths, [(0, 0, 0)] + teams)
-    ]
-    depth = _levels_that_fit(records, limit)
-    more = _list_levels(records, depth, limit)
-    listed = [r for r in records if r["listed"]]
-    assert len(listed) <= limit
-    assert (depth is None) == (len(records) <= limit)
-    if depth is None:
-        assert len(listed) == len(records) and more["teams"] == 0
-    for state in ("proposed", "agreed"):
-        assert sum(r["branch"][state] for r in listed) + more["objectives"][state] == sum(
-            r["objectives"][state] for r in records
-        )
-    assert sum(r["below"] for r in listed) + more["teams"] + len(listed) == len(records)
-    assert sum(r["below_silent"] + r["silent"] for r in listed) + more["silent"] == sum(r["silent"] for r in records)
-    for i, record in enumerate(records):  # an unlisted team is counted by its nearest listed ancestor, or in `more`
-        if not record["listed"] and depth is not None and record["depth"] > depth:
-            above = next(r for r in reversed(records[:i]) if r["depth"] <= depth)
-            assert above["listed"] or more["teams"] > 0

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from catchball.status import LEAD, OWNER, Holder, ball_holder, holder_label, round_status
+from hypothesis import given
+from hypothesis import strategies as st
+
+from catchball.status import (
+    LEAD, OWNER, Holder, ball_holder, holder_label, levels_that_fit, round_status, top_levels,
+)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "goals"
 
@@ -228,8 +233,8 @@ def test_status_json(cli, make_repo):
     result = cli("status", "--format", "json", root)
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert list(doc) == ["version", "root", "organisation", "period", "totals", "teams", "unplaced", "silent_teams", "ball"]
-    assert doc["version"] == 1 and doc["root"] == str(root) and doc["organisation"] == "Test Trust"
+    assert list(doc) == ["version", "root", "organisation", "period", "team", "totals", "teams", "unplaced", "silent_teams", "ball"]
+    assert doc["version"] == 1 and doc["root"] == str(root) and doc["organisation"] == "Test Trust" and doc["team"] is None
     assert doc["totals"] == {"proposed": 3, "challenged": 3, "agreed": 2, "done": 0, "dropped": 1}
     ward7 = doc["teams"][2]
     assert ward7 == {
@@ -250,6 +255,48 @@ def test_status_json(cli, make_repo):
     assert doc["ball"][3]["objectives"][0]["person"] == "sn"
 
 
+def _table(text: str) -> list[list[str]]:
+    lines = text.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Team "))
+    end = next(i for i in range(header, len(lines)) if lines[i].startswith("Total"))
+    return [line.split() for line in lines[header + 1: end + 1]]
+
+
+def test_status_depth_lists_the_top_levels_each_counting_the_teams_below(cli, make_repo):
+    root = make_repo(ROUND)
+    result = cli("status", "--depth", "1", root)
+    assert result.exit_code == 0
+    assert _table(result.stdout) == [
+        ["Trust", "Board", "(board)", "·", "·", "·", "·", "·"],
+        ["Surgical", "Division", "(surgery)", "+", "2", "teams", "below", "3", "3", "2", "·", "1"],
+        ["Pathology", "(pathology)", "·", "·", "·", "·", "·", "no", "objectives", "yet"],
+        ["Total", "3", "3", "2", "·", "1"],
+    ]
+    assert "Who holds the ball (6 objectives waiting)" in result.stdout  # the ball and silent teams stay whole
+    doc = json.loads(cli("status", "--depth", "1", "--format", "json", root).stdout)
+    assert [t["id"] for t in doc["teams"]] == ["board", "surgery", "pathology"]
+    surgery = doc["teams"][1]
+    assert (surgery["below"], surgery["below_silent"]) == (2, 0)
+    assert surgery["branch"] == {"proposed": 3, "challenged": 3, "agreed": 2, "done": 0, "dropped": 1}
+    assert surgery["objectives"] == {"proposed": 1, "challenged": 0, "agreed": 1, "done": 0, "dropped": 0}  # its own
+    assert _table(cli("status", "--depth", "0", root).stdout)[0][:7] == ["Trust", "Board", "(board)", "+", "4", "teams", "below"]
+
+
+def test_status_team_shows_the_branch_from_its_top(cli, make_repo):
+    root = make_repo(ROUND)
+    result = cli("status", "--team", "surgery", root)
+    assert result.exit_code == 0
+    rows = _table(result.stdout)
+    assert [row[:3] for row in rows[:-1]] == [["Surgical", "Division", "(surgery)"], ["Ward", "7", "(ward-7)"], ["Ward", "9", "(ward-9)"]]
+    assert "\nSurgical Division (surgery)" in result.stdout and "\n  Ward 7 (ward-7)" in result.stdout  # from its top
+    assert rows[-1] == ["Total", "3", "3", "2", "·", "1"]
+    doc = json.loads(cli("status", "--team", "surgery", "--format", "json", root).stdout)
+    assert doc["team"] == "surgery" and [t["id"] for t in doc["teams"]] == ["surgery", "ward-7", "ward-9"]
+    assert doc["teams"][0]["depth"] == 1  # in the org tree, as without --team
+    unknown = cli("status", "--team", "ward7", root)
+    assert unknown.exit_code == 2 and unknown.stderr == "catchball: error: no team 'ward7' (did you mean `ward-7`?)\n"
+
+
 def test_status_errors_exit_2(cli, make_repo, tmp_path):
     assert cli("status", tmp_path / "nowhere").exit_code == 2
     result = cli("status", "--format", "xml", make_repo())
@@ -261,3 +308,52 @@ def test_status_on_the_example_goals(cli):
     assert result.exit_code == 0
     assert "Pathology Services (pathology)  " in result.stdout
     assert "  Dr Sam Ridley (owner)  1 challenged\n    ED-3  " in result.stdout
+
+
+# -- the top levels only -----------------------------------------------------------------
+
+
+def _pre_order(depths: list[int]) -> list[int]:
+    """Depths of an org tree in pre-order: the first at the top, each at most one below the last."""
+    out = [0]
+    for d in depths:
+        out.append(min(d, out[-1] + 1))
+    return out
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3), st.integers(0, 3)), max_size=120),
+    st.one_of(st.none(), st.integers(1, 40)),
+)
+def test_the_rows_of_the_top_levels_add_up_and_fit_whatever_the_tree(teams, limit):
+    depths = _pre_order([d for d, _, _ in teams])
+    counts = [{"proposed": p, "agreed": a} for _, p, a in [(0, 0, 0)] + teams]
+    silent = [c["proposed"] + c["agreed"] == 0 for c in counts]
+    depth = levels_that_fit(depths, limit) if limit is not None else 2
+    rows = top_levels(depths, counts, silent, depth, limit)
+    listed = [i for i, shown in enumerate(rows.listed) if shown]
+    assert limit is None or len(listed) <= limit
+    if limit is not None:
+        assert (depth is None) == (len(depths) <= limit)
+    if depth is None:
+        assert len(listed) == len(depths) and rows.more_teams == 0
+    assert all(depths[i] <= depth for i in listed) if depth is not None else True
+    for state in ("proposed", "agreed"):  # every objective is counted once: in a row or in `more`
+        assert sum(rows.counts[i][state] for i in listed) + rows.more[state] == sum(c[state] for c in counts)
+    assert sum(rows.below[i] for i in listed) + rows.more_teams + len(listed) == len(depths)
+    assert sum(rows.below_silent[i] + silent[i] for i in listed) + rows.more_silent == sum(silent)
+    for i in listed:  # a row that counts teams below it is on the deepest level listed
+        assert rows.below[i] == 0 or depths[i] == depth
+    if limit is None or rows.more_teams == 0:  # each unlisted team is in the row of its nearest ancestor listed
+        for i, shown in enumerate(rows.listed):
+            if not shown:
+                above = next(j for j in range(i - 1, -1, -1) if depths[j] <= depth)
+                assert rows.listed[above] and depths[above] == depth
+
+
+def test_the_top_levels_of_a_flat_organisation_list_the_first_rows_and_count_the_rest():
+    depths = [0] + [1] * 5 + [2, 2]  # the root, five first-level teams, the last with two below it
+    counts = [{"agreed": n} for n in range(8)]
+    rows = top_levels(depths, counts, [False] * 7 + [True], depth=1, limit=4)
+    assert rows.listed == [True] * 4 + [False] * 4
+    assert (rows.more_teams, rows.more_silent, rows.more) == (4, 1, {"proposed": 0, "challenged": 0, "agreed": 4 + 5 + 6 + 7, "done": 0, "dropped": 0})

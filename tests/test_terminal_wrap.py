@@ -162,3 +162,18 @@ def test_glued_text_is_made_one_line_piece_by_piece_keeping_the_glue(pieces):
 
     text = GLUE.join(pieces)
     assert glued_line(text) == GLUE.join(map(one_line, pieces))
+
+
+@pytest.mark.parametrize("width", [70, 80, 100, 120])
+@pytest.mark.parametrize("depth", [None, 1])
+def test_each_status_row_with_its_note_stays_on_one_line(example, width, depth):
+    """A row whose note ("no objectives yet") wrapped read as another team, at column 0."""
+    state = round_status(example.cascade)
+    lines = printed(StatusView(example, state, width, depth).lines(), width).splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Team "))
+    end = next(i for i in range(header, len(lines)) if lines[i].startswith("Total"))
+    rows = lines[header + 1:end]
+    assert len(rows) == sum(StatusView(example, state, width, depth).rows.listed)  # one printed line a row
+    assert all(len(row) <= width for row in rows)
+    notes = [row for row in rows if "none yet" in row or "no objectives yet" in row]
+    assert len(notes) == 1 and notes[0].startswith("    Pathology" if depth is None else "  Clinical Sup")

@@ -9,7 +9,6 @@ documented interface (docs/templates.md). Change it only by adding keys;
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,7 +17,7 @@ from catchball.asof import default_day
 from catchball.errors import CatchballError
 from catchball.findings import ERROR, INFO, PERSON, SEVERITIES, WARNING, finding_record
 from catchball.report.measures import rollup
-from catchball.status import STATUSES, ball_records, round_status, team_record
+from catchball.status import STATUSES, ball_records, levels_that_fit, round_status, team_record, top_levels
 from catchball.subjects import FindingIndex, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
@@ -410,8 +409,13 @@ class _Context:
             if not self.people:
                 record["lead"] = None
             teams.append(record)
-        depth = _levels_that_fit(teams, REPORT_TEAMS)
-        more = _list_levels(teams, depth, REPORT_TEAMS)
+        depth = levels_that_fit([t["depth"] for t in teams], REPORT_TEAMS)
+        rows = top_levels([t["depth"] for t in teams], [t["objectives"] for t in teams],
+                          [t["silent"] for t in teams], depth, REPORT_TEAMS)
+        for i, record in enumerate(teams):
+            record["listed"], record["branch"] = rows.listed[i], rows.counts[i]
+            record["below"], record["below_silent"] = rows.below[i], rows.below_silent[i]
+        more = {"teams": rows.more_teams, "silent": rows.more_silent, "objectives": rows.more}
         ball = ball_records(self.cascade, state, self.people)
         return {
             "teams": teams,
@@ -576,50 +580,6 @@ class _Context:
             "objectives": objectives,
             "dropped": sum(1 for o in cascade.team_objectives(team_id) if not o.active),
         }
-
-
-def _levels_that_fit(teams: list[dict], limit: int) -> int | None:
-    """The deepest level (0 at the top of the scope) down to which the status table lists teams:
-    None when every team fits in `limit` rows, else the deepest whose rows fit, and at least 1."""
-    if len(teams) <= limit:
-        return None
-    per_level = Counter(t["depth"] for t in teams)
-    rows, depth = 0, 0
-    for level in sorted(per_level):
-        rows += per_level[level]
-        if rows > limit:
-            break
-        depth = level
-    return max(depth, 1)
-
-
-def _list_levels(teams: list[dict], depth: int | None, limit: int) -> dict:
-    """Give each team record `listed`, and `branch`, `below` and `below_silent`: its counts with
-    those of the teams below it that are not listed, how many those are and how many of them are
-    silent. Teams are in org-tree order, so a team's branch follows it. What no listed row takes
-    (a flat organisation with more than `limit` teams at its first level) is `more`, summed."""
-    more = {"teams": 0, "silent": 0, "objectives": dict.fromkeys(STATUSES, 0)}
-    rows, into = 0, None
-    for record in teams:
-        record["branch"], record["below"], record["below_silent"] = dict(record["objectives"]), 0, 0
-        shallow = depth is None or record["depth"] <= depth
-        record["listed"] = shallow and rows < limit
-        if record["listed"]:
-            rows += 1
-            into = record if depth is not None and record["depth"] == depth else None
-            continue
-        if shallow:
-            into = None  # a first-level team past the limit: it and its branch go to `more`
-        counts = into["branch"] if into is not None else more["objectives"]
-        for status, n in record["objectives"].items():
-            counts[status] += n
-        if into is not None:
-            into["below"] += 1
-            into["below_silent"] += record["silent"]
-        else:
-            more["teams"] += 1
-            more["silent"] += record["silent"]
-    return more
 
 
 def _list_ball(ball: list[dict], limit: int) -> int:

@@ -12,19 +12,30 @@ NAME_WIDTH = 56  # the team column never grows past this; longer names are cut w
 COLUMN = 12  # width of each count column
 NARROW_COLUMN = 8  # on a narrow terminal (under 80 columns), with the short headings below
 SHORT = {"proposed": "prop.", "challenged": "chall."}  # the long headings, in a narrow column
+SHORT_NOTES_BELOW = 100  # columns
 MIN_NAME = 14  # the team column is never narrower, even if the row then wraps
 UNPLACED = "(team unknown)"
 
 
 class StatusView:
-    def __init__(self, result, status: RoundStatus, width: int | None = None) -> None:
-        """`width`: the terminal's, so each table row fits on one line (None: no limit)."""
+    def __init__(self, result, status: RoundStatus, width: int | None = None, depth: int | None = None) -> None:
+        """`width`: the terminal's, so each table row fits on one line (None: no limit). `depth`:
+        the levels of teams the table lists below its top, the last counting the teams below it
+        (None: every team)."""
         self.width = width
-        wide_enough = width is None or width >= NAME_WIDTH // 2 + len(STATUSES) * COLUMN
-        self.column = COLUMN if wide_enough else NARROW_COLUMN
         self.result = result
         self.goals = result.goals
         self.status = status
+        self.rows = status.rows(depth)
+        # The short forms of what a row says beside its name (" +3", "none yet") under 100
+        # columns, where the long ones leave a name no room in a row of five counts and a note.
+        self.narrow = width is not None and width < SHORT_NOTES_BELOW
+        self.notes = self.row_notes()
+        # Wide count columns where they leave half a name column, and room for a row's note
+        # ("no objectives yet") on its line: a row that wraps reads as another team.
+        note = max(map(len, self.notes.values()), default=0)
+        wide_enough = width is None or width >= NAME_WIDTH // 2 + len(STATUSES) * COLUMN + note
+        self.column = COLUMN if wide_enough else NARROW_COLUMN
 
     def lines(self) -> Iterator[Line]:
         yield from self.title()
@@ -40,28 +51,54 @@ class StatusView:
     # -- the table -------------------------------------------------------------
 
     def labels(self) -> list[str]:
-        return ["  " * t.depth + f"{t.name or t.id} ({t.id})" for t in self.status.teams]
+        top = self.status.top
+        return ["  " * max(t.depth - top, 0) + f"{t.name or t.id} ({t.id})" for t in self.status.teams]
+
+    def below(self, i: int) -> str:
+        """What a row that counts the teams below its team says of them."""
+        below = self.rows.below[i]
+        if not below:
+            return ""
+        return f" +{below}" if self.narrow else f" + {below} team{'s' if below != 1 else ''} below"
 
     def table(self) -> Iterator[Line]:
+        rows = self.rows
         labels = self.labels()
-        width = min(max([len(label) for label in labels] + [len("Team"), len(UNPLACED)]), NAME_WIDTH)
+        shown = [i for i, listed in enumerate(rows.listed) if listed]
+        notes = self.notes
+        tail = max([len(self.below(i)) for i in shown], default=0)  # "+ 12 teams below" takes no room from names
+        width = min(max([len(labels[i] + self.below(i)) for i in shown] + [len("Team"), len(UNPLACED)]), NAME_WIDTH + tail)
         if self.width is not None:
-            width = max(min(width, self.width - len(STATUSES) * self.column), MIN_NAME)
+            # the note after a row ("no objectives yet") stays on the row's line: a wrapped row reads as another team
+            room = self.width - len(STATUSES) * self.column - max([len(n) for n in notes.values()], default=0)
+            width = max(min(width, room), MIN_NAME)
         header = Line(0).add("Team".ljust(width), "bold")
         for status in STATUSES:
             heading = status if self.column == COLUMN else SHORT.get(status, status)
             header.add(heading.rjust(self.column), "bold")
         yield header
-        silent = {t.id for t in self.status.silent()}
-        for label, team in zip(labels, self.status.teams):
-            line = self.row(_cut(label, width), team.total)
-            if team.id in silent:
-                line.add("  no objectives yet", WARN)
+        for i in shown:
+            line = self.row(_cut(labels[i], width, self.below(i)), rows.counts[i])
+            if i in notes:
+                line.add(notes[i], WARN)
             yield line
         if any(self.status.unplaced.values()):
             yield self.row(UNPLACED.ljust(width), self.status.unplaced)
         yield self.row("Total".ljust(width), self.status.totals, bold=True)
         yield Line(0)
+
+    def row_notes(self) -> dict[int, str]:
+        """What follows a row's counts: that its team, or some of the teams it counts, have no
+        objectives yet (each is named under the table too)."""
+        rows, silent = self.rows, {t.id for t in self.status.silent()}
+        notes = {}
+        for i, team in enumerate(self.status.teams):
+            quiet = (team.id in silent) + rows.below_silent[i]
+            if rows.listed[i] and rows.below[i] and quiet:
+                notes[i] = f"  {quiet} none yet" if self.narrow else f"  {quiet} with no objectives yet"
+            elif rows.listed[i] and team.id in silent:
+                notes[i] = "  none yet" if self.narrow else "  no objectives yet"
+        return notes
 
     def row(self, label: str, counts: dict[str, int], bold: bool = False) -> Line:
         line = Line(0).add(label, "bold" if bold else None)
@@ -107,5 +144,9 @@ class StatusView:
                 )
 
 
-def _cut(label: str, width: int) -> str:
-    return label.ljust(width) if len(label) <= width else label[: width - 1] + "…"
+def _cut(label: str, width: int, tail: str = "") -> str:
+    """`label` and `tail` in `width` columns, the label cut with … where they do not fit (the tail kept whole)."""
+    if len(label) + len(tail) <= width:
+        return (label + tail).ljust(width)
+    room = max(width - len(tail), 2)
+    return label[: room - 1] + "…" + tail
