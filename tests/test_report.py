@@ -604,3 +604,8 @@ def test_a_small_status_table_lists_every_team_as_before(make_repo):
     assert status["ball_shown"] == len(status["ball"])
     text = render_report(context_for(make_repo()))
     assert "levels of the organisation" not in text and "who hold the ball are listed" not in text
+
+
+def test_a_team_packs_status_names_the_command_for_its_branch(make_repo):
+    text = render_report(context_for(_many_teams(make_repo), team="surgery")).split("## Catchball status")[1]
+    assert "`catchball status --team surgery` lists them all.*" in text  # 216 holders: past the 200 listed
