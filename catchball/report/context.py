@@ -17,7 +17,7 @@ from catchball.asof import default_day
 from catchball.errors import CatchballError
 from catchball.findings import ERROR, INFO, PERSON, SEVERITIES, WARNING, finding_record
 from catchball.report.measures import rollup
-from catchball.status import STATUSES, ball_records, levels_that_fit, round_status, team_record, top_levels
+from catchball.status import STATUSES, ball_records, levels_that_fit, round_status, team_record
 from catchball.subjects import FindingIndex, subject_team
 from catchball.trace import below_tree, dead_end_record, display_name, element_record, line_of_sight
 
@@ -410,8 +410,7 @@ class _Context:
                 record["lead"] = None
             teams.append(record)
         depth = levels_that_fit([t["depth"] for t in teams], REPORT_TEAMS)
-        rows = top_levels([t["depth"] for t in teams], [t["objectives"] for t in teams],
-                          [t["silent"] for t in teams], depth, REPORT_TEAMS)
+        rows = state.rows(depth, REPORT_TEAMS)
         for i, record in enumerate(teams):
             record["listed"], record["branch"] = rows.listed[i], rows.counts[i]
             record["below"], record["below_silent"] = rows.below[i], rows.below_silent[i]
