@@ -22,8 +22,10 @@ process, from interpreter start to exit:
   comment line added above it: no record holds, and the incremental check,
   catchball/incremental.py, checks that file again alone), "warm, a status
   changed" (an agreed objective made proposed, another each run: checked
-  alone the same way) and "warm, a due date changed" (an objective's due date moved, which rules of other
-  files read: the check runs in full through the parse cache; no target);
+  alone the same way) and "warm, a due date changed" (an objective's due
+  date moved, which CB403 reads in other files: the first run checks in
+  full and keeps the index, the next ones check the date alone; best of
+  the runs; no target);
   check's "warm, no replay" finds no file changed and is served from the
   last run's state (incremental.py), the other commands' from the parse
   cache;

@@ -176,7 +176,7 @@ def run_check(
     findings = _finished(settings, ignored, selected, collector.findings(), cascade)
     findings.sort(key=Finding.sort_key)
     if attempt is not None:
-        attempt.keep(loaded.goals, loaded.findings, findings, loaded.notes)
+        attempt.keep(loaded.goals, loaded.findings, findings, loaded.notes, cascade)
     result = CheckResult(loaded.goals, cascade, findings, loaded.notes)
     if freeze:
         _HELD_UNTIL_EXIT[:] = [result]  # and what was held for the command before

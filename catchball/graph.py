@@ -283,6 +283,11 @@ class Cascade:
         """Existing goals this objective names in `supports`, in the order given."""
         return list(self._targets.get(goal_id, ()))
 
+    def supporters_by_id(self) -> dict[str, list[str]]:
+        """Each goal named in `supports` -> the ids of the objectives naming it, in read order
+        (the incremental check's index; not to be changed by the caller)."""
+        return self._supporters
+
     def supporters(self, goal_id: str, active_only: bool = True) -> Sequence[Objective]:
         """Objectives that name this goal in `supports`, in read order (not to be changed by the caller).
 

@@ -29,9 +29,21 @@ the findings from those files alone:
   the file alone (its elements, on a cascade of their own). The findings
   of every other file are the last run's.
 
+- A changed file whose outline differs only in objectives' due dates also
+  keeps every linking finding but CB403's (an objective due after what it
+  supports), the one linking rule that reads a due date. CB403 is worked
+  out again for the objectives whose date moved and for those that support
+  them, on those objectives and what they support alone, read from the
+  files that define them: the **index** kept beside the state (which file
+  defines each id, which objectives name each id in `supports`) says
+  which. A full run keeps the index when a state was there before it (an
+  edit the incremental route could not take); the first run, in full with
+  no state, keeps none, so a date moved just after it checks in full once.
+
 Anything else is checked in full, as without this module: a file added,
 removed or renamed; an outline that changed (a new link, an objective dropped,
-done or taken up again, a due date, team, id or element); more than MAX_CHANGED files changed; a changed
+done or taken up again, a team, id or element; a due date with no index);
+more than MAX_CHANGED files changed; a changed
 file whose own reading found a fault other than the local ones, or whose
 ids are defined twice (CB104); and a repository whose measures have ids or
 data (format v1.1's measure data is matched across files). A test checks
@@ -76,6 +88,8 @@ LOCAL_CODES = LOCAL_RULES | LOCAL_READER_CODES
 MAX_CHANGED = 32  # more changed files than this: a full run is about as quick, and simpler
 RECENT_NS = 2 * 10**9  # a file modified this close to a full run may have changed unseen (the clock's step)
 STATE_DOMAIN = b"catchball check state\0"  # keys of states never meet those of entries or records
+INDEX_DOMAIN = b"catchball check index\0"  # the index kept beside a state (the ids' files and supporters)
+DATES_RULE = "CB403"  # the one linking rule that reads a due date
 
 # Fields of each kind that no linking rule reads (see the module's docstring).
 _UNREAD = {Aim: ("span", "title", "description", "measures"),
@@ -111,6 +125,7 @@ class Attempt:
         self.keys: list[str | None] = [None] * len(self.goal_files)
         self.raw: dict[int, bytes] = {}  # the bytes of the files changed since the state was kept
         self.settings_digest: str | None = None  # of catchball.yaml's bytes, as in the key
+        self.had_state = False  # a state was kept before this run: a full run then keeps an index too
 
     @classmethod
     def begin(cls, given: str | None, cwd: Path | None, as_of: dt.date | None, selected, ignored) -> "Attempt | None":
@@ -134,6 +149,7 @@ class Attempt:
     def again(self, finish: Finish) -> Again | None:
         """The findings worked out from the changed files alone, or None: check in full."""
         state = self.store.get_state(self.key)
+        self.had_state = state is not None
         try:
             if not self._keyed(dict(state["files"]) if state is not None else None) or state is None:
                 return None
@@ -141,8 +157,10 @@ class Attempt:
         except (KeyError, TypeError, ValueError, IndexError):
             return None  # a state of the wrong shape: ignored, and replaced by the full run
 
-    def keep(self, goals: GoalSet, raw_findings: list[Finding], findings: list[Finding], notes: list[str]) -> None:
-        """After a full run: keep what it found, if every file is as it was when the run began."""
+    def keep(self, goals: GoalSet, raw_findings: list[Finding], findings: list[Finding], notes: list[str],
+             cascade: Cascade | None = None) -> None:
+        """After a full run: keep what it found, if every file is as it was when the run began (and,
+        after an edit the incremental route could not take, the index: see the module's docstring)."""
         if notes != self.root.skipped or goals.files != self.shown or not _dataless(goals):
             return
         if any(key is None for key in self.keys) or _snapshot(self.root, self.root.files) != self.before:
@@ -151,7 +169,10 @@ class Attempt:
             return
         duplicated = sorted({f.id for f in raw_findings if f.code == "CB104" and f.id is not None})
         counts = (len(goals.aims), len(goals.teams), len(goals.people), len(goals.objectives))
-        self._put(counts, duplicated, findings)
+        generation = hashlib.sha256("\0".join(k or "" for k in self.keys).encode()).hexdigest()[:32]
+        self._put(counts, duplicated, findings, generation)
+        if self.had_state and cascade is not None:
+            self._put_index(goals, cascade, generation)
 
     def _same_bytes(self) -> bool:
         """Whether each file written just before the run still has the bytes keyed before it.
@@ -200,17 +221,33 @@ class Attempt:
         duplicated = set(state["duplicated"])
         found: list[Finding] = []
         moved: dict[tuple, tuple] = {}  # (file, line, column) of an element before -> after the edit
+        dated: set[str] = set()  # objectives whose due date moved
+        parts: dict[int, FileGoals] = {}  # the changed files, as they are now
         for i in changed:
             old = self.store.get(files[i][1], self.shown[i])
-            new = self._part(i)
-            if old is None or not _comparable(old, new, duplicated) or outline(old) != outline(new):
+            new = parts[i] = self._part(i)
+            if old is None or not _comparable(old, new, duplicated):
                 return None
+            if outline(old) != outline(new):
+                moved_dates = _dates_moved(old, new)
+                if moved_dates is None:
+                    return None
+                dated |= moved_dates
             shown = self.shown[i]
             moved.update(((shown, a.line, a.column), (b.line, b.column)) for a, b in zip(_spans(old), _spans(new)))
             found += _local_findings(new, self.settings, self.root, self.day, finish)
+        redated: set[str] = set()  # the objectives whose CB403 findings are worked out again
+        if dated:
+            dates = self._dates_again(dated, state, parts, duplicated, finish)
+            if dates is None:
+                return None
+            redated, dated_findings = dates
+            found += dated_findings
         again = {self.shown[i] for i in changed}
         kept = []
         for values in state["findings"]:
+            if values[0] == DATES_RULE and values[4] in redated:
+                continue  # worked out again above
             if values[5] in again:
                 if values[0] in LOCAL_CODES:
                     continue  # worked out again above
@@ -224,7 +261,7 @@ class Attempt:
         if len(counts) != 4 or not all(type(c) is int for c in counts):
             return None
         if changed:
-            self._put(counts, sorted(duplicated), findings)
+            self._put(counts, sorted(duplicated), findings, state.get("generation"))
         goals = GoalSet(self.root.path, self.root.display, list(self.shown), settings=self.settings)
         goals.settings_present = self.root.settings_file.is_file()
         return Again(goals, findings, list(self.root.skipped), counts, [self.shown[i] for i in changed])
@@ -237,14 +274,74 @@ class Attempt:
             self.store.put(self.keys[i], part)
         return part
 
-    def _put(self, counts, duplicated: list[str], findings: list[Finding]) -> None:
+    def _put(self, counts, duplicated: list[str], findings: list[Finding], generation: str | None) -> None:
         body = {
             "files": [[name, key] for name, key in zip(self.shown, self.keys)],
             "counts": list(counts),
             "duplicated": duplicated,
             "findings": [_values(f) for f in findings],
+            # The full run this state comes from: its index (if kept) holds as long as this
+            # does, because an incremental run changes no id, link or file.
+            "generation": generation,
         }
         self.store.put_state(self.key, body)
+
+    # -- due dates ------------------------------------------------------------------------------
+
+    def _index_key(self) -> str:
+        return hashlib.sha256(INDEX_DOMAIN + self.key.encode("ascii")).hexdigest()
+
+    def _put_index(self, goals: GoalSet, cascade: Cascade, generation: str) -> None:
+        """Keep which file defines each aim and objective and which objectives support each id."""
+        where = {name: i for i, name in enumerate(self.shown)}
+        defined = {g.id: where.get(g.span.file) for g in (*goals.aims.values(), *goals.objectives.values())}
+        supporters = {target: list(ids) for target, ids in cascade.supporters_by_id().items()}
+        self.store.put_state(self._index_key(), {"generation": generation, "defined": defined, "supporters": supporters})
+
+    def _dates_again(self, dated: set[str], state: dict, parts: dict, duplicated: set, finish: Finish):
+        """(the objectives judged again, their CB403 findings) after the due dates of `dated` moved, or
+        None: check in full (no index of this state's run, or an id defined twice among them)."""
+        from catchball.rules.registry import all_rules
+
+        index = self.store.get_state(self._index_key())
+        generation = state.get("generation")
+        if index is None or generation is None or index.get("generation") != generation:
+            return None
+        defined, supporters = index["defined"], index["supporters"]
+        judged = set(dated)  # the objectives whose dates moved, and those that support them
+        for objective_id in dated:
+            judged.update(supporters.get(objective_id, ()))
+        # The index names the file of each id's first definition, the one a full run keeps, and
+        # files are merged in read order: an objective defined twice is the same one here. A target
+        # defined twice is refused below: an aim and an objective of one id (CB104) are told apart
+        # by the full run alone.
+        files = {defined[g] for g in judged if g in defined}
+        if not _indices(files):
+            return None
+        goals = self._goals_of(files, parts)
+        targets = {t for g in judged if g in goals.objectives for t in goals.objectives[g].supports}
+        more = {defined[t] for t in targets if t in defined} - files
+        if targets & duplicated or not _indices(more):
+            return None
+        if more:
+            goals = self._goals_of(files | more, parts)
+        if not judged <= goals.objectives.keys() or any(t not in goals.aims and t not in goals.objectives
+                                                        for t in targets if t in defined):
+            return None  # an index that does not say where they are: check in full
+        cascade = Cascade(goals, self.day)
+        collector = FindingCollector()  # one finding an element, its faults joined, as in a full run
+        collector.extend(f for f in all_rules()[DATES_RULE].check(cascade) if f.id in judged)
+        return judged, finish(collector.findings(), cascade)
+
+    def _goals_of(self, files: set, parts: dict) -> GoalSet:
+        """The goals of these files alone (by index), as they are now."""
+        loaded = Loaded(GoalSet(self.root.path, self.root.display, settings=self.settings))
+        for i in sorted(files):
+            part = parts.get(i) or self.store.get(self.keys[i], self.shown[i])
+            if part is None:
+                raise KeyError(self.shown[i])  # an entry gone since: check in full
+            merge(loaded, part)
+        return loaded.goals
 
 
 def outline(part: FileGoals) -> list:
@@ -265,6 +362,22 @@ def outline(part: FileGoals) -> list:
                 values.append((element.active, element.done))  # all a linking rule reads of its status
             shown.append((type(element).__name__, values))
     return shown
+
+
+def _indices(files: set) -> bool:
+    """Whether an index's file numbers are numbers (an index is read back from the cache)."""
+    return all(type(i) is int for i in files)
+
+
+def _dates_moved(old: FileGoals, new: FileGoals) -> set[str] | None:
+    """The objectives whose due date moved, where nothing else of the outline did; else None."""
+    if len(old.objectives) != len(new.objectives):
+        return None
+    undated = lambda part: outline(dataclasses.replace(  # noqa: E731
+        part, objectives=[dataclasses.replace(o, due=None) for o in part.objectives]))
+    if undated(old) != undated(new):
+        return None
+    return {b.id for a, b in zip(old.objectives, new.objectives) if a.due != b.due}
 
 
 def _spans(part: FileGoals) -> list:

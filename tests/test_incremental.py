@@ -67,6 +67,8 @@ def generated(tmp_path_factory) -> Path:
 
 # -- edits: (name, which lines, what becomes of the line, whether the outline stays) --------------
 
+DATES = "dates"  # the outline but for due dates stays: checked alone once the last full run kept an index
+
 EDITS = [
     ("title", r"^\s+title: ", lambda l: re.sub(r'title: ("?)', r"title: \1Edited ", l, count=1), True),
     ("description", r"^\s+title: ", lambda l: l + l[: len(l) - len(l.lstrip())] + "description: Why it matters\n", True),
@@ -82,7 +84,7 @@ EDITS = [
     ("aim status not allowed", r"^\s+status: active", lambda l: l.replace("active", "dropped"), True),  # read as active, CB102
     ("dropped", r"^\s+status: (proposed|challenged|agreed|done)\b", lambda l: re.sub(r"status: .*", "status: dropped", l), False),
     ("new link", r"^\s+supports: \[", lambda l: l.replace("[", "[TN-NOWHERE, ", 1), False),
-    ("due", r"^\s+due: ", lambda l: re.sub(r"due: .*", "due: 2031-01-01", l), False),
+    ("due", r"^\s+due: ", lambda l: re.sub(r"due: .*", "due: 2031-01-01", l), DATES),
     ("owner", r"^\s+owner: ", lambda l: re.sub(r"owner: .*", "owner: nobody-here", l), False),
     ("bad yaml", r"^\s+title: ", lambda l: l + "  - : : [\n", False),
 ]
@@ -102,6 +104,18 @@ def apply(path: Path, edit, pick: random.Random) -> bool:
     lines[i] = changed
     path.write_text("".join(lines))
     return True
+
+
+def dates_alone(expected, before: bytes, path: Path) -> bool:
+    """Whether a moved due date can be checked alone: no id defined twice among the objectives whose
+    date moved, those that support them, and what those support (a full run's `expected` tells)."""
+    old, new = read_goals_file(before, str(path)), read_goals_file(path.read_bytes(), str(path))
+    moved = {b.id for a, b in zip(old.objectives, new.objectives) if a.due != b.due}
+    supporters = expected.cascade.supporters_by_id()
+    judged = moved | {s for m in moved for s in supporters.get(m, ())}
+    objectives = expected.goals.objectives
+    targets = {t for g in judged if g in objectives for t in objectives[g].supports}
+    return not (judged | targets) & {f.id for f in expected.findings if f.code == "CB104"}
 
 
 def unreadable(path: Path) -> bool:
@@ -127,9 +141,10 @@ def test_a_check_after_random_edits_gives_what_a_full_check_gives(generated, see
         shutil.copytree(generated, root)
         assert run_check(str(root), incremental=True).rechecked is None  # the first run: in full, keeping its state
         files = sorted(root.rglob("*.yaml"))
+        indexed = False  # a full run after the first keeps the index that a moved due date needs
         for _ in range(steps):
             path, edit = pick.choice(files), pick.choice(EDITS)
-            was_unreadable = unreadable(path)
+            was_unreadable, before = unreadable(path), path.read_bytes()
             if not apply(path, edit, pick):
                 continue
             again = run_check(str(root), incremental=True)
@@ -138,9 +153,11 @@ def test_a_check_after_random_edits_gives_what_a_full_check_gives(generated, see
             assert output(again, "text") == output(expected, "text")
             # the settings are keyed whole: any edit of catchball.yaml checks in full; a file that
             # YAML cannot read, before the edit and after it, has no outline for the edit to change
-            kept = edit[3] or (was_unreadable and unreadable(path))
+            kept = edit[3] is True or (was_unreadable and unreadable(path)) or \
+                (edit[3] == DATES and indexed and not unreadable(path) and dates_alone(expected, before, path))
             alone_here = kept and path.name != "catchball.yaml" and alone(expected, path)
             assert again.rechecked == ([str(path)] if alone_here else None), (edit[0], again.rechecked, str(path))
+            indexed = indexed or again.rechecked is None
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=[e[0] for e in EDITS])
@@ -154,7 +171,7 @@ def test_each_edit_takes_the_route_it_should(generated, tmp_path, edit):
     assert apply(target, edit, random.Random(3))
     again = run_check(str(root), incremental=True)
     assert output(again) == full(root)
-    assert again.rechecked == ([str(target)] if edit[3] else None)
+    assert again.rechecked == ([str(target)] if edit[3] is True else None)  # a date: no index yet
     # and the state it kept serves the next edit too
     assert apply(target, EDITS[0], random.Random(4))
     assert output(run_check(str(root), incremental=True)) == full(root)
@@ -297,3 +314,97 @@ def test_a_status_edit_is_checked_alone_while_the_objective_stays_active_and_not
     assert again.rechecked == ([str(path)] if alone else None)
     codes = {f.code for f in again.findings if f.id == "W7-8"}
     assert ("CB502" in codes) == (after == "proposed") and ("CB501" in codes) == (after == "challenged")
+
+
+
+def _dated(make_repo):
+    """SURG-1 (objectives/surgery.yaml) due 2027-03-31, and W7-1 in another file supporting it, due 2027-01-31."""
+    return make_repo({"objectives/extra.yaml": "team: ward-7\nobjectives:\n  - {id: W7-5, title: Stray, due: 2027-02-01}\n"})
+
+
+def _move_due(path: Path, before: str, after: str) -> None:
+    text = path.read_text()
+    assert before in text
+    path.write_text(text.replace(before, after, 1))
+
+
+def test_a_moved_due_date_is_checked_alone_once_a_full_run_kept_the_index(make_repo):
+    root = _dated(make_repo)
+    surgery = root / "objectives/surgery.yaml"
+    assert run_check(str(root), incremental=True).rechecked is None  # the first run: no state before it, no index
+    _move_due(surgery, "due: 2027-03-31", "due: 2027-02-28")
+    second = run_check(str(root), incremental=True)
+    assert second.rechecked is None and output(second) == full(root)  # in full, keeping the index
+    _move_due(surgery, "due: 2027-02-28", "due: 2026-12-31")  # now before W7-1's date, in another file
+    third = run_check(str(root), incremental=True)
+    assert third.rechecked == [str(surgery)]
+    assert output(third) == full(root) and output(third, "text") == output(run_check(str(root), cache=False), "text")
+    assert [(f.id, f.file) for f in third.findings if f.code == "CB403"] == [("W7-1", str(root / "objectives/ward-7.yaml"))]
+    _move_due(surgery, "due: 2026-12-31", "due: 2027-03-31")  # and back: the finding goes
+    fourth = run_check(str(root), incremental=True)
+    assert fourth.rechecked == [str(surgery)] and output(fourth) == full(root)
+    assert not [f for f in fourth.findings if f.code == "CB403"]
+    ward = root / "objectives/ward-7.yaml"  # the supporter's own date, and a title beside it: one run
+    _move_due(ward, "due: 2027-01-31", "due: 2027-06-30")
+    _move_due(ward, "title: Falls risk", "title: Falls-risk")
+    fifth = run_check(str(root), incremental=True)
+    assert fifth.rechecked == [str(ward)] and output(fifth) == full(root)
+    assert [f.id for f in fifth.findings if f.code == "CB403"] == ["W7-1"]
+
+
+@pytest.mark.parametrize("damage", ["missing", "other generation", "wrong shape"])
+def test_a_moved_due_date_without_its_index_is_checked_in_full(make_repo, damage):
+    root = _dated(make_repo)
+    surgery = root / "objectives/surgery.yaml"
+    run_check(str(root), incremental=True)
+    _move_due(surgery, "due: 2027-03-31", "due: 2027-02-28")
+    run_check(str(root), incremental=True)  # keeps the index
+    attempt = incremental.Attempt.begin(str(root), None, None, None, set())
+    index_key = attempt._index_key()
+    index = attempt.store.get_state(index_key)
+    assert index is not None and set(index) == {"key", "generation", "defined", "supporters"}
+    if damage == "missing":
+        with sqlite3.connect(attempt.store.folder / "cache.sqlite3") as db:
+            assert db.execute("DELETE FROM entries WHERE key = ?", (index_key,)).rowcount == 1
+    elif damage == "other generation":
+        attempt.store.put_state(index_key, {**index, "generation": "0" * 32})
+    else:
+        attempt.store.put_state(index_key, {**index, "defined": {"SURG-1": "objectives/surgery.yaml"}})
+    _move_due(surgery, "due: 2027-02-28", "due: 2026-12-31")
+    again = run_check(str(root), incremental=True)
+    assert again.rechecked is None and output(again) == full(root)
+
+
+def test_a_moved_due_date_after_two_targets_is_one_finding_as_in_a_full_run(make_repo):
+    root = make_repo({"objectives/extra.yaml": (
+        "team: ward-7\nobjectives:\n  - {id: W7-6, title: Both, supports: [SURG-1, W7-1], due: 2027-01-01}\n")})
+    extra = root / "objectives/extra.yaml"
+    run_check(str(root), incremental=True)
+    _move_due(extra, "due: 2027-01-01", "due: 2027-01-02")
+    assert run_check(str(root), incremental=True).rechecked is None  # keeps the index
+    _move_due(extra, "due: 2027-01-02", "due: 2027-06-30")  # after W7-1 (2027-01-31) and SURG-1 (2027-03-31)
+    again = run_check(str(root), incremental=True)
+    assert again.rechecked == [str(extra)] and output(again) == full(root)
+    assert [f.message for f in again.findings if f.code == "CB403"] == [
+        "objective W7-6 is due 2027-06-30, after SURG-1 (2027-03-31); objective W7-6 is due 2027-06-30, after W7-1 (2027-01-31)"
+    ]
+
+
+def test_a_moved_due_date_near_an_id_defined_twice_is_checked_in_full(make_repo):
+    """An objective that takes the aim TN-SAFE's id (CB104): which of the two a link means is the full
+    run's to say (the first read: objectives/ comes before true-north.yaml), so a date moved beside it
+    is not checked alone."""
+    root = make_repo({"objectives/extra.yaml": (
+        "team: ward-7\nobjectives:\n  - {id: TN-SAFE, title: Clash, supports: SURG-1, due: 2026-01-01}\n"
+        "  - {id: W7-7, title: Both, supports: [TN-SAFE, W7-1], due: 2027-01-01}\n")})
+    extra = root / "objectives/extra.yaml"
+    run_check(str(root), incremental=True)
+    _move_due(root / "objectives/surgery.yaml", "due: 2027-03-31", "due: 2027-03-30")
+    assert run_check(str(root), incremental=True).rechecked is None  # keeps the index
+    _move_due(root / "objectives/ward-7.yaml", "due: 2027-01-31", "due: 2026-12-31")  # W7-1, which W7-7 supports
+    again = run_check(str(root), incremental=True)
+    assert again.rechecked is None and output(again) == full(root)
+    assert sorted(f.message for f in again.findings if f.code == "CB403") == [
+        "objective SURG-1 is due 2027-03-30, after TN-SAFE (2026-01-01)",  # the objective: read first
+        "objective W7-7 is due 2027-01-01, after TN-SAFE (2026-01-01); objective W7-7 is due 2027-01-01, after W7-1 (2026-12-31)",
+    ]
