@@ -308,9 +308,11 @@ class Attempt:
         if index is None or generation is None or index.get("generation") != generation:
             return None
         defined, supporters = index["defined"], index["supporters"]
+        if type(defined) is not dict or type(supporters) is not dict:
+            return None  # an index of the wrong shape: ignored, and replaced by the full run
         judged = set(dated)  # the objectives whose dates moved, and those that support them
         for objective_id in dated:
-            judged.update(supporters.get(objective_id, ()))
+            judged.update(supporters.get(objective_id, ()))  # anything but their ids fails the test below
         # The index names the file of each id's first definition, the one a full run keeps, and
         # files are merged in read order: an objective defined twice is the same one here. A target
         # defined twice is refused below: an aim and an objective of one id (CB104) are told apart

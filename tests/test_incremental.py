@@ -352,7 +352,7 @@ def test_a_moved_due_date_is_checked_alone_once_a_full_run_kept_the_index(make_r
     assert [f.id for f in fifth.findings if f.code == "CB403"] == ["W7-1"]
 
 
-@pytest.mark.parametrize("damage", ["missing", "other generation", "wrong shape"])
+@pytest.mark.parametrize("damage", ["missing", "other generation", "wrong shape", "supporters a list", "a supporter a number"])
 def test_a_moved_due_date_without_its_index_is_checked_in_full(make_repo, damage):
     root = _dated(make_repo)
     surgery = root / "objectives/surgery.yaml"
@@ -368,8 +368,12 @@ def test_a_moved_due_date_without_its_index_is_checked_in_full(make_repo, damage
             assert db.execute("DELETE FROM entries WHERE key = ?", (index_key,)).rowcount == 1
     elif damage == "other generation":
         attempt.store.put_state(index_key, {**index, "generation": "0" * 32})
-    else:
+    elif damage == "wrong shape":
         attempt.store.put_state(index_key, {**index, "defined": {"SURG-1": "objectives/surgery.yaml"}})
+    elif damage == "supporters a list":
+        attempt.store.put_state(index_key, {**index, "supporters": [["SURG-1", "W7-1"]]})
+    else:
+        attempt.store.put_state(index_key, {**index, "supporters": {**index["supporters"], "SURG-1": ["W7-1", 7]}})
     _move_due(surgery, "due: 2027-02-28", "due: 2026-12-31")
     again = run_check(str(root), incremental=True)
     assert again.rechecked is None and output(again) == full(root)
