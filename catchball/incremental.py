@@ -373,8 +373,6 @@ def _indices(files: set) -> bool:
 
 def _dates_moved(old: FileGoals, new: FileGoals) -> set[str] | None:
     """The objectives whose due date moved, where nothing else of the outline did; else None."""
-    if len(old.objectives) != len(new.objectives):
-        return None
     undated = lambda part: outline(dataclasses.replace(  # noqa: E731
         part, objectives=[dataclasses.replace(o, due=None) for o in part.objectives]))
     if undated(old) != undated(new):

@@ -87,8 +87,8 @@ class RoundStatus:
 
     def rows(self, depth: int | None, limit: int | None = None) -> "Rows":
         """The rows of a table of these teams down to `depth` levels below the top (top_levels)."""
-        silent = {t.id for t in self.silent()}
-        return top_levels([max(t.depth - self.top, 0) for t in self.teams], [t.total for t in self.teams],
+        silent, top = {t.id for t in self.silent()}, self.top
+        return top_levels([max(t.depth - top, 0) for t in self.teams], [t.total for t in self.teams],
                           [t.id in silent for t in self.teams], depth, limit)
 
     def silent(self) -> list[TeamStatus]:
