@@ -433,3 +433,58 @@ def test_text_to_a_pipe_has_no_escape_codes_and_shows_emoji_codes_as_written(mak
         "  objectives/:fire:.yaml:2:5 CB102 objective A-1 has no `team` or `person`, and the file sets no default"
         " (invalid-field)",
     ]
+
+
+# -- the JSON writer: json.dump(indent=2)'s layout, at any depth ------------------------------
+
+from catchball.formats import json as json_format  # noqa: E402
+
+_json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6)
+_json_values = st.recursive(
+    _json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+def _written(doc) -> str:
+    out = io.StringIO()
+    json_format.write(doc, out)
+    return out.getvalue()
+
+
+@given(_json_values)
+def test_json_is_written_as_json_dump_with_indent_2_writes_it(doc):
+    assert _written(doc) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("levels", [json_format.RECURSION_LEVELS - 1, json_format.RECURSION_LEVELS + 1, 3000])
+def test_json_past_the_recursion_levels_keeps_the_layout(levels):
+    # Past RECURSION_LEVELS the writer keeps a stack of its own; the text must not change where it does.
+    doc = inner = {}
+    for depth in range(levels):
+        inner["up"] = [depth, {"id": f"O-{depth}", "none": None, "empty": [], "no": {}}]
+        inner = inner["up"][1]
+    text = _written(doc)
+    lines = text.splitlines()
+    assert lines[-2:] == ["  ]", "}"]
+    if levels < 400:  # deeper, the standard library's own encoder and decoder reach the recursion limit
+        assert text == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    assert len(lines) == 9 * levels + 2
+    deepest = max(len(line) - len(line.lstrip(" ")) for line in lines)
+    assert deepest == 2 * (2 * levels + 1)
+
+
+def test_json_writes_a_long_list_out_in_pieces(monkeypatch):
+    writes = []
+
+    class Out(io.StringIO):
+        def write(self, text):
+            writes.append(text)
+            return super().write(text)
+
+    out = Out()
+    doc = {"findings": [{"code": "CB201", "line": i} for i in range(3000)]}
+    json_format.write(doc, out)
+    assert len(writes) > 1
+    assert out.getvalue() == json.dumps(doc, indent=2) + "\n"

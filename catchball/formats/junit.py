@@ -38,9 +38,10 @@ def class_name(file: str) -> str:
     return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
 
 
-def testcase(suite: ET.Element, file: str, f: Finding, line: int, column: int, fails: bool) -> None:
+def testcase(suite: ET.Element, file: str, f: Finding, line: int, column: int, fails: bool, classname: str) -> None:
+    """One finding's test case; `classname` is the file's clean(class_name(file)), worked out once per file."""
     label = f"{f.code} {f.name}" + (f" ({f.id})" if f.id is not None else "")
-    case = ET.SubElement(suite, "testcase", name=clean(label), classname=clean(class_name(file)))
+    case = ET.SubElement(suite, "testcase", name=clean(label), classname=classname)
     detail = clean(f"{file}:{line}:{column}: {f.code} [{f.severity}] {f.message}")
     if not fails:
         ET.SubElement(case, "system-out").text = detail
@@ -72,10 +73,11 @@ def document(result) -> ET.Element:
         )
         if file != NO_FILE:
             suite.set("file", clean(file))
+        classname = clean(class_name(file))
         if not entries:
-            ET.SubElement(suite, "testcase", name="no findings", classname=clean(class_name(file)))
+            ET.SubElement(suite, "testcase", name="no findings", classname=classname)
         for f, line, column in entries:
-            testcase(suite, file, f, line, column, result.fails(f))
+            testcase(suite, file, f, line, column, result.fails(f), classname)
         total += tests
         failed += failures
     if not by_file:

@@ -51,10 +51,17 @@ class RepositoryPaths:
 
     def __init__(self, result) -> None:
         self.top = git_top(Path(os.path.realpath(result.goals.root)))
+        self._known: dict[str, str] = {}  # a file -> its path from the top: worked out once, not per finding
 
     def __call__(self, file: str | None) -> str | None:
         if file is None or self.top is None:
             return file
+        known = self._known.get(file)
+        if known is None:
+            known = self._known[file] = self._from_top(file)
+        return known
+
+    def _from_top(self, file: str) -> str:
         # the folder is resolved, not the file: a goals file that is a link keeps its own name
         absolute = Path(os.path.realpath(os.path.dirname(os.path.abspath(file)))) / os.path.basename(file)
         try:

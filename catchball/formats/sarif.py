@@ -58,7 +58,10 @@ def rule_descriptor(rule) -> dict:
     }
 
 
-def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict | None, paths=None) -> dict:
+def result_record(
+    result, f: Finding, rule_index: dict[str, int], baseline: dict | None, paths=None, locations: dict | None = None
+) -> dict:
+    """One SARIF result. `locations` keeps each file's artifactLocation, shared by the results in it."""
     record = {
         "ruleId": f.code,
         "ruleIndex": rule_index[f.code],
@@ -70,7 +73,7 @@ def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict
         record["locations"] = [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(file),
+                    "artifactLocation": _location_of(file, locations),
                     "region": {"startLine": line, "startColumn": column},
                 }
             }
@@ -80,10 +83,20 @@ def result_record(result, f: Finding, rule_index: dict[str, int], baseline: dict
     return record
 
 
+def _location_of(file: str, locations: dict | None) -> dict:
+    if locations is None:
+        return artifact_location(file)
+    known = locations.get(file)
+    if known is None:
+        known = locations[file] = artifact_location(file)
+    return known
+
+
 def document(result) -> dict:
     rules = list(all_rules().values())
     rule_index = {rule.code: i for i, rule in enumerate(rules)}
     paths = RepositoryPaths(result)
+    locations: dict[str, dict] = {}  # a file -> its artifactLocation: percent-encoded once
     diff = result.diff
     baseline = None
     if diff is not None:
@@ -104,7 +117,7 @@ def document(result) -> dict:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [result_record(result, f, rule_index, baseline, paths) for f in result.findings],
+                "results": [result_record(result, f, rule_index, baseline, paths, locations) for f in result.findings],
             }
         ],
     }
