@@ -236,6 +236,27 @@ def test_text_and_markdown_show_introduced_resolved_and_drift(repo, cli):
     assert "| re-parented | objective P-SN-1 | Assess every patient I admit | supports W7-1 -&gt; W7-9 |" in markdown
 
 
+def test_markdown_gives_its_room_to_new_findings_and_drift_before_those_already_there(repo, cli, monkeypatch):
+    from catchball.formats import markdown
+
+    many = "".join(f"  - {{id: X-{i}, title: Old orphan {i}, owner: wm, due: 2027-01-31}}\n" for i in range(40))
+    repo.write({"objectives/old.yaml": "team: ward-7\nobjectives:\n" + many})
+    repo.commit("forty old orphans")
+    repo.write({"objectives/people/ward-7.yaml": DANGLING})  # one new error, and P-SN-1 re-parented
+    monkeypatch.setattr(markdown, "TABLE_CHARACTERS", 1200)
+    text = cli("check", "--diff", "HEAD", "--format", "markdown", repo.root).stdout
+    introduced = text.split("### Introduced by this change")[1].split("### Resolved")[0]
+    assert "| error | CB202 dangling-support | objective P-SN-1 " in introduced
+    drift = text.split("### Strategy drift since HEAD")[1]
+    assert "| re-parented | objective P-SN-1 | Assess every patient I admit | supports W7-1 -&gt; W7-9 |" in drift
+    unchanged = text.split("<details>")[1].split("</details>")[0]
+    listed = [line for line in unchanged.splitlines() if line.startswith("| error")]
+    already = int(unchanged.split("Already there at HEAD (")[1].split(")")[0])
+    assert already > 40 and 0 < len(listed) < 40  # the 40 orphans, and their warnings
+    assert f"*The first {len(listed)} of {already} findings are listed here, errors first" in unchanged
+    assert "`catchball check --diff` lists them all.*" in unchanged
+
+
 def test_hostile_titles_and_ids_cannot_forge_log_lines_or_send_escapes(repo, cli):
     # A title with an escape sequence and a line break that would start a GitHub
     # workflow command in the log, and an id with one in a dangling link.

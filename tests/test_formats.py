@@ -345,6 +345,75 @@ def test_markdown_escapes_text_from_the_goals(at_project):
     assert not any(t.type.startswith("html") for t in tokens)
 
 
+def _many_findings_repo(make_repo, warned: int, orphaned: int):
+    """ward-7 with `warned` objectives that have no measures (CB401 warnings) in objectives/a.yaml and
+    `orphaned` that support nothing (CB201 errors) in objectives/b.yaml, which sorts after it."""
+    warned_text = "".join(
+        f"  - {{id: W-{i}, title: Warned {i}, supports: W7-1, owner: wm, due: 2027-01-31}}\n" for i in range(warned)
+    )
+    orphan_text = "".join(
+        f"  - {{id: O-{i}, title: Orphan {i}, owner: wm, due: 2027-01-31,"
+        f" measures: [{{name: m, baseline: 1, target: 2}}]}}\n" for i in range(orphaned)
+    )
+    return make_repo({
+        "objectives/a.yaml": "team: ward-7\nobjectives:\n" + warned_text,
+        "objectives/b.yaml": "team: ward-7\nobjectives:\n" + orphan_text,
+    })
+
+
+def _table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| severity")]
+
+
+def test_markdown_of_many_findings_fits_a_github_comment_errors_first(make_repo, cli):
+    root = _many_findings_repo(make_repo, warned=500, orphaned=500)
+    result = run_check(str(root))
+    assert [f.code for f in result.findings].count("CB201") == 500 and len(result.findings) > 1000
+    text = cli("check", "--format", "markdown", str(root)).stdout
+    assert len(text) <= 65_536  # GitHub refuses a longer comment, and a job summary over 1 MiB
+    rows = _table_rows(text)
+    assert 100 < len(rows) < 500
+    assert all(row.startswith("| error | CB201 orphan | objective O-") for row in rows)  # errors first
+    assert [row.split()[7] for row in rows] == [f"O-{i}" for i in range(len(rows))]  # in file order
+    assert (
+        f"*The first {len(rows)} of {len(result.findings)} findings are listed here, errors first, to keep within"
+        " what GitHub shows of a summary or comment: `catchball check` lists them all.*"
+    ) in text
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    assert sum(t.type == "tr_open" for t in tokens) == 1 + len(rows)
+
+
+def test_markdown_lists_every_finding_in_file_order_when_they_fit(make_repo, cli):
+    from catchball.formats import markdown
+
+    root = _many_findings_repo(make_repo, warned=3, orphaned=3)
+    text = cli("check", "--format", "markdown", str(root)).stdout
+    rows = _table_rows(text)
+    assert rows == [markdown._finding_row(f) for f in run_check(str(root)).findings]
+    codes = [row.split("|")[2].split()[0] for row in rows]
+    assert codes.index("CB401") < codes.index("CB201")  # a.yaml's warnings before b.yaml's errors
+    assert "listed here" not in text
+
+
+def test_markdown_room_is_shared_and_a_row_too_long_for_it_is_counted(make_repo, monkeypatch):
+    from catchball.formats import markdown
+
+    root = _many_findings_repo(make_repo, warned=2, orphaned=2)
+    result = run_check(str(root))
+    rows = [markdown._finding_row(f) for f in result.findings]
+    errors_first = sorted(result.findings, key=lambda f: f.severity != "error")
+    monkeypatch.setattr(markdown, "TABLE_CHARACTERS", len(markdown._finding_row(errors_first[0])) + 1)
+    text = render_result("markdown", result)
+    assert _table_rows(text) == [markdown._finding_row(errors_first[0])]
+    assert "*The first 1 of 4 findings are listed here" in text
+    monkeypatch.setattr(markdown, "TABLE_CHARACTERS", min(map(len, rows)))  # one character short of any row
+    text = render_result("markdown", result)
+    assert _table_rows(text) == [] and "| severity |" not in text
+    assert "*None of these 4 findings is listed here, to keep within" in text
+
+
 def test_counts_are_in_the_right_number():
     from catchball.metrics import scope_text, severity_counts
 
