@@ -26,6 +26,7 @@ PERSON = "person"
 MEASURE = "measure"
 FILE = "file"
 KINDS = (AIM, OBJECTIVE, TEAM, PERSON, MEASURE, FILE)
+_ELEMENT_KINDS = frozenset(KINDS[:-1])  # what a finding with an id may be about
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +122,18 @@ def new_finding(
     `people` are the ids of the people the message names.
     """
     name, severity = CODES[code]
-    message = visible(message)
-    if element_id is not None and kind not in KINDS[:-1]:
-        raise ValueError(f"{code}: a finding about {element_id!r} needs the kind of element, not {kind!r}")
+    if not message.isprintable():  # isprintable (in C): no control or format character, the usual case
+        message = visible(message)
     if element_id is None:
         kind = FILE if span is not None else None
-    people = tuple(dict.fromkeys((element_id, *people) if kind == PERSON else people))
+    elif kind not in _ELEMENT_KINDS:
+        raise ValueError(f"{code}: a finding about {element_id!r} needs the kind of element, not {kind!r}")
+    if kind == PERSON:
+        people = tuple(dict.fromkeys((element_id, *people)))
+    elif people:
+        people = tuple(dict.fromkeys(people))
+    else:
+        people = ()
     if span is None:
         return Finding(code, name, severity, message, element_id, None, None, None, kind, people)
     return Finding(code, name, severity, message, element_id, span.file, span.line, span.column, kind, people)
@@ -140,31 +147,63 @@ class FindingCollector:
     """
 
     def __init__(self) -> None:
-        # messages kept as dict keys: ordered, and a repeat is found in O(1)
-        # (an objective may name 100,000 dangling ids in one hostile file)
+        # Keyed by (code, id, file, line, column, kind): plain tuples hash several
+        # times faster than a Span. The messages are kept as dict keys: ordered,
+        # and a repeat is found in O(1) (an objective may name 100,000 dangling
+        # ids in one hostile file).
         self._by_key: dict[tuple, dict[str, None]] = {}
         self._people: dict[tuple, dict[str, None]] = {}
+        # A finding given whole (extend) while it is the only one for its key: it is
+        # what findings() would make again, so it is reported as it is (most are).
+        self._alone: dict[tuple, Finding] = {}
 
     def add(
         self, code: str, message: str, element_id: str | None, span: Span | None, kind: str | None = None, people=()
     ) -> None:
-        key = (code, element_id, span, kind)
+        # Keyed as new_finding makes a finding, so that a fault added here and the
+        # same fault given as a finding (extend) are one: its kind, its message shown.
+        if element_id is None:  # about its file, or the repository
+            kind = FILE if span is not None else None
+        if not message.isprintable():
+            message = visible(message)
+        key = (code, element_id, None, None, None, kind) if span is None else \
+            (code, element_id, span.file, span.line, span.column, kind)
+        self._add(key, message, people)
+
+    def _add(self, key: tuple, message: str, people) -> None:
         messages = self._by_key.get(key)
         if messages is None:
             self._by_key[key] = {message: None}
         else:
             messages.setdefault(message)
+            self._alone.pop(key, None)
         if people:
             self._people.setdefault(key, {}).update(dict.fromkeys(people))
+            self._alone.pop(key, None)
 
     def extend(self, findings: Iterable[Finding]) -> None:
+        by_key, alone = self._by_key, self._alone
         for f in findings:
-            span = Span(f.file, f.line, f.column) if f.file is not None else None
-            self.add(f.code, f.message, f.id, span, f.kind, f.people)
+            key = (f.code, f.id, f.file, f.line, f.column, f.kind)
+            # At its code's own name and severity, as new_finding made it (a finding
+            # read back from a kept state may carry catchball.yaml's severity).
+            if key not in by_key and CODES[f.code] == (f.name, f.severity):
+                by_key[key] = {f.message: None}
+                alone[key] = f
+                if f.people:
+                    self._people[key] = dict.fromkeys(f.people)
+            else:
+                self._add(key, f.message, f.people)
 
     def findings(self) -> list[Finding]:
         found = []
+        alone = self._alone
         for key, messages in self._by_key.items():
-            code, element_id, span, kind = key
+            given = alone.get(key)
+            if given is not None:
+                found.append(given)
+                continue
+            code, element_id, file, line, column, kind = key
+            span = Span(file, line, column) if file is not None else None
             found.append(new_finding(code, "; ".join(messages), element_id, span, kind, self._people.get(key, ())))
         return found
