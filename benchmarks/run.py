@@ -179,6 +179,7 @@ def have_rapidyaml() -> bool:
     return subprocess.run([PYTHON, "-c", "import ryml"], capture_output=True).returncode == 0
 
 
+DECEMBER_EPOCH = "1796083200"  # 2026-12-01T00:00:00Z: the same goals, most objectives overdue
 COMMANDS = ("check", "cascade", "report", "status", "capability", "measures")
 LIMIT = {"capability": 1.2}  # the capability issue asks 1.2x check; the others 1.3x (measures 1.5x was the measures issue's bound, 1.3x is the performance issue's)
 
@@ -217,6 +218,13 @@ def bench_size(size: Size, repeat: int, env: dict, parse_floor: str, scratch: Pa
         jobs.append(("csafe", "PyYAML libyaml load (CSafeLoader)", FLOOR + ["csafe", repo], env))
     commands = COMMANDS if small else COMMANDS[:1]
     jobs += [(f"{c} cold", f"catchball {c}, cold", CATCHBALL + [c, repo], cold) for c in commands]
+    if small:
+        # The same goals judged on 1 December, when most objectives are overdue (at 20,000 staff
+        # 39,413 CB405 findings, 45,468 in all, against 6,055 on 1 June): what each finding costs.
+        # No target: reported. Keyed "december ..." so the memory target, set on 1 June, leaves it out.
+        december = lambda: dict(cold(), SOURCE_DATE_EPOCH=DECEMBER_EPOCH)  # noqa: E731
+        jobs += [(f"december {c}", f"catchball {c}, cold, on 1 December", CATCHBALL + [c, repo], december)
+                 for c in ("check", "report")]
     interleaved(size, jobs, repeat, "floors and cold runs")
     if not small:
         return
@@ -382,6 +390,12 @@ def targets(sizes: list[Size], boot: dict[str, Run], staged: dict[int, dict]) ->
                 results.append((name, f"{ratio:.2f}x", ratio <= limit))
         peak = max(run.peak_mb for key, run in r.items() if key.split()[0] in COMMANDS and "data" not in key)
         results.append(("20k: peak memory < 200 MB (every command)", f"{peak:.0f} MB", peak < 200))
+        if "december check" in r:
+            check, report = r["december check"], r["december report"]
+            results.append(("20k cold, 1 December: check time / 1 June's (reported)",
+                            f"{check.seconds / cold:.2f}x, {check.peak_mb:.0f} MB", True))
+            results.append(("20k cold, 1 December: report / check (reported)",
+                            f"{report.seconds / check.seconds:.2f}x, {report.peak_mb:.0f} MB", True))
         if "check cold, data" in r:
             results += measure_data_targets(r)
     if 200_000 in by_staff:
