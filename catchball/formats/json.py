@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import repeat
 from json.encoder import encode_basestring
 from typing import TextIO
 
@@ -60,33 +61,29 @@ def _value(value, level: int, pieces: list[str], out: TextIO) -> None:
     first = "\n" + "  " * (level + 1)
     later = "," + first
     if isinstance(value, dict):
-        pieces.append("{")
-        before = first
-        for key, item in value.items():
-            key = before + _string(key if isinstance(key, str) else str(key)) + ": "
-            scalar = _SCALARS.get(type(item))  # the usual case, in one piece: a finding's fields
-            if scalar is not None:
-                pieces.append(key + scalar(item))
-            else:
-                pieces.append(key)
-                _value(item, level + 1, pieces, out)
-            before = later
-        pieces.append("\n" + "  " * level + "}")
-        return
-    pieces.append("[")
+        opening, closing = "{", "}"
+        entries = zip(map(_key_text, value), value.values())
+    else:
+        opening, closing = "[", "]"
+        entries = zip(repeat(""), value)  # in C: no Python frame an item
+    pieces.append(opening)
     before = first
-    for item in value:
-        scalar = _SCALARS.get(type(item))
+    for label, item in entries:
+        scalar = _SCALARS.get(type(item))  # the usual case, in one piece: a finding's fields
         if scalar is not None:
-            pieces.append(before + scalar(item))
+            pieces.append(before + label + scalar(item))
         else:
-            pieces.append(before)
+            pieces.append(before + label)
             _value(item, level + 1, pieces, out)
         before = later
         if len(pieces) > _PIECES_HELD:
             out.write("".join(pieces))
             pieces.clear()
-    pieces.append("\n" + "  " * level + "]")
+    pieces.append("\n" + "  " * level + closing)
+
+
+def _key_text(key) -> str:
+    return _string(key if isinstance(key, str) else str(key)) + ": "
 
 
 def _write_deep(doc, base: int, pieces: list[str], out: TextIO) -> None:
